@@ -1,0 +1,14 @@
+//! Linked Open Data publisher for the laureates of the French label
+//! « Territoire Innovant » (Les Interconnectés).
+//!
+//! The pipeline, one module a step:
+//! [`source`] (the human-edited `data/`, checked) → [`rdf`] (conversion to
+//! triples) → [`store`] (the embedded oxigraph store) → [`publish`] (dumps,
+//! checksums) and [`sparql`] (querying).
+
+pub mod output;
+pub mod publish;
+pub mod rdf;
+pub mod source;
+pub mod sparql;
+pub mod store;

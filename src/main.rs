@@ -1,0 +1,105 @@
+//! Command line of the « Territoire Innovant » Linked Open Data publisher.
+//! It only parses arguments and calls the library.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use territoire_innovant::output::{OutputFormat, write_results};
+use territoire_innovant::rdf::Base;
+use territoire_innovant::store::{DataSet, Inputs};
+use territoire_innovant::{publish, sparql};
+
+/// Publishes the laureates of the label « Territoire Innovant » as Linked Open Data.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Source data directory.
+    #[arg(long, global = true, env = "TI_DATA", default_value = "data")]
+    data: PathBuf,
+    /// Ontology directory.
+    #[arg(long, global = true, env = "TI_ONTOLOGY", default_value = "ontology")]
+    ontology: PathBuf,
+    /// Base of every IRI of the data set (ends with '/').
+    #[arg(long, global = true, env = "TI_BASE", default_value_t = Base::default())]
+    base: Base,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Builds the data set and writes the dumps and checksums to a directory.
+    Build {
+        /// Output directory (created if missing; files are replaced atomically).
+        #[arg(long, env = "TI_OUT", default_value = "dist")]
+        out: PathBuf,
+    },
+    /// Checks the source data and builds the store without writing anything.
+    Validate,
+    /// Runs a SPARQL query against the built store and prints the results.
+    Query {
+        /// The SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).
+        query: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
+    /// Builds the store and serves it over HTTP.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "TI_LISTEN", default_value = "127.0.0.1:7878")]
+        listen: std::net::SocketAddr,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let inputs = Inputs {
+        data_dir: cli.data,
+        ontology_dir: cli.ontology,
+        base: cli.base,
+    };
+    match cli.command {
+        Command::Build { out } => {
+            let data_set = DataSet::build(&inputs)?;
+            let files = publish::publish(&data_set, &out)
+                .with_context(|| format!("cannot write to {}", out.display()))?;
+            for file in files {
+                println!("{}  {} bytes", out.join(&file.name).display(), file.bytes.len());
+            }
+        }
+        Command::Validate => {
+            let data_set = DataSet::build(&inputs)?;
+            println!(
+                "{}: valid ({} triples in the store)",
+                inputs.data_dir.display(),
+                data_set.store.len()?
+            );
+        }
+        Command::Query { query, format } => {
+            let data_set = DataSet::build(&inputs)?;
+            let results = sparql::run(&data_set.store, &query)?;
+            let stdout = std::io::stdout();
+            write_results(results, format, &mut stdout.lock())?;
+        }
+        Command::Serve { listen } => {
+            let data_set = DataSet::build(&inputs)?;
+            anyhow::bail!(
+                "serving on {listen} is not available yet (the store of {} triples is built)",
+                data_set.store.len()?
+            );
+        }
+    }
+    Ok(())
+}

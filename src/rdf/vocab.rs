@@ -1,0 +1,112 @@
+//! IRIs of the vocabularies the data uses: this project's ontology (`ti:`)
+//! and the standard ones it reuses. `rdf:`, `rdfs:` and `xsd:` come from
+//! [`oxigraph::model::vocab`].
+
+/// Declares `pub const NAME: NamedNodeRef` for each local name of a namespace.
+macro_rules! namespace {
+    ($prefix:literal, $iri:literal, { $($name:ident = $local:literal),* $(,)? }) => {
+        /// The prefix this namespace is written with.
+        pub const PREFIX: &str = $prefix;
+        /// The namespace IRI.
+        pub const NAMESPACE: &str = $iri;
+        $(
+            #[doc = concat!("`", $prefix, ":", $local, "`")]
+            pub const $name: oxigraph::model::NamedNodeRef<'static> =
+                oxigraph::model::NamedNodeRef::new_unchecked(concat!($iri, $local));
+        )*
+    };
+}
+
+/// The default base of every IRI this project mints.
+pub const DEFAULT_BASE: &str = "https://w3id.org/territoire-innovant/";
+
+/// This project's ontology (`ontology/territoire-innovant.ttl`).
+pub mod ti {
+    namespace!("ti", "https://w3id.org/territoire-innovant/ontology#", {
+        LABEL = "Label", EDITION = "Edition", AWARD = "Award", PROJECT = "Project",
+        JURY = "Jury", CATEGORY = "Category", LEVEL = "Level", CRITERION = "Criterion",
+        ORGANISER = "organiser", LABEL_OF = "label", FORUM = "forum", CRITERION_OF = "criterion",
+        JURY_OF = "jury", EDITION_OF = "edition", CATEGORY_OF = "category", LEVEL_OF = "level",
+        PROJECT_OF = "project", LAUREATE = "laureate", YEAR = "year",
+        PROJECTS_PRESENTED = "projectsPresented", PROJECTS_AUDITIONED = "projectsAuditioned",
+        TERRITORIES_SELECTED = "territoriesSelected", AUDITION_SESSIONS = "auditionSessions",
+        AUDITION_MODE = "auditionMode", SUBTITLE = "subtitle", RANK = "rank",
+    });
+    /// IRI of the ontology document itself.
+    pub const ONTOLOGY: oxigraph::model::NamedNodeRef<'static> =
+        oxigraph::model::NamedNodeRef::new_unchecked("https://w3id.org/territoire-innovant/ontology");
+}
+
+/// SKOS.
+pub mod skos {
+    namespace!("skos", "http://www.w3.org/2004/02/skos/core#", {
+        CONCEPT = "Concept", CONCEPT_SCHEME = "ConceptScheme", PREF_LABEL = "prefLabel",
+        ALT_LABEL = "altLabel", IN_SCHEME = "inScheme", TOP_CONCEPT_OF = "topConceptOf",
+        HAS_TOP_CONCEPT = "hasTopConcept",
+    });
+}
+
+/// DCMI terms.
+pub mod dct {
+    namespace!("dct", "http://purl.org/dc/terms/", {
+        TITLE = "title", DESCRIPTION = "description", SOURCE = "source", PUBLISHER = "publisher",
+        LICENSE = "license", ISSUED = "issued", LICENSE_DOCUMENT = "LicenseDocument",
+    });
+}
+
+/// W3C Organization ontology.
+pub mod org {
+    namespace!("org", "http://www.w3.org/ns/org#", {
+        ORGANIZATION = "Organization", HAS_MEMBER = "hasMember",
+    });
+}
+
+/// schema.org.
+pub mod schema {
+    namespace!("schema", "http://schema.org/", {
+        ORGANIZATION = "Organization", EVENT = "Event", PLACE = "Place", NAME = "name",
+        LOCATION = "location", ORGANIZER = "organizer", FOUNDER = "founder",
+        FOUNDING_DATE = "foundingDate", SAME_AS = "sameAs",
+    });
+}
+
+/// FOAF.
+pub mod foaf {
+    namespace!("foaf", "http://xmlns.com/foaf/0.1/", {
+        DOCUMENT = "Document", HOMEPAGE = "homepage",
+    });
+}
+
+/// W3C PROV-O.
+pub mod prov {
+    namespace!("prov", "http://www.w3.org/ns/prov#", {
+        ENTITY = "Entity", WAS_DERIVED_FROM = "wasDerivedFrom",
+    });
+}
+
+/// W3C DCAT.
+pub mod dcat {
+    namespace!("dcat", "http://www.w3.org/ns/dcat#", { DATASET = "Dataset" });
+}
+
+/// VoID.
+pub mod void {
+    namespace!("void", "http://rdfs.org/ns/void#", { DATASET = "Dataset" });
+}
+
+/// The prefixes written at the top of Turtle dumps, in order.
+pub const PREFIXES: &[(&str, &str)] = &[
+    (ti::PREFIX, ti::NAMESPACE),
+    ("dcat", dcat::NAMESPACE),
+    (dct::PREFIX, dct::NAMESPACE),
+    (foaf::PREFIX, foaf::NAMESPACE),
+    (org::PREFIX, org::NAMESPACE),
+    ("owl", "http://www.w3.org/2002/07/owl#"),
+    (prov::PREFIX, prov::NAMESPACE),
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    (schema::PREFIX, schema::NAMESPACE),
+    (skos::PREFIX, skos::NAMESPACE),
+    ("void", void::NAMESPACE),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+];

@@ -1,0 +1,236 @@
+//! The serde model of the files in `data/`.
+//!
+//! Fields that other entries refer to, or that a check may reject, are
+//! [`Spanned`] so that an error can name the line they are on.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A slug or a reference to one, with its place in the file.
+pub type Id = Spanned<String>;
+
+/// `data/label.toml`: the label, its sources and the published data set.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelFile {
+    /// The label itself.
+    pub label: Label,
+    /// The documents the data is transcribed from.
+    #[serde(default)]
+    pub source: Vec<Source>,
+    /// Metadata of the published data set.
+    pub dataset: DatasetInfo,
+}
+
+/// The award programme, e.g. « Territoire Innovant ».
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Label {
+    /// Stable slug of the label.
+    pub id: Id,
+    /// Name as printed by its organiser.
+    pub name: Spanned<String>,
+    /// Organisation that awards the label.
+    pub organiser: Id,
+    /// Source the description is quoted from.
+    pub source: Id,
+    /// Description quoted from the source.
+    pub description: Option<String>,
+}
+
+/// A document the data is transcribed from.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Stable slug of the source.
+    pub id: Id,
+    /// Title of the document.
+    pub title: Spanned<String>,
+    /// Organisation that published it.
+    pub publisher: Id,
+}
+
+/// Metadata of our own publication of the data.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetInfo {
+    /// Title in French.
+    pub title_fr: String,
+    /// Title in English.
+    pub title_en: String,
+    /// Description in French.
+    pub description_fr: String,
+    /// Description in English.
+    pub description_en: String,
+    /// Date of first publication.
+    pub issued: toml::value::Date,
+    /// IRI of the licence.
+    pub license: Spanned<String>,
+    /// Name of the licence.
+    pub license_name: String,
+}
+
+/// `data/registry/organisations.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationsFile {
+    /// Every organisation any other file refers to.
+    pub organisation: Vec<Organisation>,
+}
+
+/// An organisation: laureate, jury body or organiser.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    /// Stable slug of the organisation.
+    pub id: Id,
+    /// Name as printed by the source.
+    pub name: Spanned<String>,
+    /// Year of foundation, where a source states it.
+    pub founded: Option<Spanned<i32>>,
+    /// Organisations that founded it.
+    #[serde(default)]
+    pub founders: Vec<Id>,
+    /// Home page.
+    pub website: Option<Spanned<String>>,
+    /// Other pages about the same organisation (its public accounts).
+    #[serde(default)]
+    pub same_as: Vec<Spanned<String>>,
+    /// Description quoted from a source.
+    pub description: Option<String>,
+    /// Source of the founding facts and the description.
+    pub source: Option<Id>,
+}
+
+/// `data/registry/categories.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoriesFile {
+    /// The categories of the label.
+    pub category: Vec<Category>,
+}
+
+/// A thematic category of the label.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    /// Stable slug.
+    pub id: Id,
+    /// French label.
+    pub label_fr: Spanned<String>,
+    /// English label.
+    pub label_en: Spanned<String>,
+    /// The heading exactly as the press release prints it.
+    pub release_label: Option<String>,
+}
+
+/// `data/registry/levels.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelsFile {
+    /// The levels of the label.
+    pub level: Vec<Level>,
+}
+
+/// A level of the label (Or, Argent, Bronze).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    /// Stable slug.
+    pub id: Id,
+    /// Order: 1 is the highest.
+    pub rank: Spanned<u32>,
+    /// French label.
+    pub label_fr: Spanned<String>,
+    /// English label.
+    pub label_en: Spanned<String>,
+    /// The heading exactly as the press release prints it.
+    pub release_label: Option<String>,
+}
+
+/// `data/registry/criteria.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriteriaFile {
+    /// The award criteria.
+    pub criterion: Vec<Criterion>,
+}
+
+/// An award criterion.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    /// Stable slug.
+    pub id: Id,
+    /// French label, as the source words it.
+    pub label_fr: Spanned<String>,
+    /// English label.
+    pub label_en: Spanned<String>,
+}
+
+/// `data/editions/YEAR.toml`: one edition of the label.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionFile {
+    /// Facts about the edition.
+    pub edition: Edition,
+    /// Its jury, where the source describes it.
+    pub jury: Option<Jury>,
+    /// The awards, in the order of the source.
+    pub award: Vec<Spanned<Award>>,
+}
+
+/// Facts about one edition.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edition {
+    /// Year of the edition.
+    pub year: Spanned<i32>,
+    /// The label it is an edition of.
+    pub label: Id,
+    /// The source it is transcribed from.
+    pub source: Id,
+    /// Name of the forum where the awards were presented.
+    pub forum: Option<String>,
+    /// City of the forum.
+    pub forum_city: Option<String>,
+    /// Number of projects presented.
+    pub projects_presented: Option<u32>,
+    /// Number of projects auditioned.
+    pub projects_auditioned: Option<u32>,
+    /// Number of territories selected.
+    pub territories_selected: Option<u32>,
+    /// The award criteria of the edition.
+    #[serde(default)]
+    pub criteria: Vec<Id>,
+}
+
+/// The jury of an edition.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Jury {
+    /// Bodies represented in the jury.
+    pub members: Vec<Id>,
+    /// Number of audition sessions.
+    pub audition_sessions: Option<u32>,
+    /// How the auditions were held.
+    pub audition_mode: Option<String>,
+}
+
+/// One award: a level in a category, for a project, to its laureates.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Award {
+    /// Stable slug, unique within the edition; also names the project.
+    pub id: Id,
+    /// Category id.
+    pub category: Id,
+    /// Level id.
+    pub level: Id,
+    /// Laureate organisation ids (one or more).
+    pub laureates: Spanned<Vec<Id>>,
+    /// Title of the project.
+    pub title: Spanned<String>,
+    /// Second line of the title, where the source prints one.
+    pub subtitle: Option<Spanned<String>>,
+}

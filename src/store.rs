@@ -1,0 +1,105 @@
+//! Building the embedded oxigraph store: the data graph converted from
+//! `data/` and the ontology graph parsed from `ontology/`, both under the
+//! configured base.
+
+use crate::rdf::Base;
+use crate::rdf::base::mint;
+use crate::rdf::convert::data_triples;
+use crate::source::{SourceData, SourceErrors};
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{NamedNode, Quad};
+use oxigraph::store::{StorageError, Store};
+use std::path::{Path, PathBuf};
+
+/// The ontology file, relative to the ontology directory.
+pub const ONTOLOGY_FILE: &str = "territoire-innovant.ttl";
+/// The SHACL shapes file, relative to the ontology directory.
+pub const SHAPES_FILE: &str = "shapes.ttl";
+
+/// Where the inputs of a build are.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The source data directory (`data/`).
+    pub data_dir: PathBuf,
+    /// The ontology directory (`ontology/`).
+    pub ontology_dir: PathBuf,
+    /// The base of every IRI.
+    pub base: Base,
+}
+
+/// Why a data set could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The source data is invalid.
+    #[error("{0}")]
+    Source(#[from] SourceErrors),
+    /// The ontology file cannot be read or parsed.
+    #[error("{file}: {message}")]
+    Ontology {
+        /// The ontology file.
+        file: PathBuf,
+        /// The parser's message, with its position.
+        message: String,
+    },
+    /// The store failed.
+    #[error("store error: {0}")]
+    Store(#[from] StorageError),
+}
+
+/// The built data set: the store and how it was made.
+pub struct DataSet {
+    /// The store: data graph and ontology graph.
+    pub store: Store,
+    /// The base of every IRI.
+    pub base: Base,
+    /// The named graph of the data.
+    pub data_graph: NamedNode,
+    /// The named graph of the ontology.
+    pub ontology_graph: NamedNode,
+    /// The ontology file as read (authored against the default base).
+    pub ontology_source: String,
+}
+
+impl DataSet {
+    /// Loads and checks the source data, converts it and loads the store.
+    pub fn build(inputs: &Inputs) -> Result<Self, BuildError> {
+        let source = SourceData::load(&inputs.data_dir)?;
+        let ontology_path = inputs.ontology_dir.join(ONTOLOGY_FILE);
+        let ontology_source =
+            std::fs::read_to_string(&ontology_path).map_err(|e| BuildError::Ontology {
+                file: ontology_path.clone(),
+                message: format!("cannot read the file: {e}"),
+            })?;
+        let ontology = parse_turtle(&ontology_path, &ontology_source)?;
+
+        let base = &inputs.base;
+        let data_graph = base.rebase_node(mint::data_graph());
+        let ontology_graph = base.rebase_node(mint::ontology_graph());
+        let store = Store::new()?;
+        let data = data_triples(&source)
+            .into_iter()
+            .map(|t| base.rebase(t.in_graph(mint::data_graph())));
+        let ontology = ontology
+            .into_iter()
+            .map(|q| base.rebase(Quad { graph_name: mint::ontology_graph().into(), ..q }));
+        store.extend(data.chain(ontology))?;
+        Ok(Self {
+            store,
+            base: base.clone(),
+            data_graph,
+            ontology_graph,
+            ontology_source,
+        })
+    }
+}
+
+/// Parses a Turtle file into quads of the default graph.
+pub fn parse_turtle(path: &Path, text: &str) -> Result<Vec<Quad>, BuildError> {
+    RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(text.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| BuildError::Ontology {
+            file: path.to_owned(),
+            message: e.to_string(),
+        })
+}
