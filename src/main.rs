@@ -76,7 +76,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let files = publish::publish(&data_set, &out)
                 .with_context(|| format!("cannot write to {}", out.display()))?;
             for file in files {
-                println!("{}  {} bytes", out.join(&file.name).display(), file.bytes.len());
+                println!(
+                    "{}  {} bytes",
+                    out.join(&file.name).display(),
+                    file.bytes.len()
+                );
             }
         }
         Command::Validate => {

@@ -31,7 +31,7 @@ pub struct Inputs {
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// The source data is invalid.
-    #[error("{0}")]
+    #[error(transparent)]
     Source(#[from] SourceErrors),
     /// The ontology file cannot be read or parsed.
     #[error("{file}: {message}")]
@@ -79,9 +79,12 @@ impl DataSet {
         let data = data_triples(&source)
             .into_iter()
             .map(|t| base.rebase(t.in_graph(mint::data_graph())));
-        let ontology = ontology
-            .into_iter()
-            .map(|q| base.rebase(Quad { graph_name: mint::ontology_graph().into(), ..q }));
+        let ontology = ontology.into_iter().map(|q| {
+            base.rebase(Quad {
+                graph_name: mint::ontology_graph().into(),
+                ..q
+            })
+        });
         store.extend(data.chain(ontology))?;
         Ok(Self {
             store,

@@ -46,8 +46,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.ttl"), "old").unwrap();
         let files = [
-            OutputFile { name: "a.ttl".into(), bytes: b"new".to_vec() },
-            OutputFile { name: "b.nt".into(), bytes: b"b".to_vec() },
+            OutputFile {
+                name: "a.ttl".into(),
+                bytes: b"new".to_vec(),
+            },
+            OutputFile {
+                name: "b.nt".into(),
+                bytes: b"b".to_vec(),
+            },
         ];
         write_all_atomically(dir.path(), &files).unwrap();
         assert_eq!(std::fs::read(dir.path().join("a.ttl")).unwrap(), b"new");
@@ -68,8 +74,14 @@ mod tests {
         std::fs::create_dir(dir.path().join("b.nt")).unwrap();
         std::fs::write(dir.path().join("b.nt/keep"), "x").unwrap();
         let files = [
-            OutputFile { name: "a.ttl".into(), bytes: b"new".to_vec() },
-            OutputFile { name: "b.nt".into(), bytes: b"b".to_vec() },
+            OutputFile {
+                name: "a.ttl".into(),
+                bytes: b"new".to_vec(),
+            },
+            OutputFile {
+                name: "b.nt".into(),
+                bytes: b"b".to_vec(),
+            },
         ];
         assert!(write_all_atomically(dir.path(), &files).is_err());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())

@@ -47,7 +47,12 @@ pub fn dump_files(data_set: &DataSet) -> io::Result<Vec<OutputFile>> {
 fn sorted_quads(data_set: &DataSet, graph: &NamedNode) -> io::Result<Vec<Quad>> {
     let mut quads = data_set
         .store
-        .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(graph.as_ref())))
+        .quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        )
         .collect::<Result<Vec<_>, _>>()
         .map_err(io::Error::other)?;
     quads.sort_by_cached_key(|q| {

@@ -47,7 +47,9 @@ impl std::str::FromStr for Base {
             return Err(error("expected an http:// or https:// IRI"));
         }
         if !iri.ends_with('/') || iri.contains(['#', '?']) {
-            return Err(error("expected an IRI ending with '/' and without '?' or '#'"));
+            return Err(error(
+                "expected an IRI ending with '/' and without '?' or '#'",
+            ));
         }
         Ok(Self(iri.to_owned()))
     }
@@ -237,16 +239,28 @@ mod tests {
             NamedNode::new_unchecked("http://schema.org/x"),
         );
         let moved = base.rebase(quad);
-        assert_eq!(moved.subject.to_string(), "<https://data.example.org/award/2023/rudi>");
-        assert_eq!(moved.predicate.as_str(), "https://data.example.org/ontology#level");
-        assert_eq!(moved.object, Literal::new_simple_literal(DEFAULT_BASE).into());
+        assert_eq!(
+            moved.subject.to_string(),
+            "<https://data.example.org/award/2023/rudi>"
+        );
+        assert_eq!(
+            moved.predicate.as_str(),
+            "https://data.example.org/ontology#level"
+        );
+        assert_eq!(
+            moved.object,
+            Literal::new_simple_literal(DEFAULT_BASE).into()
+        );
         assert_eq!(moved.graph_name.to_string(), "<http://schema.org/x>");
     }
 
     #[test]
     fn slugify_folds_accents_and_punctuation() {
         assert_eq!(slugify("Toulouse"), "toulouse");
-        assert_eq!(slugify("Cœur Coteaux « Comminges »"), "coeur-coteaux-comminges");
+        assert_eq!(
+            slugify("Cœur Coteaux « Comminges »"),
+            "coeur-coteaux-comminges"
+        );
         assert_eq!(slugify("Saint-Étienne"), "saint-etienne");
     }
 }

@@ -23,13 +23,25 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
         graph.add(&iri, rdf::TYPE, prov::ENTITY);
         graph.add(&iri, dct::TITLE, fr(s.title.get_ref()));
         graph.add(&iri, rdfs::LABEL, fr(s.title.get_ref()));
-        graph.add(&iri, dct::PUBLISHER, mint::organisation(s.publisher.get_ref()));
+        graph.add(
+            &iri,
+            dct::PUBLISHER,
+            mint::organisation(s.publisher.get_ref()),
+        );
     }
 
     graph.add(&label, rdf::TYPE, ti::LABEL);
     graph.add(&label, rdfs::LABEL, fr(label_file.label.name.get_ref()));
-    graph.add(&label, ti::ORGANISER, mint::organisation(label_file.label.organiser.get_ref()));
-    graph.add(&label, dct::SOURCE, mint::source(label_file.label.source.get_ref()));
+    graph.add(
+        &label,
+        ti::ORGANISER,
+        mint::organisation(label_file.label.organiser.get_ref()),
+    );
+    graph.add(
+        &label,
+        dct::SOURCE,
+        mint::source(label_file.label.source.get_ref()),
+    );
     if let Some(description) = &label_file.label.description {
         graph.add(&label, dct::DESCRIPTION, fr(description));
     }
@@ -39,7 +51,10 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
     }
     graph.concepts(
         "categories",
-        ("Catégories du label « Territoire Innovant »", "Categories of the label « Territoire Innovant »"),
+        (
+            "Catégories du label « Territoire Innovant »",
+            "Categories of the label « Territoire Innovant »",
+        ),
         ti::CATEGORY,
         source.categories.content.category.iter().map(|c| Concept {
             iri: mint::category(c.id.get_ref()),
@@ -50,7 +65,10 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
     );
     graph.concepts(
         "levels",
-        ("Niveaux du label « Territoire Innovant »", "Levels of the label « Territoire Innovant »"),
+        (
+            "Niveaux du label « Territoire Innovant »",
+            "Levels of the label « Territoire Innovant »",
+        ),
         ti::LEVEL,
         source.levels.content.level.iter().map(|l| Concept {
             iri: mint::level(l.id.get_ref()),
@@ -60,11 +78,18 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
         }),
     );
     for level in &source.levels.content.level {
-        graph.add(&mint::level(level.id.get_ref()), ti::RANK, integer(*level.rank.get_ref()));
+        graph.add(
+            &mint::level(level.id.get_ref()),
+            ti::RANK,
+            integer(*level.rank.get_ref()),
+        );
     }
     graph.concepts(
         "criteria",
-        ("Critères du label « Territoire Innovant »", "Criteria of the label « Territoire Innovant »"),
+        (
+            "Critères du label « Territoire Innovant »",
+            "Criteria of the label « Territoire Innovant »",
+        ),
         ti::CRITERION,
         source.criteria.content.criterion.iter().map(|c| Concept {
             iri: mint::criterion(c.id.get_ref()),
@@ -118,7 +143,11 @@ impl Graph {
         self.add(&license, rdf::TYPE, dct::LICENSE_DOCUMENT);
         self.add(&license, rdfs::LABEL, fr(&info.license_name));
         for s in &source.label.content.source {
-            self.add(&dataset, prov::WAS_DERIVED_FROM, mint::source(s.id.get_ref()));
+            self.add(
+                &dataset,
+                prov::WAS_DERIVED_FROM,
+                mint::source(s.id.get_ref()),
+            );
             self.add(&dataset, dct::SOURCE, mint::source(s.id.get_ref()));
         }
     }
@@ -137,10 +166,18 @@ impl Graph {
             self.add(&iri, schema::FOUNDER, mint::organisation(founder.get_ref()));
         }
         if let Some(website) = &organisation.website {
-            self.add(&iri, foaf::HOMEPAGE, NamedNode::new_unchecked(website.get_ref()));
+            self.add(
+                &iri,
+                foaf::HOMEPAGE,
+                NamedNode::new_unchecked(website.get_ref()),
+            );
         }
         for page in &organisation.same_as {
-            self.add(&iri, schema::SAME_AS, NamedNode::new_unchecked(page.get_ref()));
+            self.add(
+                &iri,
+                schema::SAME_AS,
+                NamedNode::new_unchecked(page.get_ref()),
+            );
         }
         if let Some(description) = &organisation.description {
             self.add(&iri, dct::DESCRIPTION, fr(description));
@@ -185,7 +222,11 @@ impl Graph {
         let edition = mint::edition(year);
         let label = &source.label.content.label;
         self.add(&edition, rdf::TYPE, ti::EDITION);
-        self.add(&edition, rdfs::LABEL, fr(&format!("{} {year}", label.name.get_ref())));
+        self.add(
+            &edition,
+            rdfs::LABEL,
+            fr(&format!("{} {year}", label.name.get_ref())),
+        );
         self.add(&edition, ti::YEAR, gyear(year));
         self.add(&edition, ti::LABEL_OF, mint::label(info.label.get_ref()));
         self.add(&edition, dct::SOURCE, mint::source(info.source.get_ref()));
@@ -195,7 +236,11 @@ impl Graph {
             self.add(&event, rdf::TYPE, schema::EVENT);
             self.add(&event, rdfs::LABEL, fr(forum));
             self.add(&event, schema::NAME, fr(forum));
-            self.add(&event, schema::ORGANIZER, mint::organisation(label.organiser.get_ref()));
+            self.add(
+                &event,
+                schema::ORGANIZER,
+                mint::organisation(label.organiser.get_ref()),
+            );
             if let Some(city) = &info.forum_city {
                 let place = mint::place(city);
                 self.add(&event, schema::LOCATION, place.clone());
@@ -214,7 +259,11 @@ impl Graph {
             }
         }
         for criterion in &info.criteria {
-            self.add(&edition, ti::CRITERION_OF, mint::criterion(criterion.get_ref()));
+            self.add(
+                &edition,
+                ti::CRITERION_OF,
+                mint::criterion(criterion.get_ref()),
+            );
         }
         if let Some(jury) = &file.jury {
             self.jury(&edition, year, label.name.get_ref(), jury);
@@ -271,7 +320,11 @@ impl Graph {
             )),
         );
         self.add(&iri, ti::EDITION_OF, edition.clone());
-        self.add(&iri, ti::CATEGORY_OF, mint::category(award.category.get_ref()));
+        self.add(
+            &iri,
+            ti::CATEGORY_OF,
+            mint::category(award.category.get_ref()),
+        );
         self.add(&iri, ti::LEVEL_OF, mint::level(award.level.get_ref()));
         self.add(&iri, ti::PROJECT_OF, project.clone());
         for laureate in award.laureates.get_ref() {

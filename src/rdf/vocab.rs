@@ -34,7 +34,9 @@ pub mod ti {
     });
     /// IRI of the ontology document itself.
     pub const ONTOLOGY: oxigraph::model::NamedNodeRef<'static> =
-        oxigraph::model::NamedNodeRef::new_unchecked("https://w3id.org/territoire-innovant/ontology");
+        oxigraph::model::NamedNodeRef::new_unchecked(
+            "https://w3id.org/territoire-innovant/ontology",
+        );
 }
 
 /// SKOS.
@@ -86,7 +88,9 @@ pub mod prov {
 
 /// W3C DCAT.
 pub mod dcat {
-    namespace!("dcat", "http://www.w3.org/ns/dcat#", { DATASET = "Dataset" });
+    namespace!("dcat", "http://www.w3.org/ns/dcat#", {
+        DATASET = "Dataset"
+    });
 }
 
 /// VoID.

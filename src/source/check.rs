@@ -37,7 +37,11 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
         "criterion",
         data.criteria.content.criterion.iter().map(|c| &c.id),
     );
-    let organisation = Registry::new(&known_organisations, "organisation", "registry/organisations.toml");
+    let organisation = Registry::new(
+        &known_organisations,
+        "organisation",
+        "registry/organisations.toml",
+    );
     let source = Registry::new(&known_sources, "source", "label.toml [[source]]");
     let category = Registry::new(&known_categories, "category", "registry/categories.toml");
     let level = Registry::new(&known_levels, "level", "registry/levels.toml");
@@ -52,7 +56,12 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
     checker.reference(file, "label.source", &label.source, &source);
     for (i, s) in file.content.source.iter().enumerate() {
         checker.text(file, &format!("source[{i}].title"), &s.title);
-        checker.reference(file, &format!("source[{i}].publisher"), &s.publisher, &organisation);
+        checker.reference(
+            file,
+            &format!("source[{i}].publisher"),
+            &s.publisher,
+            &organisation,
+        );
     }
     checker.iri(file, "dataset.license", &file.content.dataset.license);
 
@@ -61,7 +70,12 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
     for (i, o) in organisations.iter().enumerate() {
         checker.text(file, &format!("organisation[{i}].name"), &o.name);
         for (j, founder) in o.founders.iter().enumerate() {
-            checker.reference(file, &format!("organisation[{i}].founders[{j}]"), founder, &organisation);
+            checker.reference(
+                file,
+                &format!("organisation[{i}].founders[{j}]"),
+                founder,
+                &organisation,
+            );
         }
         if let Some(website) = &o.website {
             checker.iri(file, &format!("organisation[{i}].website"), website);
@@ -76,8 +90,16 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
 
     // registry/categories.toml, levels.toml, criteria.toml
     for (i, c) in data.categories.content.category.iter().enumerate() {
-        checker.text(&data.categories, &format!("category[{i}].label_fr"), &c.label_fr);
-        checker.text(&data.categories, &format!("category[{i}].label_en"), &c.label_en);
+        checker.text(
+            &data.categories,
+            &format!("category[{i}].label_fr"),
+            &c.label_fr,
+        );
+        checker.text(
+            &data.categories,
+            &format!("category[{i}].label_en"),
+            &c.label_en,
+        );
     }
     let mut ranks = HashMap::new();
     for (i, l) in data.levels.content.level.iter().enumerate() {
@@ -87,13 +109,24 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
             checker.push(data.levels.error(
                 l.rank.span(),
                 format!("level[{i}].rank"),
-                format!("rank {} is already used by level[{first}]: expected distinct ranks", l.rank.get_ref()),
+                format!(
+                    "rank {} is already used by level[{first}]: expected distinct ranks",
+                    l.rank.get_ref()
+                ),
             ));
         }
     }
     for (i, c) in data.criteria.content.criterion.iter().enumerate() {
-        checker.text(&data.criteria, &format!("criterion[{i}].label_fr"), &c.label_fr);
-        checker.text(&data.criteria, &format!("criterion[{i}].label_en"), &c.label_en);
+        checker.text(
+            &data.criteria,
+            &format!("criterion[{i}].label_fr"),
+            &c.label_fr,
+        );
+        checker.text(
+            &data.criteria,
+            &format!("criterion[{i}].label_en"),
+            &c.label_en,
+        );
     }
 
     // editions/*.toml
@@ -116,11 +149,16 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
                 format!("edition {year} is already defined in {first}"),
             ));
         }
-        checker.reference(file, "edition.label", &edition.label, &Registry::new(
-            &HashSet::from([label.id.get_ref().as_str()]),
-            "label",
-            "label.toml [label]",
-        ));
+        checker.reference(
+            file,
+            "edition.label",
+            &edition.label,
+            &Registry::new(
+                &HashSet::from([label.id.get_ref().as_str()]),
+                "label",
+                "label.toml [label]",
+            ),
+        );
         checker.reference(file, "edition.source", &edition.source, &source);
         for (j, id) in edition.criteria.iter().enumerate() {
             checker.reference(file, &format!("edition.criteria[{j}]"), id, &criterion);
@@ -132,13 +170,22 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
             }
             checker.unique_within(file, "jury.members", &jury.members);
         }
-        checker.register(file, "award", file.content.award.iter().map(|a| &a.get_ref().id));
+        checker.register(
+            file,
+            "award",
+            file.content.award.iter().map(|a| &a.get_ref().id),
+        );
         if file.content.award.is_empty() {
             checker.push(file.error(0..0, "award", "expected at least one [[award]]"));
         }
         for (i, award) in file.content.award.iter().enumerate() {
             let award = award.get_ref();
-            checker.reference(file, &format!("award[{i}].category"), &award.category, &category);
+            checker.reference(
+                file,
+                &format!("award[{i}].category"),
+                &award.category,
+                &category,
+            );
             checker.reference(file, &format!("award[{i}].level"), &award.level, &level);
             checker.text(file, &format!("award[{i}].title"), &award.title);
             if let Some(subtitle) = &award.subtitle {
@@ -156,7 +203,12 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
                 ));
             }
             for (j, id) in laureates.iter().enumerate() {
-                checker.reference(file, &format!("award[{i}].laureates[{j}]"), id, &organisation);
+                checker.reference(
+                    file,
+                    &format!("award[{i}].laureates[{j}]"),
+                    id,
+                    &organisation,
+                );
             }
             checker.unique_within(file, &format!("award[{i}].laureates"), laureates);
         }
@@ -173,7 +225,11 @@ struct Registry<'a> {
 
 impl<'a> Registry<'a> {
     fn new(ids: &'a HashSet<&'a str>, kind: &'static str, defined_in: &'static str) -> Self {
-        Self { ids, kind, defined_in }
+        Self {
+            ids,
+            kind,
+            defined_in,
+        }
     }
 }
 
@@ -225,7 +281,13 @@ impl Checker {
         }
     }
 
-    fn reference<T>(&mut self, file: &SourceFile<T>, field: &str, id: &Id, registry: &Registry<'_>) {
+    fn reference<T>(
+        &mut self,
+        file: &SourceFile<T>,
+        field: &str,
+        id: &Id,
+        registry: &Registry<'_>,
+    ) {
         if !registry.ids.contains(id.get_ref().as_str()) {
             self.push(file.error(
                 id.span(),
@@ -247,7 +309,10 @@ impl Checker {
                 self.push(file.error(
                     id.span(),
                     format!("{field}[{j}]"),
-                    format!("\"{}\" is listed twice: expected each id once", id.get_ref()),
+                    format!(
+                        "\"{}\" is listed twice: expected each id once",
+                        id.get_ref()
+                    ),
                 ));
             }
         }
@@ -255,7 +320,11 @@ impl Checker {
 
     fn text<T>(&mut self, file: &SourceFile<T>, field: &str, value: &Spanned<String>) {
         if value.get_ref().trim().is_empty() {
-            self.push(file.error(value.span(), field, "empty text: expected a non-empty string"));
+            self.push(file.error(
+                value.span(),
+                field,
+                "empty text: expected a non-empty string",
+            ));
         }
     }
 
@@ -273,9 +342,12 @@ impl Checker {
 /// Whether `id` is a slug: `[a-z0-9]+(-[a-z0-9]+)*`.
 fn is_slug(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]

@@ -44,10 +44,8 @@ impl fmt::Display for SourceErrors {
             "invalid source data ({count} problem{}):",
             if count == 1 { "" } else { "s" }
         )?;
-        for error in &self.0 {
-            writeln!(f, "  {error}")?;
-        }
-        Ok(())
+        let lines: Vec<_> = self.0.iter().map(|e| format!("  {e}")).collect();
+        write!(f, "{}", lines.join("\n"))
     }
 }
 

@@ -97,11 +97,24 @@ impl SourceData {
     pub fn load(dir: &Path) -> Result<Self, SourceErrors> {
         let mut errors = Vec::new();
         let label = keep(&mut errors, SourceFile::read(&dir.join("label.toml")));
-        let organisations = keep(&mut errors, SourceFile::read(&dir.join("registry/organisations.toml")));
-        let categories = keep(&mut errors, SourceFile::read(&dir.join("registry/categories.toml")));
-        let levels = keep(&mut errors, SourceFile::read(&dir.join("registry/levels.toml")));
-        let criteria = keep(&mut errors, SourceFile::read(&dir.join("registry/criteria.toml")));
-        let edition_paths = keep(&mut errors, edition_paths(&dir.join("editions"))).unwrap_or_default();
+        let organisations = keep(
+            &mut errors,
+            SourceFile::read(&dir.join("registry/organisations.toml")),
+        );
+        let categories = keep(
+            &mut errors,
+            SourceFile::read(&dir.join("registry/categories.toml")),
+        );
+        let levels = keep(
+            &mut errors,
+            SourceFile::read(&dir.join("registry/levels.toml")),
+        );
+        let criteria = keep(
+            &mut errors,
+            SourceFile::read(&dir.join("registry/criteria.toml")),
+        );
+        let edition_paths =
+            keep(&mut errors, edition_paths(&dir.join("editions"))).unwrap_or_default();
         let editions: Vec<_> = edition_paths
             .iter()
             .filter_map(|path| keep(&mut errors, SourceFile::read(path)))

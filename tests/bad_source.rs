@@ -1,0 +1,248 @@
+//! Bad source data stops the build with a message naming the file, the line
+//! and the field, and leaves the previously published files untouched.
+
+mod common;
+
+use common::{copy_dir, repo};
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_territoire-innovant");
+
+/// A published build, and a copy of `data/` to break.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    data: std::path::PathBuf,
+    out: std::path::PathBuf,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let out = dir.path().join("out");
+        copy_dir(&repo().join("data"), &data);
+        let fixture = Self {
+            _dir: dir,
+            data,
+            out,
+        };
+        let (ok, stderr) = fixture.build();
+        assert!(ok, "the unbroken copy builds: {stderr}");
+        fixture
+    }
+
+    fn build(&self) -> (bool, String) {
+        let output = Command::new(BIN)
+            .current_dir(repo())
+            .arg("--data")
+            .arg(&self.data)
+            .arg("build")
+            .arg("--out")
+            .arg(&self.out)
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// Replaces the first `from` of `file` by `to`; returns the 1-based line of the change.
+    fn edit(&self, file: &str, from: &str, to: &str) -> usize {
+        let path = self.data.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let at = text
+            .find(from)
+            .unwrap_or_else(|| panic!("{from:?} not in {file}"));
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        text[..at].matches('\n').count() + 1
+    }
+
+    fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<_> = std::fs::read_dir(&self.out)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().into_string().unwrap(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Builds the broken copy: it must fail with every `expected` text in
+    /// its message, and leave the previous output as it was.
+    fn assert_rejected(&self, expected: &[&str]) -> String {
+        let before = self.snapshot();
+        let (ok, stderr) = self.build();
+        assert!(!ok, "the broken data was accepted");
+        for text in expected {
+            assert!(
+                stderr.contains(text),
+                "{text:?} not in the message:\n{stderr}"
+            );
+        }
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(self.snapshot() == before, "the previous output changed");
+        stderr
+    }
+}
+
+fn at(file: &str, line: usize) -> String {
+    format!("{}:{line}:", Path::new("data").join(file).display())
+}
+
+#[test]
+fn unknown_category() {
+    let f = Fixture::new();
+    let line = f.edit(
+        "editions/2023.toml",
+        "category = \"cybersecurite\"",
+        "category = \"cyber\"",
+    );
+    f.assert_rejected(&[
+        &at("editions/2023.toml", line),
+        "award[18].category",
+        "unknown category \"cyber\"",
+        "registry/categories.toml",
+    ]);
+}
+
+#[test]
+fn unknown_level() {
+    let f = Fixture::new();
+    let line = f.edit(
+        "editions/2023.toml",
+        "level = \"argent\"",
+        "level = \"platine\"",
+    );
+    f.assert_rejected(&[
+        &at("editions/2023.toml", line),
+        "award[2].level",
+        "unknown level \"platine\"",
+    ]);
+}
+
+#[test]
+fn duplicate_identifier() {
+    let f = Fixture::new();
+    let line = f.edit(
+        "registry/organisations.toml",
+        "id = \"lunas\"",
+        "id = \"urrugne\"",
+    );
+    f.assert_rejected(&[
+        &at("registry/organisations.toml", line),
+        "organisation[38].id",
+        "duplicate organisation id \"urrugne\"",
+    ]);
+}
+
+#[test]
+fn duplicate_award_identifier() {
+    let f = Fixture::new();
+    let line = f.edit(
+        "editions/2023.toml",
+        "id = \"pastorando\"",
+        "id = \"parc-heller\"",
+    );
+    f.assert_rejected(&[
+        &at("editions/2023.toml", line),
+        "award[21].id",
+        "duplicate award id",
+    ]);
+}
+
+#[test]
+fn award_without_laureate() {
+    let f = Fixture::new();
+    let line = f.edit(
+        "editions/2023.toml",
+        "laureates = [\"rennes-metropole\"]",
+        "laureates = []",
+    );
+    f.assert_rejected(&[
+        &at("editions/2023.toml", line),
+        "award[14].laureates",
+        "has no laureate",
+    ]);
+}
+
+#[test]
+fn reference_to_an_undefined_organisation() {
+    let f = Fixture::new();
+    let line = f.edit(
+        "editions/2023.toml",
+        "laureates = [\"urrugne\"]",
+        "laureates = [\"mairie-d-urrugne\"]",
+    );
+    f.assert_rejected(&[
+        &at("editions/2023.toml", line),
+        "award[13].laureates[0]",
+        "unknown organisation \"mairie-d-urrugne\"",
+    ]);
+}
+
+#[test]
+fn malformed_file() {
+    let f = Fixture::new();
+    let line = f.edit("editions/2023.toml", "title = \"Rudi\"", "title = \"Rudi");
+    f.assert_rejected(&[&at("editions/2023.toml", line)]);
+}
+
+#[test]
+fn missing_field() {
+    let f = Fixture::new();
+    f.edit("editions/2023.toml", "level = \"bronze\"\n", "");
+    f.assert_rejected(&["editions/2023.toml:", "missing field `level`"]);
+}
+
+#[test]
+fn unknown_field() {
+    let f = Fixture::new();
+    let line = f.edit("registry/levels.toml", "rank = 1", "rang = 1");
+    f.assert_rejected(&[&at("registry/levels.toml", line), "unknown field `rang`"]);
+}
+
+#[test]
+fn missing_registry_file() {
+    let f = Fixture::new();
+    std::fs::remove_file(f.data.join("registry/levels.toml")).unwrap();
+    f.assert_rejected(&["registry/levels.toml", "cannot read the file"]);
+}
+
+#[test]
+fn edition_file_named_after_another_year() {
+    let f = Fixture::new();
+    let line = f.edit("editions/2023.toml", "year = 2023", "year = 2024");
+    f.assert_rejected(&[
+        &at("editions/2023.toml", line),
+        "edition.year",
+        "must be named 2024.toml",
+    ]);
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let f = Fixture::new();
+    f.edit(
+        "editions/2023.toml",
+        "level = \"argent\"",
+        "level = \"platine\"",
+    );
+    f.edit(
+        "editions/2023.toml",
+        "category = \"e-sante\"",
+        "category = \"sante\"",
+    );
+    let stderr = f.assert_rejected(&["2 problems", "platine", "sante"]);
+    assert_eq!(
+        stderr.matches("data/editions/2023.toml:").count(),
+        2,
+        "{stderr}"
+    );
+}

@@ -1,0 +1,104 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use oxigraph::model::Term;
+use oxigraph::sparql::QueryResults;
+use std::path::{Path, PathBuf};
+use territoire_innovant::rdf::Base;
+use territoire_innovant::sparql;
+use territoire_innovant::store::{DataSet, Inputs};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The press release, from `../shared/seeds/` beside the repository.
+pub fn press_release() -> String {
+    let path = repo().join("../shared/seeds/label-territoire-innovant-2023.txt");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the press release must be at {}: {e}", path.display()))
+}
+
+/// `text` with every run of white space (line breaks included) made one space.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Inputs pointing at the repository's `data/` and `ontology/`.
+pub fn inputs(data_dir: &Path, base: Base) -> Inputs {
+    Inputs {
+        data_dir: data_dir.to_owned(),
+        ontology_dir: repo().join("ontology"),
+        base,
+    }
+}
+
+/// The data set built from the repository's data with the default base.
+pub fn data_set() -> DataSet {
+    DataSet::build(&inputs(&repo().join("data"), Base::default())).expect("the data builds")
+}
+
+/// A term as a plain string: IRIs and blank nodes without brackets,
+/// literals by their lexical value.
+pub fn plain(term: &Term) -> String {
+    match term {
+        Term::NamedNode(n) => n.as_str().to_owned(),
+        Term::Literal(l) => l.value().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// Runs a SELECT with the PREFIXES below and returns its rows as plain strings.
+pub fn select(data_set: &DataSet, query: &str) -> Vec<Vec<String>> {
+    let query = format!("{PREFIXES}\n{query}");
+    let QueryResults::Solutions(solutions) =
+        sparql::run(&data_set.store, &query).expect("the query runs")
+    else {
+        panic!("not a SELECT query: {query}");
+    };
+    let variables = solutions.variables().to_vec();
+    solutions
+        .map(|s| {
+            let s = s.expect("a solution");
+            variables
+                .iter()
+                .map(|v| s.get(v).map(plain).unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
+/// The single value of a one-row, one-column SELECT.
+pub fn select_one(data_set: &DataSet, query: &str) -> String {
+    let rows = select(data_set, query);
+    assert_eq!(rows.len(), 1, "one row expected from {query}: {rows:?}");
+    rows[0][0].clone()
+}
+
+/// Prefixes prepended to test queries.
+pub const PREFIXES: &str = "
+PREFIX ti: <https://w3id.org/territoire-innovant/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <http://schema.org/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+";
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

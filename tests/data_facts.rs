@@ -1,0 +1,292 @@
+//! The data is exactly the press release: every fact asserted from SPARQL
+//! queries over the built store, never from the source structs.
+
+mod common;
+
+use common::{data_set, one_line, press_release, select, select_one};
+
+#[test]
+fn there_are_25_awards_8_gold_8_silver_9_bronze() {
+    let data = data_set();
+    assert_eq!(
+        select_one(&data, "SELECT (COUNT(?a) AS ?n) WHERE { ?a a ti:Award }"),
+        "25"
+    );
+    let rows = select(
+        &data,
+        "SELECT ?rank (COUNT(?a) AS ?n) WHERE { ?a ti:level/ti:rank ?rank } GROUP BY ?rank ORDER BY ?rank",
+    );
+    assert_eq!(rows, [["1", "8"], ["2", "8"], ["3", "9"]]);
+    let labels = select(
+        &data,
+        "SELECT ?l WHERE { ?level a ti:Level ; ti:rank ?r ; skos:prefLabel ?l FILTER(lang(?l) = 'fr') } ORDER BY ?r",
+    );
+    assert_eq!(labels, [["Or"], ["Argent"], ["Bronze"]]);
+}
+
+#[test]
+fn every_award_has_one_category_level_project_and_at_least_one_laureate() {
+    let data = data_set();
+    let bad = select(
+        &data,
+        "SELECT ?a WHERE { ?a a ti:Award .
+           { SELECT ?a (COUNT(DISTINCT ?c) AS ?nc) (COUNT(DISTINCT ?l) AS ?nl) (COUNT(DISTINCT ?p) AS ?np) (COUNT(DISTINCT ?o) AS ?no)
+             WHERE { ?a a ti:Award OPTIONAL { ?a ti:category ?c } OPTIONAL { ?a ti:level ?l } OPTIONAL { ?a ti:project ?p } OPTIONAL { ?a ti:laureate ?o } }
+             GROUP BY ?a }
+           FILTER(?nc != 1 || ?nl != 1 || ?np != 1 || ?no < 1) }",
+    );
+    assert!(bad.is_empty(), "{bad:?}");
+}
+
+#[test]
+fn there_are_7_categories_used_by_the_awards() {
+    let data = data_set();
+    let rows = select(
+        &data,
+        "SELECT ?label (COUNT(?a) AS ?n) WHERE { ?c a ti:Category ; skos:prefLabel ?label FILTER(lang(?label) = 'fr') OPTIONAL { ?a ti:category ?c } } GROUP BY ?label ORDER BY ?label",
+    );
+    assert_eq!(rows.len(), 7, "{rows:?}");
+    let counts: Vec<_> = rows.iter().map(|r| r[1].as_str()).collect();
+    // Aménagement, Cybersécurité, E-santé, Moderniser, Numérique, inclusif, intelligent
+    assert_eq!(counts, ["3", "2", "2", "5", "4", "4", "5"]);
+    let release = press_release().to_uppercase();
+    for alt in select(
+        &data,
+        "SELECT ?alt WHERE { ?c a ti:Category ; skos:altLabel ?alt }",
+    ) {
+        assert!(
+            release.contains(&alt[0]),
+            "category heading {:?} is not in the release",
+            alt[0]
+        );
+    }
+}
+
+#[test]
+fn there_are_31_laureate_organisations_each_named_once_as_in_the_release() {
+    let data = data_set();
+    let names = select(
+        &data,
+        "SELECT ?name (COUNT(DISTINCT ?o) AS ?n) WHERE { ?a ti:laureate ?o . ?o skos:prefLabel ?name } GROUP BY ?name",
+    );
+    assert_eq!(names.len(), 31, "{names:?}");
+    let release = press_release();
+    for row in &names {
+        assert_eq!(row[1], "1", "{} is more than one entity", row[0]);
+        assert!(
+            release.contains(&row[0]),
+            "{:?} is not worded as in the release",
+            row[0]
+        );
+    }
+    let all = select(
+        &data,
+        "SELECT ?name WHERE { ?o a org:Organization ; skos:prefLabel ?name }",
+    );
+    let mut distinct: Vec<_> = all.iter().map(|r| r[0].clone()).collect();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        all.len(),
+        "an organisation name is used by two entities"
+    );
+}
+
+#[test]
+fn there_are_25_projects_titled_as_in_the_release() {
+    let data = data_set();
+    let titles = select(&data, "SELECT ?t WHERE { ?p a ti:Project ; dct:title ?t }");
+    assert_eq!(titles.len(), 25);
+    let release = press_release();
+    for t in &titles {
+        assert!(release.contains(&t[0]), "{:?} is not in the release", t[0]);
+    }
+    let subtitles = select(
+        &data,
+        "SELECT ?t ?s WHERE { ?p ti:subtitle ?s ; dct:title ?t } ORDER BY ?t",
+    );
+    for row in &subtitles {
+        assert!(
+            release.contains(&format!("{}\n{}", row[0], row[1]))
+                || release.contains(&format!("{} - {}", row[0], row[1])),
+            "{row:?}: the subtitle does not follow the title in the release"
+        );
+    }
+    assert_eq!(
+        subtitles.len(),
+        2,
+        "Brest and Lab 3I have a subtitle: {subtitles:?}"
+    );
+}
+
+#[test]
+fn shared_awards_have_all_their_laureates() {
+    let data = data_set();
+    let rows = select(
+        &data,
+        "SELECT ?t (COUNT(?o) AS ?n) WHERE { ?a ti:project/dct:title ?t ; ti:laureate ?o } GROUP BY ?t HAVING (COUNT(?o) > 1) ORDER BY DESC(?n) ?t",
+    );
+    let summary: Vec<_> = rows
+        .iter()
+        .map(|r| (r[0].split(' ').next().unwrap().to_owned(), r[1].clone()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("Lab".to_owned(), "3".to_owned()),
+            ("Expérimentation".to_owned(), "2".to_owned()),
+            ("Implantation".to_owned(), "2".to_owned()),
+            ("LeBonTag,".to_owned(), "2".to_owned()),
+            ("Pilotage".to_owned(), "2".to_owned()),
+        ]
+    );
+    assert_eq!(
+        select_one(
+            &data,
+            "SELECT (COUNT(?a) AS ?n) WHERE { ?a ti:project/dct:title ?t FILTER(STRSTARTS(?t, 'MedNumRemix')) }"
+        ),
+        "1",
+        "Brest's two lines are one award"
+    );
+}
+
+#[test]
+fn the_edition_figures_are_typed_integers() {
+    let data = data_set();
+    let rows = select(
+        &data,
+        "SELECT ?presented ?auditioned ?selected ?dt WHERE { ?e a ti:Edition ; ti:year ?y ;
+            ti:projectsPresented ?presented ; ti:projectsAuditioned ?auditioned ; ti:territoriesSelected ?selected
+            BIND(datatype(?presented) AS ?dt)
+            FILTER(datatype(?auditioned) = xsd:integer && datatype(?selected) = xsd:integer && ?y = '2023'^^xsd:gYear) }",
+    );
+    assert_eq!(
+        rows,
+        [["58", "38", "25", "http://www.w3.org/2001/XMLSchema#integer"]]
+    );
+}
+
+#[test]
+fn the_edition_has_its_forum_six_criteria_and_a_jury_of_eight_bodies() {
+    let data = data_set();
+    assert_eq!(
+        select(
+            &data,
+            "SELECT ?city WHERE { ?e ti:forum/schema:location/schema:name ?city }"
+        ),
+        [["Toulouse"]]
+    );
+    let release = press_release();
+    let criteria = select(
+        &data,
+        "SELECT ?l WHERE { ?e ti:criterion ?c . ?c skos:prefLabel ?l FILTER(lang(?l) = 'fr') }",
+    );
+    assert_eq!(criteria.len(), 6);
+    for c in &criteria {
+        assert!(
+            release.contains(&format!("- {}\n", c[0])) || release.ends_with(&c[0]),
+            "{c:?}"
+        );
+    }
+    let jury = select(
+        &data,
+        "SELECT ?name WHERE { ?e ti:jury/org:hasMember ?m . ?m skos:prefLabel ?name }",
+    );
+    assert_eq!(jury.len(), 8);
+    for m in &jury {
+        assert!(release.contains(&m[0]), "{m:?}");
+    }
+    assert_eq!(
+        select_one(
+            &data,
+            "SELECT ?n WHERE { ?e ti:jury/ti:auditionSessions ?n }"
+        ),
+        "5"
+    );
+}
+
+#[test]
+fn the_organiser_was_founded_in_2009_by_two_jury_bodies() {
+    let data = data_set();
+    let rows = select(
+        &data,
+        "SELECT ?founded ?founder WHERE { ?label ti:organiser ?o . ?o schema:foundingDate ?founded ; schema:founder/skos:prefLabel ?founder } ORDER BY ?founder",
+    );
+    assert_eq!(
+        rows,
+        [
+            ["2009", "France urbaine"],
+            ["2009", "Intercommunalités de France"]
+        ]
+    );
+}
+
+#[test]
+fn the_data_set_states_its_licence_and_provenance() {
+    let data = data_set();
+    let rows = select(
+        &data,
+        "SELECT ?licence ?title ?publisher WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> ; dct:license ?licence ;
+           prov:wasDerivedFrom ?src . ?src dct:title ?title ; dct:publisher/skos:prefLabel ?publisher }",
+    );
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0][0],
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    );
+    assert!(
+        one_line(&press_release()).contains(&rows[0][1]),
+        "{:?}",
+        rows[0][1]
+    );
+    assert_eq!(rows[0][2], "Les Interconnectés");
+}
+
+#[test]
+fn no_personal_contact_detail_is_published() {
+    let data = data_set();
+    let rows = select(
+        &data,
+        "SELECT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) || isIRI(?o)) FILTER(CONTAINS(LCASE(STR(?o)), 'colucci') || CONTAINS(STR(?o), '@interconnectes') || CONTAINS(STR(?o), '86 23') || STRSTARTS(STR(?o), 'mailto:') || STRSTARTS(STR(?o), 'tel:')) }",
+    );
+    assert!(rows.is_empty(), "{rows:?}");
+}
+
+#[test]
+fn every_class_and_property_is_defined_in_the_ontology_or_standard() {
+    let data = data_set();
+    let standard = [
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "http://www.w3.org/2000/01/rdf-schema#",
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://purl.org/dc/terms/",
+        "http://www.w3.org/ns/org#",
+        "http://schema.org/",
+        "http://xmlns.com/foaf/0.1/",
+        "http://www.w3.org/ns/prov#",
+        "http://www.w3.org/ns/dcat#",
+        "http://rdfs.org/ns/void#",
+    ];
+    let graph = "<https://w3id.org/territoire-innovant/graph/data>";
+    let terms = select(
+        &data,
+        &format!(
+            "SELECT DISTINCT ?t WHERE {{ GRAPH {graph} {{ {{ ?s ?t ?o }} UNION {{ ?s a ?t }} }} }}"
+        ),
+    );
+    let defined = select(
+        &data,
+        "SELECT ?t WHERE { GRAPH <https://w3id.org/territoire-innovant/graph/ontology> {
+            ?t rdfs:label ?lf , ?le ; rdfs:comment ?cf , ?ce .
+            FILTER(lang(?lf) = 'fr' && lang(?le) = 'en' && lang(?cf) = 'fr' && lang(?ce) = 'en') } }",
+    );
+    for t in terms {
+        let t = &t[0];
+        let ok = standard.iter().any(|ns| t.starts_with(ns)) || defined.iter().any(|d| &d[0] == t);
+        assert!(
+            ok,
+            "{t} is neither standard nor defined with fr+en label and comment"
+        );
+    }
+}

@@ -1,0 +1,280 @@
+//! `build --out DIR`: the dump files, their determinism and checksums, their
+//! equivalence with the store, and their validity for independent tools.
+
+mod common;
+
+use common::{data_set, repo};
+use flate2::read::GzDecoder;
+use sophia::api::prelude::*;
+use sophia::inmem::dataset::LightDataset;
+use sophia::inmem::graph::LightGraph;
+use sophia::isomorphism::isomorphic_graphs;
+use sophia::turtle::parser::{nq, nt, turtle};
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+use territoire_innovant::publish::sha256_hex;
+
+const BIN: &str = env!("CARGO_BIN_EXE_territoire-innovant");
+
+fn build(out: &Path, extra: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .current_dir(repo())
+        .args(extra)
+        .arg("build")
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("the binary runs")
+}
+
+fn read(dir: &Path, name: &str) -> Vec<u8> {
+    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn gunzip(bytes: &[u8]) -> String {
+    let mut text = String::new();
+    GzDecoder::new(bytes).read_to_string(&mut text).unwrap();
+    text
+}
+
+const FILES: [&str; 8] = [
+    "SHA256SUMS",
+    "ontology.ttl",
+    "territoire-innovant.nq",
+    "territoire-innovant.nq.gz",
+    "territoire-innovant.nt",
+    "territoire-innovant.nt.gz",
+    "territoire-innovant.ttl",
+    "territoire-innovant.ttl.gz",
+];
+
+#[test]
+fn two_builds_write_the_same_bytes_and_correct_checksums() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for dir in [&a, &b] {
+        let output = build(dir.path(), &[]);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let mut names: Vec<_> = std::fs::read_dir(a.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, FILES);
+    for name in FILES {
+        assert!(
+            read(a.path(), name) == read(b.path(), name),
+            "{name} differs between runs"
+        );
+    }
+    let sums = String::from_utf8(read(a.path(), "SHA256SUMS")).unwrap();
+    assert_eq!(sums.lines().count(), FILES.len() - 1);
+    for line in sums.lines() {
+        let (hash, name) = line.split_once("  ").expect("sha256sum format");
+        assert_eq!(hash, sha256_hex(&read(a.path(), name)), "{name}");
+    }
+}
+
+/// The data graph of the store as a sophia graph, through N-Triples.
+fn store_graph() -> LightGraph {
+    let data = data_set();
+    let mut ntriples = String::new();
+    for quad in
+        data.store
+            .quads_for_pattern(None, None, None, Some(data.data_graph.as_ref().into()))
+    {
+        let quad = quad.unwrap();
+        ntriples += &format!("{} {} {} .\n", quad.subject, quad.predicate, quad.object);
+    }
+    nt::parse_str(&ntriples).collect_triples().unwrap()
+}
+
+#[test]
+fn every_dump_holds_the_graph_of_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(build(dir.path(), &[]).status.success());
+    let expected = store_graph();
+    assert!(expected.triples().count() > 500);
+
+    let text = |name| String::from_utf8(read(dir.path(), name)).unwrap();
+    let ttl: LightGraph = turtle::parse_str(&text("territoire-innovant.ttl"))
+        .collect_triples()
+        .unwrap();
+    let ttl_gz: LightGraph =
+        turtle::parse_str(&gunzip(&read(dir.path(), "territoire-innovant.ttl.gz")))
+            .collect_triples()
+            .unwrap();
+    let ntriples: LightGraph = nt::parse_str(&text("territoire-innovant.nt"))
+        .collect_triples()
+        .unwrap();
+    let ntriples_gz: LightGraph =
+        nt::parse_str(&gunzip(&read(dir.path(), "territoire-innovant.nt.gz")))
+            .collect_triples()
+            .unwrap();
+    let nquads: LightDataset = nq::parse_str(&text("territoire-innovant.nq"))
+        .collect_quads()
+        .unwrap();
+    let nquads_gz: LightDataset =
+        nq::parse_str(&gunzip(&read(dir.path(), "territoire-innovant.nq.gz")))
+            .collect_quads()
+            .unwrap();
+    for (name, graph) in [
+        ("ttl", &ttl),
+        ("ttl.gz", &ttl_gz),
+        ("nt", &ntriples),
+        ("nt.gz", &ntriples_gz),
+    ] {
+        assert!(
+            isomorphic_graphs(&expected, graph).unwrap(),
+            "{name} is not the store's graph"
+        );
+    }
+    for (name, dataset) in [("nq", &nquads), ("nq.gz", &nquads_gz)] {
+        let names: Vec<_> = dataset
+            .graph_names()
+            .map(|g| g.unwrap().to_owned())
+            .collect();
+        assert!(
+            !names.is_empty() && names.iter().all(|g| g.is_iri()),
+            "{name}: graph names {names:?}"
+        );
+        assert!(
+            isomorphic_graphs(&expected, &dataset.union_graph()).unwrap(),
+            "{name} is not the store's graph"
+        );
+    }
+}
+
+#[test]
+fn the_turtle_dump_is_readable_grouped_by_subject_with_prefixes() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(build(dir.path(), &[]).status.success());
+    let ttl = String::from_utf8(read(dir.path(), "territoire-innovant.ttl")).unwrap();
+    assert!(ttl.contains("@prefix ti: "));
+    assert!(ttl.contains("@prefix skos: "));
+    // Each subject is written once: the number of statements ending with '.'
+    // is the number of distinct subjects.
+    let subjects = store_graph()
+        .subjects()
+        .map(|s| s.unwrap().to_owned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let statements = ttl
+        .lines()
+        .filter(|l| !l.starts_with('@') && l.ends_with(" ."))
+        .count();
+    assert_eq!(statements, subjects);
+}
+
+#[test]
+fn another_base_moves_every_iri_of_the_data_set_and_ontology() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = build(dir.path(), &["--base", "https://data.example.org/ti/"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for name in [
+        "territoire-innovant.nt",
+        "ontology.ttl",
+        "territoire-innovant.nq",
+    ] {
+        let text = String::from_utf8(read(dir.path(), name)).unwrap();
+        assert!(
+            !text.contains("w3id.org/territoire-innovant"),
+            "{name} keeps the default base"
+        );
+    }
+    let nt = String::from_utf8(read(dir.path(), "territoire-innovant.nt")).unwrap();
+    assert!(nt.contains("<https://data.example.org/ti/award/2023/rudi> <https://data.example.org/ti/ontology#level> <https://data.example.org/ti/level/argent> ."));
+    let bad = build(dir.path(), &["--base", "https://data.example.org/no-slash"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("ending with '/'"));
+}
+
+/// Runs a Python snippet; the test suite's Python tools are installed by
+/// `.ci/run` (`pip install -r tests/requirements.txt`).
+fn python(script: &str, args: &[&Path]) -> std::process::Output {
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("ModuleNotFoundError"),
+        "missing Python tools: pip install -r tests/requirements.txt\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+#[test]
+fn rdflib_parses_every_dump_to_the_same_number_of_triples() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(build(dir.path(), &[]).status.success());
+    let script = r#"
+import gzip, sys, rdflib
+d = sys.argv[1]
+counts = {}
+for name, fmt in [("territoire-innovant.ttl", "turtle"), ("territoire-innovant.nt", "nt"), ("territoire-innovant.nq", "nquads")]:
+    for suffix in ("", ".gz"):
+        path = d + "/" + name + suffix
+        data = gzip.open(path).read() if suffix else open(path, "rb").read()
+        g = rdflib.Dataset() if fmt == "nquads" else rdflib.Graph()
+        g.parse(data=data, format=fmt)
+        counts[name + suffix] = len(g) if fmt != "nquads" else sum(1 for _ in g.quads())
+print(len(set(counts.values())), max(counts.values()))
+rdflib.Graph().parse(d + "/ontology.ttl", format="turtle")
+"#;
+    let output = python(script, &[dir.path()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let expected = store_graph().triples().count();
+    assert_eq!(stdout.trim(), format!("1 {expected}"));
+}
+
+#[test]
+fn the_data_conforms_to_the_shacl_shapes_per_pyshacl() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(build(dir.path(), &[]).status.success());
+    let script = r#"
+import sys
+from pyshacl import validate
+conforms, _, text = validate(sys.argv[1], shacl_graph=sys.argv[2], ont_graph=sys.argv[3], inference="rdfs", data_graph_format="turtle", shacl_graph_format="turtle", ont_graph_format="turtle")
+print(text)
+sys.exit(0 if conforms else 1)
+"#;
+    let shapes = repo().join("ontology/shapes.ttl");
+    let data = dir.path().join("territoire-innovant.ttl");
+    let ontology = dir.path().join("ontology.ttl");
+    let output = python(script, &[&data, &shapes, &ontology]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+
+    // The same check fails on a graph that lost the level of its gold awards.
+    let ttl = String::from_utf8(read(dir.path(), "territoire-innovant.ttl")).unwrap();
+    let broken: String = ttl
+        .lines()
+        .filter(|l| !l.contains("ti:level <level/or>"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let broken_path = dir.path().join("broken.ttl");
+    std::fs::write(&broken_path, broken).unwrap();
+    let output = python(script, &[&broken_path, &shapes, &ontology]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("MinCountConstraintComponent"));
+}
