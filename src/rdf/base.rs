@@ -62,6 +62,13 @@ impl Base {
     }
 
     /// The IRI of `path` under this base.
+    ///
+    /// ```
+    /// use territoire_innovant::rdf::Base;
+    ///
+    /// let base: Base = "https://data.example.org/ti/".parse().unwrap();
+    /// assert_eq!(base.iri("award/2023/rudi").as_str(), "https://data.example.org/ti/award/2023/rudi");
+    /// ```
     pub fn iri(&self, path: &str) -> NamedNode {
         NamedNode::new_unchecked(format!("{}{path}", self.0))
     }

@@ -1,0 +1,61 @@
+//! Every example query of `queries/` runs against the store and gives the
+//! result kept beside it (`NAME.expected.tsv`), and documents itself.
+
+mod common;
+
+use common::{data_set, repo};
+use territoire_innovant::output::{OutputFormat, write_results};
+use territoire_innovant::sparql;
+
+fn example_queries() -> Vec<std::path::PathBuf> {
+    let mut paths: Vec<_> = std::fs::read_dir(repo().join("queries"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rq"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn there_are_at_least_ten_documented_example_queries() {
+    let queries = example_queries();
+    assert!(queries.len() >= 10, "{queries:?}");
+    for path in queries {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines = text.lines();
+        let title = lines.next().unwrap_or_default();
+        let description = lines.next().unwrap_or_default();
+        assert!(
+            title.starts_with("# ") && title.len() > 10,
+            "{}: first line is a '# Title'",
+            path.display()
+        );
+        assert!(
+            description.starts_with("# ") && description.len() > 20,
+            "{}: second line describes what it answers",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn every_example_query_gives_its_expected_result() {
+    let data = data_set();
+    for path in example_queries() {
+        let query = std::fs::read_to_string(&path).unwrap();
+        let results =
+            sparql::run(&data.store, &query).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut tsv = Vec::new();
+        write_results(results, OutputFormat::Tsv, &mut tsv).unwrap();
+        let expected_path = path.with_extension("expected.tsv");
+        let expected = std::fs::read_to_string(&expected_path)
+            .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
+        assert_eq!(
+            String::from_utf8(tsv).unwrap(),
+            expected,
+            "{}",
+            path.display()
+        );
+    }
+}
