@@ -6,9 +6,11 @@
 //! triples) → [`store`] (the embedded oxigraph store) → [`publish`] (dumps,
 //! checksums) and [`sparql`] (querying).
 
+pub mod examples;
 pub mod output;
 pub mod publish;
 pub mod rdf;
+pub mod server;
 pub mod source;
 pub mod sparql;
 pub mod store;

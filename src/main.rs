@@ -5,10 +5,13 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 use territoire_innovant::output::{OutputFormat, write_results};
 use territoire_innovant::rdf::Base;
+use territoire_innovant::server::{self, AppState, Config};
 use territoire_innovant::store::{DataSet, Inputs};
-use territoire_innovant::{publish, sparql};
+use territoire_innovant::{examples, publish, sparql};
+use tracing_subscriber::EnvFilter;
 
 /// Publishes the laureates of the label « Territoire Innovant » as Linked Open Data.
 #[derive(Parser)]
@@ -50,6 +53,18 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "TI_LISTEN", default_value = "127.0.0.1:7878")]
         listen: std::net::SocketAddr,
+        /// Time limit of a query, in seconds.
+        #[arg(long, env = "TI_QUERY_TIMEOUT", default_value_t = 10.0)]
+        query_timeout: f64,
+        /// Largest number of solutions or triples in a query answer.
+        #[arg(long, env = "TI_MAX_RESULTS", default_value_t = Config::default().max_results)]
+        max_results: usize,
+        /// Largest request body, in bytes.
+        #[arg(long, env = "TI_MAX_BODY_BYTES", default_value_t = Config::default().max_body_bytes)]
+        max_body_bytes: usize,
+        /// Directory of the example queries shown on the query page.
+        #[arg(long, env = "TI_QUERIES", default_value = "queries")]
+        queries: PathBuf,
     },
 }
 
@@ -97,12 +112,44 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let stdout = std::io::stdout();
             write_results(results, format, &mut stdout.lock())?;
         }
-        Command::Serve { listen } => {
+        Command::Serve {
+            listen,
+            query_timeout,
+            max_results,
+            max_body_bytes,
+            queries,
+        } => {
+            tracing_subscriber::fmt()
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+                .with_env_filter(
+                    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+                )
+                .init();
+            let query_timeout = Duration::try_from_secs_f64(query_timeout)
+                .ok()
+                .filter(|t| !t.is_zero())
+                .context("--query-timeout must be a positive number of seconds")?;
+            let config = Config {
+                query_timeout,
+                max_results,
+                max_body_bytes,
+            };
             let data_set = DataSet::build(&inputs)?;
-            anyhow::bail!(
-                "serving on {listen} is not available yet (the store of {} triples is built)",
-                data_set.store.len()?
-            );
+            let examples = examples::load(&queries).with_context(|| {
+                format!("cannot read the example queries in {}", queries.display())
+            })?;
+            let state = AppState::new(data_set, config, examples);
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .with_context(|| format!("cannot listen on {listen}"))?;
+                tracing::info!("serving on http://{}/", listener.local_addr()?);
+                server::serve(listener, state, server::shutdown_signal()).await?;
+                anyhow::Ok(())
+            })?;
         }
     }
     Ok(())

@@ -1,24 +1,145 @@
 //! SPARQL evaluation over the store, shared by the command line and the
-//! server: the default graph is the union of all graphs, `SERVICE` is refused
-//! and evaluation can be cancelled.
+//! server: the default graph is the union of all graphs unless the query or
+//! the protocol names a data set, `SERVICE` is refused, and evaluation can be
+//! cancelled.
 
-use oxigraph::model::NamedNode;
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::{
     CancellationToken, DefaultServiceHandler, PreparedSparqlQuery, QueryEvaluationError,
     QueryResults, QuerySolutionIter, SparqlEvaluator, SparqlSyntaxError,
 };
 use oxigraph::store::Store;
 use spargebra::algebra::GraphPattern;
+use spargebra::{Query, SparqlParser};
+use std::sync::{Arc, Mutex};
 
-/// Refuses every `SERVICE` call: the endpoint never makes outgoing requests.
-struct NoFederation;
+/// The four query forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryForm {
+    /// `SELECT`: solutions.
+    Select,
+    /// `ASK`: a boolean.
+    Ask,
+    /// `CONSTRUCT`: a graph.
+    Construct,
+    /// `DESCRIBE`: a graph.
+    Describe,
+}
+
+impl QueryForm {
+    /// Whether the query returns a graph (CONSTRUCT, DESCRIBE).
+    pub fn returns_graph(self) -> bool {
+        matches!(self, Self::Construct | Self::Describe)
+    }
+}
+
+/// A parsed query.
+#[derive(Debug, Clone)]
+pub struct ParsedQuery {
+    query: Query,
+}
+
+/// Parses a SPARQL query.
+pub fn parse(query: &str) -> Result<ParsedQuery, SparqlSyntaxError> {
+    Ok(ParsedQuery {
+        query: SparqlParser::new().parse_query(query)?,
+    })
+}
+
+/// Whether `text` is a SPARQL Update request (to answer it as refused rather
+/// than as a syntax error).
+pub fn is_update(text: &str) -> bool {
+    SparqlParser::new().parse_update(text).is_ok()
+}
+
+/// The data set a query runs on, from the SPARQL protocol's
+/// `default-graph-uri` and `named-graph-uri` parameters.
+#[derive(Debug, Clone, Default)]
+pub struct ProtocolDataset {
+    /// Graphs merged into the default graph.
+    pub default_graphs: Vec<NamedNode>,
+    /// Graphs available to `GRAPH`.
+    pub named_graphs: Vec<NamedNode>,
+}
+
+impl ProtocolDataset {
+    /// Whether the protocol named no graph.
+    pub fn is_empty(&self) -> bool {
+        self.default_graphs.is_empty() && self.named_graphs.is_empty()
+    }
+}
+
+impl ParsedQuery {
+    /// The form of the query.
+    pub fn form(&self) -> QueryForm {
+        match &self.query {
+            Query::Select { .. } => QueryForm::Select,
+            Query::Ask { .. } => QueryForm::Ask,
+            Query::Construct { .. } => QueryForm::Construct,
+            Query::Describe { .. } => QueryForm::Describe,
+        }
+    }
+
+    /// Prepares the query for evaluation. A data set given by the protocol
+    /// replaces the query's own (`FROM`); without either, the default graph
+    /// is the union of every graph of the store.
+    pub fn prepare(
+        self,
+        dataset: &ProtocolDataset,
+        cancellation: Option<CancellationToken>,
+    ) -> (PreparedSparqlQuery, ServiceGuard) {
+        let guard = ServiceGuard::default();
+        let mut evaluator = SparqlEvaluator::new().with_default_service_handler(guard.clone());
+        if let Some(token) = cancellation {
+            evaluator = evaluator.with_cancellation_token(token);
+        }
+        let mut prepared = evaluator.for_query(self.query);
+        let specification = prepared.dataset_mut();
+        if !dataset.is_empty() {
+            specification.set_default_graph(
+                dataset
+                    .default_graphs
+                    .iter()
+                    .cloned()
+                    .map(GraphName::from)
+                    .collect(),
+            );
+            specification.set_available_named_graphs(
+                dataset
+                    .named_graphs
+                    .iter()
+                    .cloned()
+                    .map(NamedOrBlankNode::from)
+                    .collect(),
+            );
+        } else if specification.is_default_dataset() {
+            specification.set_default_graph_as_union();
+        }
+        (prepared, guard)
+    }
+}
+
+/// Refuses every `SERVICE` call (the endpoint never makes outgoing
+/// requests) and remembers the first one, so that even `SERVICE SILENT`
+/// can be reported.
+#[derive(Clone, Default)]
+pub struct ServiceGuard {
+    attempted: Arc<Mutex<Option<String>>>,
+}
+
+impl ServiceGuard {
+    /// The IRI of the first `SERVICE` the query tried to call, if any.
+    pub fn attempted(&self) -> Option<String> {
+        self.attempted.lock().map(|a| a.clone()).unwrap_or_default()
+    }
+}
 
 /// Why a `SERVICE` call was refused.
 #[derive(Debug, thiserror::Error)]
 #[error("SERVICE <{0}> is not allowed: this endpoint does not make federated queries")]
-pub struct ServiceRefused(String);
+pub struct ServiceRefused(pub String);
 
-impl DefaultServiceHandler for NoFederation {
+impl DefaultServiceHandler for ServiceGuard {
     type Error = ServiceRefused;
 
     fn handle(
@@ -27,30 +148,22 @@ impl DefaultServiceHandler for NoFederation {
         _pattern: &GraphPattern,
         _base_iri: Option<&oxiri::Iri<String>>,
     ) -> Result<QuerySolutionIter<'static>, ServiceRefused> {
+        if let Ok(mut attempted) = self.attempted.lock() {
+            attempted.get_or_insert_with(|| service_name.as_str().to_owned());
+        }
         Err(ServiceRefused(service_name.as_str().to_owned()))
     }
 }
 
-/// Parses a query. Unless the query names its own data set (`FROM`,
-/// `FROM NAMED`), its default graph is the union of every graph of the store.
-pub fn prepare(
-    query: &str,
-    cancellation: Option<CancellationToken>,
-) -> Result<PreparedSparqlQuery, SparqlSyntaxError> {
-    let mut evaluator = SparqlEvaluator::new().with_default_service_handler(NoFederation);
-    if let Some(token) = cancellation {
-        evaluator = evaluator.with_cancellation_token(token);
+/// Parses and runs a query against `store` on its default data set (see
+/// [`ParsedQuery::prepare`]).
+pub fn run(store: &Store, query: &str) -> Result<QueryResults<'static>, QueryError> {
+    let (prepared, guard) = parse(query)?.prepare(&ProtocolDataset::default(), None);
+    let results = prepared.on_store(store).execute()?;
+    match guard.attempted() {
+        Some(service) => Err(QueryError::Service(ServiceRefused(service))),
+        None => Ok(results),
     }
-    let mut prepared = evaluator.parse_query(query)?;
-    if prepared.dataset().is_default_dataset() {
-        prepared.dataset_mut().set_default_graph_as_union();
-    }
-    Ok(prepared)
-}
-
-/// Parses and runs a query against `store` (see [`prepare`]).
-pub fn run<'a>(store: &'a Store, query: &str) -> Result<QueryResults<'a>, QueryError> {
-    Ok(prepare(query, None)?.on_store(store).execute()?)
 }
 
 /// Why a query failed.
@@ -62,4 +175,84 @@ pub enum QueryError {
     /// The evaluation failed.
     #[error("{0}")]
     Evaluation(#[from] QueryEvaluationError),
+    /// The query called a `SERVICE`.
+    #[error("{0}")]
+    Service(ServiceRefused),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{Literal, Quad};
+
+    fn store() -> Store {
+        let store = Store::new().unwrap();
+        let g = NamedNode::new_unchecked("http://example.org/g");
+        let s = NamedNode::new_unchecked("http://example.org/s");
+        store
+            .insert(&Quad::new(s.clone(), s.clone(), Literal::from(1), g))
+            .unwrap();
+        store
+    }
+
+    fn count(results: QueryResults<'_>) -> usize {
+        match results {
+            QueryResults::Solutions(s) => s.count(),
+            _ => panic!("not solutions"),
+        }
+    }
+
+    #[test]
+    fn the_default_graph_is_the_union_of_the_named_graphs() {
+        assert_eq!(count(run(&store(), "SELECT * { ?s ?p ?o }").unwrap()), 1);
+        assert_eq!(
+            count(
+                run(
+                    &store(),
+                    "SELECT * FROM <http://example.org/other> { ?s ?p ?o }"
+                )
+                .unwrap()
+            ),
+            0
+        );
+    }
+
+    #[test]
+    fn the_protocol_data_set_replaces_the_union() {
+        let store = store();
+        let dataset = ProtocolDataset {
+            default_graphs: vec![NamedNode::new_unchecked("http://example.org/none")],
+            named_graphs: vec![],
+        };
+        let (prepared, _) = parse("SELECT * { ?s ?p ?o }")
+            .unwrap()
+            .prepare(&dataset, None);
+        assert_eq!(count(prepared.on_store(&store).execute().unwrap()), 0);
+    }
+
+    #[test]
+    fn service_is_refused_even_when_silent() {
+        for query in [
+            "SELECT * { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+            "SELECT * { SERVICE SILENT <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+        ] {
+            let error = run(&store(), query).err().map(|e| e.to_string());
+            assert!(
+                error.as_deref().is_some_and(
+                    |e| e.contains("SERVICE <http://127.0.0.1:1/sparql> is not allowed")
+                ),
+                "{query}: {error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn forms_and_updates_are_recognised() {
+        assert_eq!(parse("ASK {}").unwrap().form(), QueryForm::Ask);
+        assert!(parse("DESCRIBE <http://x>").unwrap().form().returns_graph());
+        assert!(is_update(
+            "INSERT DATA { <http://x> <http://x> <http://x> }"
+        ));
+        assert!(!is_update("SELECT * {}"));
+    }
 }

@@ -95,7 +95,7 @@ pub mod dcat {
 
 /// VoID.
 pub mod void {
-    namespace!("void", "http://rdfs.org/ns/void#", { DATASET = "Dataset" });
+    namespace!("void", "http://rdfs.org/ns/void#", { DATASET = "Dataset", TRIPLES = "triples" });
 }
 
 /// The prefixes written at the top of Turtle dumps, in order.

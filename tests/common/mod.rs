@@ -102,3 +102,58 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A server over the repository's data, on an ephemeral port of 127.0.0.1.
+pub struct TestServer {
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The serving task; completes after a shutdown.
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl TestServer {
+    /// Starts a server with `config`.
+    pub async fn start(config: territoire_innovant::server::Config) -> Self {
+        use territoire_innovant::server::{AppState, serve};
+        let examples = territoire_innovant::examples::load(&repo().join("queries")).unwrap();
+        let state = AppState::new(data_set(), config, examples);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (sender, receiver) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(serve(listener, state, async {
+            let _ = receiver.await;
+        }));
+        Self {
+            url,
+            shutdown: Some(sender),
+            task,
+        }
+    }
+
+    /// Starts a server with the default configuration.
+    pub async fn default() -> Self {
+        Self::start(Default::default()).await
+    }
+
+    /// Asks the server to stop after its running requests.
+    pub fn shutdown(&mut self) {
+        if let Some(sender) = self.shutdown.take() {
+            let _ = sender.send(());
+        }
+    }
+
+    /// `url` + `path`.
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+}
+
+/// An HTTP client that does not decompress, to see what the server sends.
+pub fn raw_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .unwrap()
+}

@@ -1,0 +1,184 @@
+//! Query evaluation for the endpoint: on a blocking thread, cancelled at the
+//! timeout (or when the client goes away), its results bounded in number and
+//! serialized with oxigraph's writers before the status is chosen, so that
+//! every failure is a proper error status.
+
+use super::error::ApiError;
+use super::negotiate::content_type;
+use crate::sparql::{ParsedQuery, ProtocolDataset};
+use axum::http::StatusCode;
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults};
+use oxigraph::store::Store;
+use std::time::Duration;
+
+/// Bounds of one evaluation.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Wall-clock time after which the query is cancelled.
+    pub timeout: Duration,
+    /// Largest number of solutions or triples answered.
+    pub max_results: usize,
+}
+
+/// The format an answer is serialized in.
+#[derive(Debug, Clone, Copy)]
+pub enum AnswerFormat {
+    /// SELECT and ASK.
+    Results(QueryResultsFormat),
+    /// CONSTRUCT and DESCRIBE.
+    Graph(RdfFormat),
+}
+
+/// A serialized answer.
+pub struct Answer {
+    /// The Content-Type header value.
+    pub content_type: String,
+    /// The serialized results.
+    pub body: Vec<u8>,
+}
+
+/// Cancels the evaluation when dropped: on completion, on timeout, and when
+/// the request future is dropped because the client disconnected.
+struct CancelOnDrop(CancellationToken);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
+/// Evaluates `query` against `store` within `limits`.
+pub async fn evaluate(
+    store: Store,
+    query: ParsedQuery,
+    dataset: ProtocolDataset,
+    format: AnswerFormat,
+    limits: Limits,
+) -> Result<Answer, ApiError> {
+    let token = CancellationToken::new();
+    let _cancel = CancelOnDrop(token.clone());
+    let blocking_token = token.clone();
+    let task = tokio::task::spawn_blocking(move || {
+        let (prepared, guard) = query.prepare(&dataset, Some(blocking_token));
+        let results = prepared
+            .on_store(&store)
+            .execute()
+            .map_err(evaluation_error);
+        let answer = results.and_then(|r| serialize(r, format, limits.max_results));
+        match guard.attempted() {
+            Some(service) => Err(ApiError::bad_request(format!(
+                "SERVICE <{service}> is not allowed: this endpoint does not make federated queries"
+            ))),
+            None => answer,
+        }
+    });
+    match tokio::time::timeout(limits.timeout, task).await {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(join_error)) => {
+            tracing::error!(%join_error, "query evaluation task failed");
+            Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the query evaluation failed",
+            ))
+        }
+        Err(_) => {
+            token.cancel();
+            Err(timed_out(limits.timeout))
+        }
+    }
+}
+
+fn timed_out(timeout: Duration) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "the query was stopped after the time limit of {} s: make it more selective or add a LIMIT",
+            timeout.as_secs_f64()
+        ),
+    )
+}
+
+fn too_many(max_results: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        format!(
+            "the answer has more than {max_results} results, the limit of this endpoint: add a LIMIT (at most {max_results})"
+        ),
+    )
+}
+
+fn evaluation_error(error: QueryEvaluationError) -> ApiError {
+    match error {
+        QueryEvaluationError::Cancelled => {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the query was cancelled")
+        }
+        QueryEvaluationError::Service(e) => ApiError::bad_request(e.to_string()),
+        other => ApiError::bad_request(format!("the query cannot be evaluated: {other}")),
+    }
+}
+
+fn write_error(error: impl std::fmt::Display) -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("cannot write the results: {error}"),
+    )
+}
+
+/// Serializes results, failing past `max_results` solutions or triples.
+fn serialize(
+    results: QueryResults<'_>,
+    format: AnswerFormat,
+    max_results: usize,
+) -> Result<Answer, ApiError> {
+    match (results, format) {
+        (QueryResults::Boolean(value), AnswerFormat::Results(f)) => {
+            let body = QueryResultsSerializer::from_format(f)
+                .serialize_boolean_to_writer(Vec::new(), value)
+                .map_err(write_error)?;
+            Ok(Answer {
+                content_type: content_type(f.media_type()),
+                body,
+            })
+        }
+        (QueryResults::Solutions(solutions), AnswerFormat::Results(f)) => {
+            let mut writer = QueryResultsSerializer::from_format(f)
+                .serialize_solutions_to_writer(Vec::new(), solutions.variables().to_vec())
+                .map_err(write_error)?;
+            for (count, solution) in solutions.enumerate() {
+                if count == max_results {
+                    return Err(too_many(max_results));
+                }
+                writer
+                    .serialize(&solution.map_err(evaluation_error)?)
+                    .map_err(write_error)?;
+            }
+            let body = writer.finish().map_err(write_error)?;
+            Ok(Answer {
+                content_type: content_type(f.media_type()),
+                body,
+            })
+        }
+        (QueryResults::Graph(triples), AnswerFormat::Graph(f)) => {
+            let mut writer = RdfSerializer::from_format(f).for_writer(Vec::new());
+            for (count, triple) in triples.enumerate() {
+                if count == max_results {
+                    return Err(too_many(max_results));
+                }
+                writer
+                    .serialize_triple(&triple.map_err(evaluation_error)?)
+                    .map_err(write_error)?;
+            }
+            let body = writer.finish().map_err(write_error)?;
+            Ok(Answer {
+                content_type: content_type(f.media_type()),
+                body,
+            })
+        }
+        _ => Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the negotiated format does not fit the query form",
+        )),
+    }
+}

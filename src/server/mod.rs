@@ -1,0 +1,228 @@
+//! The HTTP server (axum on tokio): the SPARQL endpoint, its query page and
+//! service description, health, static files; CORS, compression, body
+//! limits, one log line per request, graceful shutdown.
+
+mod endpoint;
+pub mod error;
+mod evaluate;
+pub mod negotiate;
+mod query_page;
+mod service_description;
+
+use crate::examples::ExampleQuery;
+use crate::store::DataSet;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use error::ApiError;
+use oxigraph::model::Triple;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+/// Limits and settings of the server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Time after which a query is cancelled.
+    pub query_timeout: Duration,
+    /// Largest number of solutions or triples in an answer.
+    pub max_results: usize,
+    /// Largest request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            query_timeout: Duration::from_secs(10),
+            max_results: 100_000,
+            max_body_bytes: 1 << 20,
+        }
+    }
+}
+
+impl Config {
+    fn limits(&self) -> evaluate::Limits {
+        evaluate::Limits {
+            timeout: self.query_timeout,
+            max_results: self.max_results,
+        }
+    }
+}
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+/// The content of [`AppState`].
+pub struct Shared {
+    /// The built data set.
+    pub data_set: DataSet,
+    /// Server settings.
+    pub config: Config,
+    /// Example queries shown on the query page.
+    pub examples: Vec<ExampleQuery>,
+    service_description: Vec<Triple>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Prepares the state of a server over `data_set`.
+    pub fn new(data_set: DataSet, config: Config, examples: Vec<ExampleQuery>) -> Self {
+        let service_description = service_description::triples(&data_set);
+        Self(Arc::new(Shared {
+            data_set,
+            config,
+            examples,
+            service_description,
+        }))
+    }
+}
+
+/// A short hash of the query a request ran, logged with the request.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryHash(u64);
+
+impl QueryHash {
+    /// The hash of `query`.
+    pub fn of(query: &str) -> Self {
+        let digest = Sha256::digest(query.as_bytes());
+        Self(u64::from_be_bytes(digest[..8].try_into().expect("8 bytes")))
+    }
+}
+
+impl std::fmt::Display for QueryHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+/// The routes and layers of the server.
+pub fn router(state: AppState) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::OPTIONS])
+        .allow_headers(Any)
+        .max_age(Duration::from_secs(86_400));
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|request: &Request<_>| {
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        })
+        .on_request(())
+        .on_response(|response: &Response, latency: Duration, _span: &tracing::Span| {
+            let query = response.extensions().get::<QueryHash>().map(|h| h.to_string());
+            tracing::info!(
+                status = response.status().as_u16(),
+                duration_ms = %format_args!("{:.3}", latency.as_secs_f64() * 1000.0),
+                query_hash = query.as_deref().unwrap_or("-"),
+                "answered"
+            );
+        });
+    Router::new()
+        .route("/", get(query_page))
+        .route("/sparql", get(endpoint::get).post(endpoint::post))
+        .route("/health", get(health))
+        .route("/static/{*path}", get(static_file))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(cors)
+        .layer(trace)
+}
+
+async fn query_page(State(state): State<AppState>) -> Response {
+    query_page::render(&state)
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    let body = serde_json::json!({
+        "status": "ok",
+        "triples": state.data_set.store.len().unwrap_or_default(),
+    });
+    let mut response = axum::Json(body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn static_file(Path(path): Path<String>) -> Response {
+    match query_page::STATIC_FILES
+        .iter()
+        .find(|(name, _, _)| *name == path)
+    {
+        Some((_, media_type, bytes)) => {
+            let mut response = bytes.into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            );
+            response
+        }
+        None => not_found().await,
+    }
+}
+
+async fn not_found() -> Response {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not found: the SPARQL endpoint is at /sparql, its query page at /, health at /health",
+    )
+    .into_response()
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then lets the
+/// running requests finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on ctrl-c or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the running requests");
+}

@@ -1,0 +1,643 @@
+//! The SPARQL 1.1 Protocol endpoint, spoken to over HTTP on a real server.
+
+mod common;
+
+use common::{TestServer, raw_client};
+use oxigraph::io::{RdfFormat, RdfParser};
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use std::time::{Duration, Instant};
+use territoire_innovant::server::Config;
+
+const COUNT_AWARDS: &str =
+    "SELECT (COUNT(?a) AS ?n) WHERE { ?a a <https://w3id.org/territoire-innovant/ontology#Award> }";
+const CONSTRUCT_LEVELS: &str = "CONSTRUCT { ?l <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } WHERE { ?l a <https://w3id.org/territoire-innovant/ontology#Level> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }";
+const CARTESIAN: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+async fn get_query(server: &TestServer, query: &str, accept: Option<&str>) -> reqwest::Response {
+    let mut request = client()
+        .get(server.at("/sparql"))
+        .query(&[("query", query)]);
+    if let Some(accept) = accept {
+        request = request.header(ACCEPT, accept);
+    }
+    request.send().await.unwrap()
+}
+
+fn content_type(response: &reqwest::Response) -> String {
+    response.headers()[CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn parse_rdf(format: RdfFormat, body: &[u8]) -> usize {
+    RdfParser::from_format(format)
+        .for_slice(body)
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| panic!("{format}: {e}\n{}", String::from_utf8_lossy(body)))
+        .len()
+}
+
+#[tokio::test]
+async fn get_select_answers_json_by_default() {
+    let server = TestServer::default().await;
+    let response = get_query(&server, COUNT_AWARDS, None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(content_type(&response), "application/sparql-results+json");
+    let json: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert_eq!(json["results"]["bindings"][0]["n"]["value"], "25");
+}
+
+#[tokio::test]
+async fn select_results_in_every_format_by_accept() {
+    let server = TestServer::default().await;
+    for (accept, expected_type, expected_body) in [
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            "<literal datatype=\"http://www.w3.org/2001/XMLSchema#integer\">25</literal>",
+        ),
+        ("text/csv", "text/csv; charset=utf-8", "n\r\n25\r\n"),
+        (
+            "text/tab-separated-values",
+            "text/tab-separated-values; charset=utf-8",
+            "?n\n25\n",
+        ),
+        (
+            "application/json",
+            "application/sparql-results+json",
+            "\"value\":\"25\"",
+        ),
+    ] {
+        let response = get_query(&server, COUNT_AWARDS, Some(accept)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{accept}");
+        assert_eq!(content_type(&response), expected_type);
+        assert_eq!(response.headers()["vary"], "Accept");
+        let body = response.text().await.unwrap();
+        assert!(body.contains(expected_body), "{accept}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn ask_answers_a_boolean() {
+    let server = TestServer::default().await;
+    let ask = "ASK { ?a <https://w3id.org/territoire-innovant/ontology#laureate>/<http://www.w3.org/2004/02/skos/core#prefLabel> \"Ville de Paris\"@fr }";
+    let body = get_query(&server, ask, None).await.text().await.unwrap();
+    assert!(body.contains("\"boolean\":true"), "{body}");
+    let body = get_query(&server, ask, Some("application/sparql-results+xml"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("<boolean>true</boolean>"), "{body}");
+}
+
+#[tokio::test]
+async fn construct_answers_every_rdf_format() {
+    let server = TestServer::default().await;
+    for (accept, format) in [
+        ("text/turtle", RdfFormat::Turtle),
+        ("application/n-triples", RdfFormat::NTriples),
+        ("application/rdf+xml", RdfFormat::RdfXml),
+        (
+            "application/ld+json",
+            RdfFormat::JsonLd {
+                profile: Default::default(),
+            },
+        ),
+        ("application/n-quads", RdfFormat::NQuads),
+        ("application/trig", RdfFormat::TriG),
+    ] {
+        let response = get_query(&server, CONSTRUCT_LEVELS, Some(accept)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{accept}");
+        assert!(
+            content_type(&response).starts_with(accept),
+            "{accept}: {}",
+            content_type(&response)
+        );
+        let body = response.bytes().await.unwrap();
+        assert_eq!(parse_rdf(format, &body), 6, "{accept}");
+    }
+    let describe = "DESCRIBE <https://w3id.org/territoire-innovant/level/or>";
+    let response = get_query(&server, describe, Some("*/*")).await;
+    assert_eq!(content_type(&response), "text/turtle; charset=utf-8");
+    assert!(parse_rdf(RdfFormat::Turtle, &response.bytes().await.unwrap()) > 5);
+}
+
+#[tokio::test]
+async fn post_form_and_post_direct_are_accepted() {
+    let server = TestServer::default().await;
+    let form = client()
+        .post(server.at("/sparql"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string([("query", COUNT_AWARDS)]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), StatusCode::OK);
+    assert!(form.text().await.unwrap().contains("\"value\":\"25\""));
+    let direct = client()
+        .post(server.at("/sparql"))
+        .header(CONTENT_TYPE, "application/sparql-query; charset=utf-8")
+        .header(ACCEPT, "text/csv")
+        .body(COUNT_AWARDS)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(direct.status(), StatusCode::OK);
+    assert_eq!(direct.text().await.unwrap(), "n\r\n25\r\n");
+}
+
+#[tokio::test]
+async fn default_and_named_graph_uris_set_the_data_set() {
+    let server = TestServer::default().await;
+    let ontology = "https://w3id.org/territoire-innovant/graph/ontology";
+    let data = "https://w3id.org/territoire-innovant/graph/data";
+    let count = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/territoire-innovant/ontology#Award> }";
+    let only_ontology = client()
+        .get(server.at("/sparql"))
+        .query(&[("query", count), ("default-graph-uri", ontology)])
+        .header(ACCEPT, "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(only_ontology.text().await.unwrap(), "n\r\n0\r\n");
+    let direct_with_graph = client()
+        .post(server.at("/sparql"))
+        .query(&[("default-graph-uri", data)])
+        .header(CONTENT_TYPE, "application/sparql-query")
+        .header(ACCEPT, "text/csv")
+        .body(count)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(direct_with_graph.text().await.unwrap(), "n\r\n25\r\n");
+    let named = client()
+        .get(server.at("/sparql"))
+        .query(&[
+            (
+                "query",
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            ),
+            ("named-graph-uri", ontology),
+        ])
+        .header(ACCEPT, "text/csv")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(named.lines().count(), 2, "{named}");
+    assert!(named.contains(ontology), "{named}");
+    let bad = client()
+        .get(server.at("/sparql"))
+        .query(&[("query", count), ("default-graph-uri", "not an iri")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn negotiation_honours_q_values_parameters_and_answers_406() {
+    let server = TestServer::default().await;
+    let preferred = get_query(
+        &server,
+        COUNT_AWARDS,
+        Some("application/sparql-results+json;q=0.2, text/csv;q=0.9"),
+    )
+    .await;
+    assert_eq!(content_type(&preferred), "text/csv; charset=utf-8");
+    let none = get_query(&server, COUNT_AWARDS, Some("image/png")).await;
+    assert_eq!(none.status(), StatusCode::NOT_ACCEPTABLE);
+    assert!(
+        none.text()
+            .await
+            .unwrap()
+            .contains("application/sparql-results+json")
+    );
+    let graph_as_results = get_query(
+        &server,
+        CONSTRUCT_LEVELS,
+        Some("application/sparql-results+json"),
+    )
+    .await;
+    assert_eq!(graph_as_results.status(), StatusCode::NOT_ACCEPTABLE);
+    for (name, value, expected) in [
+        ("format", "csv", "text/csv; charset=utf-8"),
+        ("output", "xml", "application/sparql-results+xml"),
+        (
+            "format",
+            "application/sparql-results+json",
+            "application/sparql-results+json",
+        ),
+    ] {
+        let response = client()
+            .get(server.at("/sparql"))
+            .query(&[("query", COUNT_AWARDS), (name, value)])
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(content_type(&response), expected, "{name}={value}");
+    }
+    let graph = client()
+        .get(server.at("/sparql"))
+        .query(&[("query", CONSTRUCT_LEVELS), ("format", "ntriples")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(content_type(&graph), "application/n-triples");
+    let unknown = client()
+        .get(server.at("/sparql"))
+        .query(&[("query", COUNT_AWARDS), ("format", "yaml")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_ACCEPTABLE);
+}
+
+#[tokio::test]
+async fn head_answers_headers_without_body() {
+    let server = TestServer::default().await;
+    let response = client()
+        .head(server.at("/sparql"))
+        .query(&[("query", COUNT_AWARDS)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(content_type(&response), "application/sparql-results+json");
+    assert!(response.bytes().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn service_description_without_a_query() {
+    let server = TestServer::default().await;
+    for (accept, format) in [
+        ("text/turtle", RdfFormat::Turtle),
+        ("application/rdf+xml", RdfFormat::RdfXml),
+        (
+            "application/ld+json",
+            RdfFormat::JsonLd {
+                profile: Default::default(),
+            },
+        ),
+    ] {
+        let response = client()
+            .get(server.at("/sparql"))
+            .header(ACCEPT, accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response.bytes().await.unwrap();
+        assert!(parse_rdf(format, &body) > 20, "{accept}");
+    }
+    let turtle = client()
+        .get(server.at("/sparql"))
+        .header(ACCEPT, "text/turtle")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "a sd:Service",
+        "sd:endpoint <https://w3id.org/territoire-innovant/sparql>",
+        "sd:supportedLanguage sd:SPARQL11Query",
+        "<http://www.w3.org/ns/formats/SPARQL_Results_JSON>",
+        "sd:defaultDataset",
+        "sd:name <https://w3id.org/territoire-innovant/graph/data>",
+    ] {
+        assert!(turtle.contains(expected), "{expected} not in\n{turtle}");
+    }
+}
+
+#[tokio::test]
+async fn browsers_get_the_query_page_with_the_examples() {
+    let server = TestServer::default().await;
+    for path in ["/", "/sparql"] {
+        let response = client()
+            .get(server.at(path))
+            .header(ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(content_type(&response), "text/html; charset=utf-8");
+        let html = response.text().await.unwrap();
+        assert!(html.contains("<html lang=\"fr\">"));
+        assert!(html.contains("/static/yasgui/yasgui.min.js"));
+        assert!(
+            html.contains("Gold awards (Label Or)"),
+            "the examples are listed"
+        );
+        assert!(!html.contains("cdn"), "no CDN");
+        // The examples are embedded as JSON with `<` escaped, so no query can end the script.
+        let json_start = html.find("id=\"examples\">").unwrap();
+        assert!(html[json_start..].contains("SELECT"));
+    }
+    for (path, media_type) in [
+        (
+            "/static/yasgui/yasgui.min.js",
+            "text/javascript; charset=utf-8",
+        ),
+        ("/static/yasgui/yasgui.min.css", "text/css; charset=utf-8"),
+        ("/static/query-page.js", "text/javascript; charset=utf-8"),
+    ] {
+        let response = client().get(server.at(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(content_type(&response), media_type);
+    }
+    let missing = client()
+        .get(server.at("/static/../Cargo.toml"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn updates_are_refused_with_403() {
+    let server = TestServer::default().await;
+    let update =
+        "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }";
+    let direct = client()
+        .post(server.at("/sparql"))
+        .header(CONTENT_TYPE, "application/sparql-update")
+        .body(update)
+        .send()
+        .await
+        .unwrap();
+    let form = client()
+        .post(server.at("/sparql"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string([("update", update)]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    let as_query = get_query(&server, "DROP ALL", None).await;
+    for response in [direct, form, as_query] {
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert!(response.text().await.unwrap().contains("read-only"));
+    }
+    let count = get_query(&server, "ASK { <http://example.org/a> ?p ?o }", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(count.contains("false"));
+}
+
+#[tokio::test]
+async fn service_calls_are_refused() {
+    let server = TestServer::default().await;
+    for query in [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE SILENT <http://169.254.169.254/latest> { ?s ?p ?o } }",
+    ] {
+        let response = get_query(&server, query, None).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
+        assert!(response.text().await.unwrap().contains("is not allowed"));
+    }
+}
+
+#[tokio::test]
+async fn malformed_requests_get_400_with_the_parser_message() {
+    let server = TestServer::default().await;
+    let response = get_query(&server, "SELECT * WHERE { ?s ?p }", None).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(content_type(&response), "text/plain; charset=utf-8");
+    let message = response.text().await.unwrap();
+    assert!(message.starts_with("malformed query:"), "{message}");
+    assert!(message.contains("1:"), "the position is given: {message}");
+    let twice = client()
+        .get(format!(
+            "{}/sparql?query=ASK%7B%7D&query=ASK%7B%7D",
+            server.url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(twice.status(), StatusCode::BAD_REQUEST);
+    assert!(twice.text().await.unwrap().contains("more than once"));
+    let bad_utf8 = client()
+        .get(format!("{}/sparql?query=%FF%FE", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_utf8.status(), StatusCode::BAD_REQUEST);
+    let empty_post = client()
+        .post(server.at("/sparql"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty_post.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn wrong_content_types_get_415() {
+    let server = TestServer::default().await;
+    for content_type in [Some("text/plain"), Some("application/json"), None] {
+        let mut request = client().post(server.at("/sparql")).body(COUNT_AWARDS);
+        if let Some(value) = content_type {
+            request = request.header(CONTENT_TYPE, value);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn large_bodies_get_413() {
+    let server = TestServer::start(Config {
+        max_body_bytes: 1000,
+        ..Config::default()
+    })
+    .await;
+    let padding = format!("{COUNT_AWARDS} #{}", "x".repeat(2000));
+    let response = client()
+        .post(server.at("/sparql"))
+        .header(CONTENT_TYPE, "application/sparql-query")
+        .body(padding)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn results_past_the_limit_get_422() {
+    let server = TestServer::start(Config {
+        max_results: 10,
+        ..Config::default()
+    })
+    .await;
+    let response = get_query(&server, "SELECT * WHERE { ?s ?p ?o }", None).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("add a LIMIT"));
+    let construct = get_query(&server, "CONSTRUCT WHERE { ?s ?p ?o }", None).await;
+    assert_eq!(construct.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let limited = get_query(&server, "SELECT * WHERE { ?s ?p ?o } LIMIT 10", None).await;
+    assert_eq!(limited.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_runaway_query_is_cut_at_the_timeout_while_others_are_answered() {
+    let server = TestServer::start(Config {
+        query_timeout: Duration::from_secs(1),
+        ..Config::default()
+    })
+    .await;
+    let started = Instant::now();
+    let slow = tokio::spawn(get_query_owned(server.at("/sparql"), CARTESIAN));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut light = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let response = get_query(&server, COUNT_AWARDS, None).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        light.push(t.elapsed());
+    }
+    let (status, message) = slow.await.unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(message.contains("time limit of 1 s"), "{message}");
+    assert!(elapsed < Duration::from_secs(3), "cut after {elapsed:?}");
+    assert!(
+        light.iter().all(|t| *t < Duration::from_millis(500)),
+        "{light:?}"
+    );
+}
+
+async fn get_query_owned(url: String, query: &str) -> (StatusCode, String) {
+    let response = reqwest::Client::new()
+        .get(url)
+        .query(&[("query", query)])
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn every_response_allows_cross_origin_use() {
+    let server = TestServer::default().await;
+    let response = client()
+        .get(server.at("/sparql"))
+        .query(&[("query", COUNT_AWARDS)])
+        .header("Origin", "https://yasgui.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    let error = get_query(&server, "nonsense", None).await;
+    assert_eq!(error.status(), StatusCode::BAD_REQUEST);
+    let preflight = client()
+        .request(reqwest::Method::OPTIONS, server.at("/sparql"))
+        .header("Origin", "https://yasgui.example")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success());
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+    let methods = preflight.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap();
+    assert!(
+        methods.contains("POST") && methods.contains("GET"),
+        "{methods}"
+    );
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_accepted() {
+    let server = TestServer::default().await;
+    for encoding in ["gzip", "br"] {
+        let response = raw_client()
+            .get(server.at("/sparql"))
+            .query(&[("query", "SELECT * WHERE { ?s ?p ?o }")])
+            .header("Accept-Encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["content-encoding"], encoding);
+    }
+    let plain = raw_client()
+        .get(server.at("/sparql"))
+        .query(&[("query", "SELECT * WHERE { ?s ?p ?o }")])
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+}
+
+#[tokio::test]
+async fn health_answers_ok_and_unknown_paths_404() {
+    let server = TestServer::default().await;
+    let response = client().get(server.at("/health")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let json: serde_json::Value = response.json_value().await;
+    assert_eq!(json["status"], "ok");
+    assert!(json["triples"].as_u64().unwrap() > 500);
+    let missing = client()
+        .get(server.at("/nothing/here"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.text().await.unwrap().contains("/sparql"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_lets_running_requests_finish() {
+    let mut server = TestServer::start(Config {
+        query_timeout: Duration::from_millis(800),
+        ..Config::default()
+    })
+    .await;
+    let running = tokio::spawn(get_query_owned(server.at("/sparql"), CARTESIAN));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    server.shutdown();
+    let (status, _) = running.await.unwrap();
+    assert_eq!(
+        status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the running request got its answer"
+    );
+    tokio::time::timeout(Duration::from_secs(5), &mut server.task)
+        .await
+        .expect("the server stops")
+        .unwrap()
+        .unwrap();
+    assert!(
+        client().get(server.at("/health")).send().await.is_err(),
+        "no new connection"
+    );
+}
+
+trait JsonValue {
+    async fn json_value(self) -> serde_json::Value;
+}
+
+impl JsonValue for reqwest::Response {
+    async fn json_value(self) -> serde_json::Value {
+        serde_json::from_str(&self.text().await.unwrap()).unwrap()
+    }
+}
