@@ -254,6 +254,32 @@ async fn negotiation_honours_q_values_parameters_and_answers_406() {
         .await
         .unwrap();
     assert_eq!(content_type(&graph), "application/n-triples");
+    let both_agreeing = client()
+        .get(server.at("/sparql"))
+        .query(&[
+            ("query", COUNT_AWARDS),
+            ("format", "json"),
+            ("output", "json"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        both_agreeing.status(),
+        StatusCode::OK,
+        "SPARQLWrapper sends both"
+    );
+    let conflicting = client()
+        .get(server.at("/sparql"))
+        .query(&[
+            ("query", COUNT_AWARDS),
+            ("format", "json"),
+            ("output", "xml"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(conflicting.status(), StatusCode::BAD_REQUEST);
     let unknown = client()
         .get(server.at("/sparql"))
         .query(&[("query", COUNT_AWARDS), ("format", "yaml")])

@@ -38,7 +38,7 @@ impl ProtocolRequest {
                     .default_graphs
                     .push(graph_iri(&name, value)?),
                 "named-graph-uri" => request.dataset.named_graphs.push(graph_iri(&name, value)?),
-                "format" | "output" => set_once(&mut request.format, "format", value)?,
+                "format" | "output" => set_agreeing(&mut request.format, value)?,
                 _ => {}
             }
         }
@@ -53,6 +53,20 @@ fn set_once(slot: &mut Option<String>, name: &str, value: String) -> Result<(), 
         )));
     }
     Ok(())
+}
+
+/// `format` and `output` may both be given (SPARQLWrapper sends both), as
+/// long as they agree.
+fn set_agreeing(slot: &mut Option<String>, value: String) -> Result<(), ApiError> {
+    match slot {
+        Some(previous) if *previous != value => Err(ApiError::bad_request(format!(
+            "conflicting formats \"{previous}\" and \"{value}\" in the format/output parameters"
+        ))),
+        _ => {
+            *slot = Some(value);
+            Ok(())
+        }
+    }
 }
 
 fn graph_iri(name: &str, value: String) -> Result<NamedNode, ApiError> {
