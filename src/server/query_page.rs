@@ -21,7 +21,7 @@ pub fn render(state: &AppState) -> Response {
         t.render(context! {
             title => "Label « Territoire Innovant » — données ouvertes liées",
             examples => &state.examples,
-            timeout_secs => state.config.query_timeout.as_secs_f64(),
+            timeout_secs => state.config.query_timeout.as_secs_f64().to_string(),
             max_results => state.config.max_results,
         })
     });
