@@ -88,9 +88,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build { out } => {
             let data_set = DataSet::build(&inputs)?;
-            let files = publish::publish(&data_set, &out)
+            let publication = publish::publish(&data_set, &out)
                 .with_context(|| format!("cannot write to {}", out.display()))?;
-            for file in files {
+            for file in publication.files {
                 println!(
                     "{}  {} bytes",
                     out.join(&file.name).display(),

@@ -7,7 +7,7 @@ use crate::rdf::base::mint;
 use crate::rdf::convert::data_triples;
 use crate::source::{SourceData, SourceErrors};
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{NamedNode, Quad};
+use oxigraph::model::{NamedNode, Quad, Triple};
 use oxigraph::store::{StorageError, Store};
 use std::path::{Path, PathBuf};
 
@@ -56,6 +56,8 @@ pub struct DataSet {
     pub data_graph: NamedNode,
     /// The named graph of the ontology.
     pub ontology_graph: NamedNode,
+    /// The named graph of the catalog and VoID description, once published.
+    pub catalog_graph: NamedNode,
     /// The ontology file as read (authored against the default base).
     pub ontology_source: String,
 }
@@ -75,6 +77,7 @@ impl DataSet {
         let base = &inputs.base;
         let data_graph = base.rebase_node(mint::data_graph());
         let ontology_graph = base.rebase_node(mint::ontology_graph());
+        let catalog_graph = base.rebase_node(mint::catalog_graph());
         let store = Store::new()?;
         let data = data_triples(&source)
             .into_iter()
@@ -91,8 +94,21 @@ impl DataSet {
             base: base.clone(),
             data_graph,
             ontology_graph,
+            catalog_graph,
             ontology_source,
         })
+    }
+
+    /// Loads the catalog and VoID description of a publication in the
+    /// catalog graph, so that they can be queried and dereferenced too.
+    pub fn add_catalog(&self, triples: &[Triple]) -> Result<(), StorageError> {
+        self.store.clear_graph(self.catalog_graph.as_ref())?;
+        self.store.extend(
+            triples
+                .iter()
+                .cloned()
+                .map(|t| t.in_graph(self.catalog_graph.clone())),
+        )
     }
 }
 

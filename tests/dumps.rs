@@ -38,8 +38,10 @@ fn gunzip(bytes: &[u8]) -> String {
     text
 }
 
-const FILES: [&str; 8] = [
+const FILES: [&str; 11] = [
     "SHA256SUMS",
+    "catalog.rdf",
+    "catalog.ttl",
     "ontology.ttl",
     "territoire-innovant.nq",
     "territoire-innovant.nq.gz",
@@ -47,6 +49,7 @@ const FILES: [&str; 8] = [
     "territoire-innovant.nt.gz",
     "territoire-innovant.ttl",
     "territoire-innovant.ttl.gz",
+    "void.ttl",
 ];
 
 #[test]
@@ -269,7 +272,7 @@ sys.exit(0 if conforms else 1)
     let ttl = String::from_utf8(read(dir.path(), "territoire-innovant.ttl")).unwrap();
     let broken: String = ttl
         .lines()
-        .filter(|l| !l.contains("ti:level <level/or>"))
+        .filter(|l| !l.contains("ti:level level:or"))
         .map(|l| format!("{l}\n"))
         .collect();
     let broken_path = dir.path().join("broken.ttl");

@@ -3,6 +3,7 @@
 //! store always gives the same bytes.
 
 use super::OutputFile;
+use crate::rdf::Base;
 use crate::rdf::vocab::PREFIXES;
 use crate::store::DataSet;
 use flate2::Compression;
@@ -14,18 +15,69 @@ use std::io::{self, Write};
 
 /// The stem of the data dump file names (`territoire-innovant.ttl`, …).
 pub const DUMP_STEM: &str = "territoire-innovant";
+/// The name of the ontology file.
+pub const ONTOLOGY_DUMP: &str = "ontology.ttl";
+
+/// What a published file holds, for its media type and catalog entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileFormat {
+    /// Media type of the (uncompressed) content.
+    pub media_type: &'static str,
+    /// Code of the EU file-type authority table, for RDF files.
+    pub eu_file_type: Option<&'static str>,
+    /// Whether the file is gzipped.
+    pub gzipped: bool,
+}
+
+impl FileFormat {
+    /// The format of the file named `name`, from its extension.
+    pub fn of(name: &str) -> Self {
+        let (inner, gzipped) = match name.strip_suffix(".gz") {
+            Some(inner) => (inner, true),
+            None => (name, false),
+        };
+        let (media_type, eu_file_type) = match inner.rsplit('.').next() {
+            Some("ttl") => ("text/turtle", Some("RDF_TURTLE")),
+            Some("nt") => ("application/n-triples", Some("RDF_N_TRIPLES")),
+            Some("nq") => ("application/n-quads", Some("RDF_N_QUADS")),
+            Some("rdf") => ("application/rdf+xml", Some("RDF_XML")),
+            Some("jsonld") => ("application/ld+json", Some("JSON_LD")),
+            _ => ("text/plain", None),
+        };
+        Self {
+            media_type,
+            eu_file_type,
+            gzipped,
+        }
+    }
+
+    /// The Content-Type the file is served with: gzipped files are served as
+    /// they are stored (`application/gzip`), so that their size and checksum
+    /// are those of the catalog.
+    pub fn content_type(self) -> &'static str {
+        if self.gzipped {
+            "application/gzip"
+        } else {
+            match self.media_type {
+                "text/turtle" => "text/turtle; charset=utf-8",
+                "text/plain" => "text/plain; charset=utf-8",
+                other => other,
+            }
+        }
+    }
+}
 
 /// The data dumps and the ontology file, ungzipped and gzipped.
 pub fn dump_files(data_set: &DataSet) -> io::Result<Vec<OutputFile>> {
-    let data = sorted_quads(data_set, &data_set.data_graph)?;
-    let ontology = sorted_quads(data_set, &data_set.ontology_graph)?;
+    let data = graph_quads(data_set, &data_set.data_graph)?;
+    let ontology = graph_quads(data_set, &data_set.ontology_graph)?;
     let mut files = Vec::new();
     for (format, extension) in [
         (RdfFormat::Turtle, "ttl"),
         (RdfFormat::NTriples, "nt"),
         (RdfFormat::NQuads, "nq"),
     ] {
-        let bytes = serialize(data_set, format, &data)?;
+        let bytes = serialize_sorted(&data_set.base, format, data.clone())?;
         files.push(OutputFile {
             name: format!("{DUMP_STEM}.{extension}.gz"),
             bytes: gzip(&bytes)?,
@@ -36,16 +88,15 @@ pub fn dump_files(data_set: &DataSet) -> io::Result<Vec<OutputFile>> {
         });
     }
     files.push(OutputFile {
-        name: "ontology.ttl".to_owned(),
-        bytes: serialize(data_set, RdfFormat::Turtle, &ontology)?,
+        name: ONTOLOGY_DUMP.to_owned(),
+        bytes: serialize_sorted(&data_set.base, RdfFormat::Turtle, ontology)?,
     });
     Ok(files)
 }
 
-/// The quads of `graph`, sorted by subject, then `rdf:type` first, then
-/// predicate and object.
-fn sorted_quads(data_set: &DataSet, graph: &NamedNode) -> io::Result<Vec<Quad>> {
-    let mut quads = data_set
+/// The quads of `graph`.
+fn graph_quads(data_set: &DataSet, graph: &NamedNode) -> io::Result<Vec<Quad>> {
+    data_set
         .store
         .quads_for_pattern(
             None,
@@ -54,34 +105,63 @@ fn sorted_quads(data_set: &DataSet, graph: &NamedNode) -> io::Result<Vec<Quad>> 
             Some(GraphNameRef::NamedNode(graph.as_ref())),
         )
         .collect::<Result<Vec<_>, _>>()
-        .map_err(io::Error::other)?;
+        .map_err(io::Error::other)
+}
+
+/// Prefixes of the data set's own namespaces, relative to the base (IRIs
+/// whose local part has a `/`, such as awards, stay written in full).
+const RESOURCE_PREFIXES: &[(&str, &str)] = &[
+    ("category", "category/"),
+    ("criterion", "criterion/"),
+    ("distribution", "distribution/"),
+    ("edition", "edition/"),
+    ("forum", "forum/"),
+    ("jury", "jury/"),
+    ("level", "level/"),
+    ("organisation", "organisation/"),
+    ("place", "place/"),
+    ("scheme", "scheme/"),
+    ("source", "source/"),
+];
+
+/// Serializes quads sorted by subject, then `rdf:type` first, then predicate
+/// and object: the same quads always give the same bytes, and Turtle writes
+/// each subject once. Graph formats get the triples; Turtle gets the
+/// prefixes and the base.
+pub fn serialize_sorted(
+    base: &Base,
+    format: RdfFormat,
+    mut quads: Vec<Quad>,
+) -> io::Result<Vec<u8>> {
     quads.sort_by_cached_key(|q| {
         (
             q.subject.to_string(),
             q.predicate != rdf::TYPE,
             q.predicate.to_string(),
             q.object.to_string(),
+            q.graph_name.to_string(),
         )
     });
-    Ok(quads)
-}
-
-/// Serializes sorted quads: graph formats get the triples, with prefixes and
-/// the base for Turtle.
-fn serialize(data_set: &DataSet, format: RdfFormat, quads: &[Quad]) -> io::Result<Vec<u8>> {
+    quads.dedup();
     let mut serializer = RdfSerializer::from_format(format);
-    if format == RdfFormat::Turtle {
-        for (prefix, namespace) in PREFIXES {
+    if matches!(
+        format,
+        RdfFormat::Turtle | RdfFormat::TriG | RdfFormat::RdfXml
+    ) {
+        let own = RESOURCE_PREFIXES
+            .iter()
+            .map(|(prefix, path)| (*prefix, format!("{base}{path}")));
+        let standard = PREFIXES
+            .iter()
+            .map(|(prefix, namespace)| (*prefix, base.rebase_str(namespace)));
+        for (prefix, namespace) in standard.chain(own) {
             serializer = serializer
-                .with_prefix(*prefix, data_set.base.rebase_str(namespace))
+                .with_prefix(prefix, namespace)
                 .map_err(io::Error::other)?;
         }
-        serializer = serializer
-            .with_base_iri(data_set.base.as_str())
-            .map_err(io::Error::other)?;
     }
     let mut writer = serializer.for_writer(Vec::new());
-    for quad in quads {
+    for quad in &quads {
         if format.supports_datasets() {
             writer.serialize_quad(quad)?;
         } else {
@@ -97,4 +177,22 @@ fn gzip(bytes: &[u8]) -> io::Result<Vec<u8>> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
     encoder.write_all(bytes)?;
     encoder.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FileFormat;
+
+    #[test]
+    fn formats_follow_the_extension() {
+        let ttl_gz = FileFormat::of("territoire-innovant.ttl.gz");
+        assert_eq!(ttl_gz.media_type, "text/turtle");
+        assert!(ttl_gz.gzipped);
+        assert_eq!(ttl_gz.content_type(), "application/gzip");
+        assert_eq!(FileFormat::of("x.nq").eu_file_type, Some("RDF_N_QUADS"));
+        assert_eq!(
+            FileFormat::of("SHA256SUMS").content_type(),
+            "text/plain; charset=utf-8"
+        );
+    }
 }

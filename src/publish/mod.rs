@@ -1,13 +1,20 @@
 //! Publishing the built data set: dump files in several RDF formats, their
-//! gzipped copies and checksums, written atomically to an output directory.
+//! gzipped copies, the DCAT-AP catalog and the VoID description made from
+//! them, and checksums, written atomically to an output directory.
 
 mod atomic;
+mod catalog;
 mod dumps;
+mod void;
 
 pub use atomic::write_all_atomically;
-pub use dumps::{DUMP_STEM, dump_files};
+pub use catalog::catalog_triples;
+pub use dumps::{DUMP_STEM, FileFormat, ONTOLOGY_DUMP, dump_files, serialize_sorted};
+pub use void::void_triples;
 
 use crate::store::DataSet;
+use oxigraph::io::RdfFormat;
+use oxigraph::model::{GraphName, Triple};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -23,20 +30,65 @@ pub struct OutputFile {
 /// The name of the checksum file.
 pub const CHECKSUMS_FILE: &str = "SHA256SUMS";
 
-/// Every file of a build, checksums last, in a deterministic order.
-pub fn build_outputs(data_set: &DataSet) -> std::io::Result<Vec<OutputFile>> {
-    let mut files = dump_files(data_set)?;
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    let checksums = checksums(&files);
-    files.push(checksums);
-    Ok(files)
+/// The name of the catalog files (`catalog.ttl`, `catalog.rdf`).
+pub const CATALOG_STEM: &str = "catalog";
+/// The name of the VoID file.
+pub const VOID_FILE: &str = "void.ttl";
+
+/// Everything a build publishes: the files, and the catalog and VoID
+/// triples that describe them (also loaded in the store's catalog graph).
+#[derive(Debug, Clone)]
+pub struct Publication {
+    /// The files, sorted by name, `SHA256SUMS` last.
+    pub files: Vec<OutputFile>,
+    /// The DCAT-AP catalog.
+    pub catalog: Vec<Triple>,
+    /// The VoID description.
+    pub void: Vec<Triple>,
 }
 
-/// Writes every file of a build to `out` atomically; returns the files written.
-pub fn publish(data_set: &DataSet, out: &Path) -> std::io::Result<Vec<OutputFile>> {
-    let files = build_outputs(data_set)?;
-    write_all_atomically(out, &files)?;
-    Ok(files)
+impl Publication {
+    /// Makes every file of a build from `data_set`.
+    pub fn prepare(data_set: &DataSet) -> std::io::Result<Self> {
+        let mut files = dump_files(data_set)?;
+        let catalog = catalog_triples(data_set, &files);
+        let void = void_triples(data_set, &files);
+        let as_quads = |triples: &[Triple]| -> Vec<_> {
+            triples
+                .iter()
+                .cloned()
+                .map(|t| t.in_graph(GraphName::DefaultGraph))
+                .collect()
+        };
+        for (name, format, triples) in [
+            (format!("{CATALOG_STEM}.ttl"), RdfFormat::Turtle, &catalog),
+            (format!("{CATALOG_STEM}.rdf"), RdfFormat::RdfXml, &catalog),
+            (VOID_FILE.to_owned(), RdfFormat::Turtle, &void),
+        ] {
+            let bytes = serialize_sorted(&data_set.base, format, as_quads(triples))?;
+            files.push(OutputFile { name, bytes });
+        }
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        let checksums = checksums(&files);
+        files.push(checksums);
+        Ok(Self {
+            files,
+            catalog,
+            void,
+        })
+    }
+
+    /// The file named `name`.
+    pub fn file(&self, name: &str) -> Option<&OutputFile> {
+        self.files.iter().find(|f| f.name == name)
+    }
+}
+
+/// Writes every file of a build to `out` atomically; returns the publication.
+pub fn publish(data_set: &DataSet, out: &Path) -> std::io::Result<Publication> {
+    let publication = Publication::prepare(data_set)?;
+    write_all_atomically(out, &publication.files)?;
+    Ok(publication)
 }
 
 /// The hex SHA-256 of `bytes`.

@@ -135,6 +135,10 @@ pub mod mint {
     pub fn dataset() -> NamedNode {
         iri("dataset".into())
     }
+    /// The named graph holding the catalog and VoID description.
+    pub fn catalog_graph() -> NamedNode {
+        iri("graph/catalog".into())
+    }
     /// A source document.
     pub fn source(id: &str) -> NamedNode {
         iri(format!("source/{id}"))

@@ -3,6 +3,7 @@
 
 pub mod base;
 pub mod convert;
+pub mod triples;
 pub mod vocab;
 
 pub use base::{Base, BaseError};

@@ -52,7 +52,13 @@ pub mod skos {
 pub mod dct {
     namespace!("dct", "http://purl.org/dc/terms/", {
         TITLE = "title", DESCRIPTION = "description", SOURCE = "source", PUBLISHER = "publisher",
-        LICENSE = "license", ISSUED = "issued", LICENSE_DOCUMENT = "LicenseDocument",
+        LICENSE = "license", ISSUED = "issued", MODIFIED = "modified", LICENSE_DOCUMENT = "LicenseDocument",
+        LOCATION = "Location", PERIOD_OF_TIME = "PeriodOfTime", MEDIA_TYPE = "MediaType",
+        MEDIA_TYPE_OR_EXTENT = "MediaTypeOrExtent", STANDARD = "Standard",
+        LINGUISTIC_SYSTEM = "LinguisticSystem", FORMAT = "format", SPATIAL = "spatial",
+        TEMPORAL = "temporal", LANGUAGE = "language", CONFORMS_TO = "conformsTo",
+        FREQUENCY = "Frequency", ACCRUAL_PERIODICITY = "accrualPeriodicity",
+        RIGHTS_STATEMENT = "RightsStatement", ACCESS_RIGHTS = "accessRights",
     });
 }
 
@@ -75,7 +81,8 @@ pub mod schema {
 /// FOAF.
 pub mod foaf {
     namespace!("foaf", "http://xmlns.com/foaf/0.1/", {
-        DOCUMENT = "Document", HOMEPAGE = "homepage",
+        DOCUMENT = "Document", HOMEPAGE = "homepage", AGENT = "Agent", NAME = "name",
+        PRIMARY_TOPIC = "primaryTopic",
     });
 }
 
@@ -89,13 +96,43 @@ pub mod prov {
 /// W3C DCAT.
 pub mod dcat {
     namespace!("dcat", "http://www.w3.org/ns/dcat#", {
-        DATASET = "Dataset"
+        CATALOG = "Catalog", DATASET = "Dataset", DISTRIBUTION = "Distribution",
+        DATA_SERVICE = "DataService", DATASET_OF = "dataset", DISTRIBUTION_OF = "distribution",
+        SERVICE = "service", DOWNLOAD_URL = "downloadURL", ACCESS_URL = "accessURL",
+        MEDIA_TYPE = "mediaType", COMPRESS_FORMAT = "compressFormat", BYTE_SIZE = "byteSize",
+        KEYWORD = "keyword", THEME = "theme", THEME_TAXONOMY = "themeTaxonomy",
+        LANDING_PAGE = "landingPage", CONTACT_POINT = "contactPoint", ENDPOINT_URL = "endpointURL",
+        ENDPOINT_DESCRIPTION = "endpointDescription", SERVES_DATASET = "servesDataset",
+        ACCESS_SERVICE = "accessService", START_DATE = "startDate", END_DATE = "endDate",
     });
 }
 
 /// VoID.
 pub mod void {
-    namespace!("void", "http://rdfs.org/ns/void#", { DATASET = "Dataset", TRIPLES = "triples" });
+    namespace!("void", "http://rdfs.org/ns/void#", {
+        DATASET = "Dataset", TRIPLES = "triples", ENTITIES = "entities", CLASSES = "classes",
+        PROPERTIES = "properties", DISTINCT_SUBJECTS = "distinctSubjects",
+        DISTINCT_OBJECTS = "distinctObjects", SPARQL_ENDPOINT = "sparqlEndpoint",
+        DATA_DUMP = "dataDump", CLASS_PARTITION = "classPartition",
+        PROPERTY_PARTITION = "propertyPartition", CLASS = "class", PROPERTY = "property",
+        VOCABULARY = "vocabulary", EXAMPLE_RESOURCE = "exampleResource", URI_SPACE = "uriSpace",
+        FEATURE = "feature", DATASET_DESCRIPTION = "DatasetDescription",
+    });
+}
+
+/// SPDX (checksums).
+pub mod spdx {
+    namespace!("spdx", "http://spdx.org/rdf/terms#", {
+        CHECKSUM_CLASS = "Checksum", CHECKSUM = "checksum", ALGORITHM = "algorithm",
+        CHECKSUM_VALUE = "checksumValue", SHA256 = "checksumAlgorithm_sha256",
+    });
+}
+
+/// vCard (contact points).
+pub mod vcard {
+    namespace!("vcard", "http://www.w3.org/2006/vcard/ns#", {
+        KIND = "Kind", ORGANIZATION = "Organization", FN = "fn", HAS_URL = "hasURL",
+    });
 }
 
 /// The prefixes written at the top of Turtle dumps, in order.
@@ -106,6 +143,8 @@ pub const PREFIXES: &[(&str, &str)] = &[
     (foaf::PREFIX, foaf::NAMESPACE),
     (org::PREFIX, org::NAMESPACE),
     ("owl", "http://www.w3.org/2002/07/owl#"),
+    (spdx::PREFIX, spdx::NAMESPACE),
+    (vcard::PREFIX, vcard::NAMESPACE),
     (prov::PREFIX, prov::NAMESPACE),
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),

@@ -64,6 +64,12 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
         );
     }
     checker.iri(file, "dataset.license", &file.content.dataset.license);
+    checker.reference(
+        file,
+        "dataset.publisher",
+        &file.content.dataset.publisher,
+        &organisation,
+    );
 
     // registry/organisations.toml
     let file = &data.organisations;

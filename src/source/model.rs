@@ -64,6 +64,13 @@ pub struct DatasetInfo {
     pub description_en: String,
     /// Date of first publication.
     pub issued: toml::value::Date,
+    /// Date of the last change.
+    pub modified: toml::value::Date,
+    /// Organisation answerable for the data (publisher, contact point).
+    pub publisher: Id,
+    /// Keywords for the catalogs.
+    #[serde(default)]
+    pub keywords: Vec<String>,
     /// IRI of the licence.
     pub license: Spanned<String>,
     /// Name of the licence.

@@ -1,0 +1,412 @@
+//! The DCAT-AP 3 catalog of the publication: the data set, each
+//! distribution (every dump file, with its media type, size and SHA-256) and
+//! the SPARQL endpoint as a data service. Titles, dates, licence and
+//! publisher are read from the data graph; sizes and checksums from the
+//! files. The external terms it uses (EU authority tables, IANA media types)
+//! are typed, so that the catalog validates on its own.
+
+use super::dumps::FileFormat;
+use super::{OutputFile, sha256_hex};
+use crate::rdf::base::mint;
+use crate::rdf::triples::{Triples, date, en, fr};
+use crate::rdf::vocab::{dcat, dct, foaf, skos, spdx, ti, vcard};
+use crate::store::DataSet;
+use oxigraph::model::vocab::{rdf, rdfs, xsd};
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Term, Triple};
+
+const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
+const IANA: &str = "http://www.iana.org/assignments/media-types/";
+
+/// Reads the description the data graph gives of a resource.
+pub(super) struct Described<'a> {
+    data_set: &'a DataSet,
+    subject: NamedNode,
+}
+
+impl<'a> Described<'a> {
+    pub(super) fn new(data_set: &'a DataSet, subject: NamedNode) -> Self {
+        Self { data_set, subject }
+    }
+
+    /// Every value of `predicate`, sorted.
+    pub(super) fn all(&self, predicate: NamedNodeRef<'_>) -> Vec<Term> {
+        let mut values: Vec<Term> = self
+            .data_set
+            .store
+            .quads_for_pattern(
+                Some(self.subject.as_ref().into()),
+                Some(predicate),
+                None,
+                Some(self.data_set.data_graph.as_ref().into()),
+            )
+            .filter_map(Result::ok)
+            .map(|q| q.object)
+            .collect();
+        values.sort_by_cached_key(Term::to_string);
+        values
+    }
+
+    /// The first value of `predicate` that is an IRI.
+    pub(super) fn iri(&self, predicate: NamedNodeRef<'_>) -> Option<NamedNode> {
+        self.all(predicate).into_iter().find_map(|t| match t {
+            Term::NamedNode(n) => Some(n),
+            _ => None,
+        })
+    }
+
+    /// The first value of `predicate` that is a literal.
+    pub(super) fn literal(&self, predicate: NamedNodeRef<'_>) -> Option<Literal> {
+        self.all(predicate).into_iter().find_map(|t| match t {
+            Term::Literal(l) => Some(l),
+            _ => None,
+        })
+    }
+}
+
+/// The catalog triples for a publication whose files are `files`.
+pub fn catalog_triples(data_set: &DataSet, files: &[OutputFile]) -> Vec<Triple> {
+    let base = &data_set.base;
+    let catalog = base.iri("catalog");
+    let dataset_iri = base.rebase_node(mint::dataset());
+    let dataset = Described::new(data_set, dataset_iri.clone());
+    let service = base.iri("sparql#service");
+    let contact = base.iri("catalog#contact-point");
+    let landing_page = base.iri("");
+    let ontology = base.rebase_node(ti::ONTOLOGY.into_owned());
+    let mut t = Triples::default();
+
+    let titles = dataset.all(dct::TITLE);
+    let descriptions = dataset.all(dct::DESCRIPTION);
+    let issued = dataset.literal(dct::ISSUED);
+    let modified = dataset.literal(dct::MODIFIED);
+    let license = dataset.iri(dct::LICENSE);
+    let publisher = dataset.iri(dct::PUBLISHER);
+
+    // The catalog.
+    t.add(&catalog, rdf::TYPE, dcat::CATALOG);
+    t.add(
+        &catalog,
+        dct::TITLE,
+        fr("Catalogue des données du label « Territoire Innovant »"),
+    );
+    t.add(
+        &catalog,
+        dct::TITLE,
+        en("Catalogue of the data of the label « Territoire Innovant »"),
+    );
+    t.add(&catalog, dct::DESCRIPTION, fr("Les données ouvertes liées des lauréats du label « Territoire Innovant » : jeu de données, fichiers à télécharger et point d'accès SPARQL."));
+    t.add(&catalog, dct::DESCRIPTION, en("The Linked Open Data of the laureates of the label « Territoire Innovant »: data set, downloadable files and SPARQL endpoint."));
+    t.add(&catalog, foaf::HOMEPAGE, landing_page.clone());
+    t.add(&catalog, dcat::DATASET_OF, dataset_iri.clone());
+    t.add(&catalog, dcat::SERVICE, service.clone());
+    let french = authority(
+        &mut t,
+        "language/FRA",
+        dct::LINGUISTIC_SYSTEM,
+        "français",
+        "French",
+    );
+    t.add(&catalog, dct::LANGUAGE, french.clone());
+    let themes = data_theme_scheme(&mut t);
+    t.add(&catalog, dcat::THEME_TAXONOMY, themes.clone());
+
+    // The data set.
+    t.add(&dataset_iri, rdf::TYPE, dcat::DATASET);
+    for title in &titles {
+        t.add(&dataset_iri, dct::TITLE, title.clone());
+    }
+    for description in &descriptions {
+        t.add(&dataset_iri, dct::DESCRIPTION, description.clone());
+    }
+    for keyword in dataset.all(dcat::KEYWORD) {
+        t.add(&dataset_iri, dcat::KEYWORD, keyword);
+    }
+    t.add(&dataset_iri, dcat::LANDING_PAGE, landing_page.clone());
+    t.add(&landing_page, rdf::TYPE, foaf::DOCUMENT);
+    t.add(&dataset_iri, dcat::CONTACT_POINT, contact.clone());
+    t.add(&dataset_iri, dct::CONFORMS_TO, ontology.clone());
+    t.add(&ontology, rdf::TYPE, dct::STANDARD);
+    t.add(
+        &ontology,
+        dct::TITLE,
+        fr("Ontologie du label « Territoire Innovant »"),
+    );
+    for (code, label_fr, label_en) in [
+        (
+            "GOVE",
+            "Gouvernement et secteur public",
+            "Government and public sector",
+        ),
+        ("REGI", "Régions et villes", "Regions and cities"),
+    ] {
+        let theme = authority(
+            &mut t,
+            &format!("data-theme/{code}"),
+            skos::CONCEPT,
+            label_fr,
+            label_en,
+        );
+        t.add(&theme, skos::IN_SCHEME, themes.clone());
+        t.add(&dataset_iri, dcat::THEME, theme);
+    }
+    let france = authority(&mut t, "country/FRA", dct::LOCATION, "France", "France");
+    t.add(&dataset_iri, dct::SPATIAL, france.clone());
+    t.add(&catalog, dct::SPATIAL, france);
+    let stable = authority(
+        &mut t,
+        "planned-availability/STABLE",
+        skos::CONCEPT,
+        "stable",
+        "stable",
+    );
+    t.add(&dataset_iri, dct::LANGUAGE, french);
+    let frequency = authority(
+        &mut t,
+        "frequency/ANNUAL",
+        dct::FREQUENCY,
+        "annuel",
+        "annual",
+    );
+    t.add(&dataset_iri, dct::ACCRUAL_PERIODICITY, frequency);
+    let access = authority(
+        &mut t,
+        "access-right/PUBLIC",
+        dct::RIGHTS_STATEMENT,
+        "public",
+        "public",
+    );
+    t.add(&dataset_iri, dct::ACCESS_RIGHTS, access);
+    if let Some((first, last)) = edition_years(data_set) {
+        let period = base.iri("catalog#temporal-coverage");
+        t.add(&dataset_iri, dct::TEMPORAL, period.clone());
+        t.add(&period, rdf::TYPE, dct::PERIOD_OF_TIME);
+        t.add(
+            &period,
+            dcat::START_DATE,
+            date(&format!("{first:04}-01-01")),
+        );
+        t.add(&period, dcat::END_DATE, date(&format!("{last:04}-12-31")));
+    }
+
+    // Who answers for it: the publisher, an organisation, also the contact point.
+    if let Some(publisher) = &publisher {
+        let org = Described::new(data_set, publisher.clone());
+        let publisher_name = org.literal(skos::PREF_LABEL);
+        t.add(&catalog, dct::PUBLISHER, publisher.clone());
+        t.add(&dataset_iri, dct::PUBLISHER, publisher.clone());
+        t.add(&service, dct::PUBLISHER, publisher.clone());
+        t.add(publisher, rdf::TYPE, foaf::AGENT);
+        if let Some(name) = &publisher_name {
+            t.add(publisher, foaf::NAME, name.clone());
+        }
+        t.add(&contact, rdf::TYPE, vcard::KIND);
+        t.add(&contact, rdf::TYPE, vcard::ORGANIZATION);
+        if let Some(name) = &publisher_name {
+            t.add(
+                &contact,
+                vcard::FN,
+                Literal::new_simple_literal(name.value()),
+            );
+        }
+        if let Some(homepage) = org.iri(foaf::HOMEPAGE) {
+            t.add(&contact, vcard::HAS_URL, homepage);
+        }
+    }
+    for (subject, literal) in [(&catalog, &issued), (&dataset_iri, &issued)] {
+        if let Some(value) = literal {
+            t.add(subject, dct::ISSUED, value.clone());
+        }
+    }
+    for subject in [&catalog, &dataset_iri] {
+        if let Some(value) = &modified {
+            t.add(subject, dct::MODIFIED, value.clone());
+        }
+    }
+    if let Some(license) = &license {
+        for subject in [&catalog, &dataset_iri, &service] {
+            t.add(subject, dct::LICENSE, license.clone());
+        }
+        t.add(license, rdf::TYPE, dct::LICENSE_DOCUMENT);
+        let described = Described::new(data_set, license.clone());
+        for label in described.all(rdfs::LABEL) {
+            t.add(license, rdfs::LABEL, label);
+        }
+    }
+
+    // One distribution per published file.
+    for file in files {
+        let format = FileFormat::of(&file.name);
+        let Some(file_type) = format.eu_file_type else {
+            continue;
+        };
+        let distribution = base.iri(&format!("distribution/{}", file.name));
+        let url = base.iri(&format!("dumps/{}", file.name));
+        t.add(&dataset_iri, dcat::DISTRIBUTION_OF, distribution.clone());
+        t.add(&distribution, rdf::TYPE, dcat::DISTRIBUTION);
+        t.add(
+            &distribution,
+            dct::TITLE,
+            Literal::new_simple_literal(&file.name),
+        );
+        t.add(
+            &distribution,
+            dct::DESCRIPTION,
+            fr(&file_description(&file.name, format)),
+        );
+        t.add(&distribution, AVAILABILITY, stable.clone());
+        t.add(&distribution, dcat::DOWNLOAD_URL, url.clone());
+        t.add(&distribution, dcat::ACCESS_URL, url);
+        let media_type = NamedNode::new_unchecked(format!("{IANA}{}", format.media_type));
+        t.add(&media_type, rdf::TYPE, dct::MEDIA_TYPE);
+        t.add(&distribution, dcat::MEDIA_TYPE, media_type);
+        let eu_format = authority(
+            &mut t,
+            &format!("file-type/{file_type}"),
+            dct::MEDIA_TYPE_OR_EXTENT,
+            file_type,
+            file_type,
+        );
+        t.add(&distribution, dct::FORMAT, eu_format);
+        if format.gzipped {
+            let gzip = NamedNode::new_unchecked(format!("{IANA}application/gzip"));
+            t.add(&gzip, rdf::TYPE, dct::MEDIA_TYPE);
+            t.add(&distribution, dcat::COMPRESS_FORMAT, gzip);
+        }
+        t.add(
+            &distribution,
+            dcat::BYTE_SIZE,
+            Literal::new_typed_literal(file.bytes.len().to_string(), xsd::DECIMAL),
+        );
+        let checksum = base.iri(&format!("distribution/{}#sha256", file.name));
+        t.add(&distribution, spdx::CHECKSUM, checksum.clone());
+        t.add(&checksum, rdf::TYPE, spdx::CHECKSUM_CLASS);
+        t.add(&checksum, spdx::ALGORITHM, spdx::SHA256);
+        t.add(
+            &checksum,
+            spdx::CHECKSUM_VALUE,
+            Literal::new_typed_literal(sha256_hex(&file.bytes), xsd::HEX_BINARY),
+        );
+        t.add(&distribution, dct::CONFORMS_TO, ontology.clone());
+        if let Some(license) = &license {
+            t.add(&distribution, dct::LICENSE, license.clone());
+        }
+        if let Some(value) = &modified {
+            t.add(&distribution, dct::MODIFIED, value.clone());
+        }
+    }
+
+    // The SPARQL endpoint: a data service, and a distribution accessed through it.
+    let endpoint = base.iri("sparql");
+    t.add(&service, rdf::TYPE, dcat::DATA_SERVICE);
+    t.add(
+        &service,
+        dct::TITLE,
+        fr("Point d'accès SPARQL du label « Territoire Innovant »"),
+    );
+    t.add(
+        &service,
+        dct::TITLE,
+        en("SPARQL endpoint of the label « Territoire Innovant »"),
+    );
+    t.add(&service, dcat::ENDPOINT_URL, endpoint.clone());
+    t.add(&service, dcat::ENDPOINT_DESCRIPTION, endpoint.clone());
+    t.add(&service, dcat::SERVES_DATASET, dataset_iri.clone());
+    for keyword in dataset.all(dcat::KEYWORD) {
+        t.add(&service, dcat::KEYWORD, keyword);
+    }
+    t.add(&service, dcat::CONTACT_POINT, contact.clone());
+    let protocol = NamedNode::new_unchecked("https://www.w3.org/TR/sparql11-protocol/");
+    t.add(&service, dct::CONFORMS_TO, protocol.clone());
+    t.add(&protocol, rdf::TYPE, dct::STANDARD);
+    t.add(&protocol, dct::TITLE, en("SPARQL 1.1 Protocol"));
+    let sparql_distribution = base.iri("distribution/sparql");
+    t.add(
+        &dataset_iri,
+        dcat::DISTRIBUTION_OF,
+        sparql_distribution.clone(),
+    );
+    t.add(&sparql_distribution, rdf::TYPE, dcat::DISTRIBUTION);
+    t.add(&sparql_distribution, dct::TITLE, fr("Point d'accès SPARQL"));
+    t.add(&sparql_distribution, dct::DESCRIPTION, fr("Les données interrogeables en SPARQL 1.1 (protocole SPARQL, résultats JSON, XML, CSV, TSV ou RDF)."));
+    t.add(&sparql_distribution, AVAILABILITY, stable);
+    t.add(&sparql_distribution, dcat::ACCESS_URL, endpoint);
+    t.add(&sparql_distribution, dcat::ACCESS_SERVICE, service);
+    if let Some(license) = &license {
+        t.add(&sparql_distribution, dct::LICENSE, license.clone());
+    }
+    t.0
+}
+
+/// `dcatap:availability`.
+const AVAILABILITY: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("http://data.europa.eu/r5r/availability");
+
+/// What a published file holds, in French.
+fn file_description(name: &str, format: FileFormat) -> String {
+    let content = if name.starts_with(super::ONTOLOGY_DUMP.trim_end_matches(".ttl")) {
+        "L'ontologie du label"
+    } else {
+        "Le jeu de données complet"
+    };
+    let syntax = match format.media_type {
+        "text/turtle" => "Turtle",
+        "application/n-triples" => "N-Triples",
+        "application/n-quads" => "N-Quads (graphe nommé des données)",
+        "application/rdf+xml" => "RDF/XML",
+        other => other,
+    };
+    let compression = if format.gzipped {
+        ", compressé avec gzip"
+    } else {
+        ""
+    };
+    format!("{content} en {syntax}{compression}.")
+}
+
+/// An IRI of an EU authority table, typed and labelled.
+fn authority(
+    t: &mut Triples,
+    path: &str,
+    class: NamedNodeRef<'_>,
+    label_fr: &str,
+    label_en: &str,
+) -> NamedNode {
+    let iri = NamedNode::new_unchecked(format!("{EU_AUTHORITY}{path}"));
+    let table = path.split('/').next().unwrap_or(path);
+    t.add(&iri, rdf::TYPE, class);
+    t.add(
+        &iri,
+        skos::IN_SCHEME,
+        NamedNode::new_unchecked(format!("{EU_AUTHORITY}{table}")),
+    );
+    t.add(&iri, skos::PREF_LABEL, fr(label_fr));
+    t.add(&iri, skos::PREF_LABEL, en(label_en));
+    iri
+}
+
+/// The EU data themes scheme.
+fn data_theme_scheme(t: &mut Triples) -> NamedNode {
+    let scheme = NamedNode::new_unchecked(format!("{EU_AUTHORITY}data-theme"));
+    t.add(&scheme, rdf::TYPE, skos::CONCEPT_SCHEME);
+    t.add(&scheme, dct::TITLE, en("Data theme"));
+    scheme
+}
+
+/// The first and last years of the editions.
+fn edition_years(data_set: &DataSet) -> Option<(i32, i32)> {
+    let years: Vec<i32> = data_set
+        .store
+        .quads_for_pattern(
+            None,
+            Some(ti::YEAR),
+            None,
+            Some(data_set.data_graph.as_ref().into()),
+        )
+        .filter_map(Result::ok)
+        .filter_map(|q| match q.object {
+            Term::Literal(l) => l.value().parse().ok(),
+            _ => None,
+        })
+        .collect();
+    Some((*years.iter().min()?, *years.iter().max()?))
+}

@@ -1,0 +1,170 @@
+//! The VoID description of the data set: counts, class and property
+//! partitions, vocabularies, dumps, endpoint, example resources. Every
+//! figure is computed from the data graph.
+
+use super::OutputFile;
+use super::dumps::{DUMP_STEM, FileFormat};
+use crate::rdf::base::mint;
+use crate::rdf::triples::{Triples, en, fr, integer};
+use crate::rdf::vocab::{PREFIXES, dct, foaf, ti, void};
+use crate::store::DataSet;
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// The VoID triples of the data graph of `data_set`, whose dumps are `files`.
+pub fn void_triples(data_set: &DataSet, files: &[OutputFile]) -> Vec<Triple> {
+    let base = &data_set.base;
+    let dataset = base.rebase_node(mint::dataset());
+    let document = base.iri(".well-known/void");
+    let mut t = Triples::default();
+
+    let mut triples = 0u64;
+    let mut subjects = HashSet::new();
+    let mut objects = HashSet::new();
+    let mut classes: BTreeMap<NamedNode, BTreeSet<String>> = BTreeMap::new();
+    let mut properties: BTreeMap<NamedNode, u64> = BTreeMap::new();
+    for quad in data_set
+        .store
+        .quads_for_pattern(None, None, None, Some(data_set.data_graph.as_ref().into()))
+        .filter_map(Result::ok)
+    {
+        triples += 1;
+        subjects.insert(quad.subject.clone());
+        if quad.predicate == rdf::TYPE {
+            if let (Term::NamedNode(class), NamedOrBlankNode::NamedNode(member)) =
+                (&quad.object, &quad.subject)
+            {
+                classes
+                    .entry(class.clone())
+                    .or_default()
+                    .insert(member.as_str().to_owned());
+            }
+        }
+        objects.insert(quad.object);
+        *properties.entry(quad.predicate).or_default() += 1;
+    }
+    let entities = subjects
+        .iter()
+        .filter(|s| matches!(s, NamedOrBlankNode::NamedNode(n) if n.as_str().starts_with(base.as_str())))
+        .count() as u64;
+
+    t.add(&document, rdf::TYPE, void::DATASET_DESCRIPTION);
+    t.add(
+        &document,
+        dct::TITLE,
+        fr("Description VoID du jeu de données « Territoire Innovant »"),
+    );
+    t.add(
+        &document,
+        dct::TITLE,
+        en("VoID description of the « Territoire Innovant » data set"),
+    );
+    t.add(&document, foaf::PRIMARY_TOPIC, dataset.clone());
+
+    t.add(&dataset, rdf::TYPE, void::DATASET);
+    t.add(&dataset, void::SPARQL_ENDPOINT, base.iri("sparql"));
+    t.add(
+        &dataset,
+        void::URI_SPACE,
+        Literal::new_simple_literal(base.as_str()),
+    );
+    t.add(&dataset, void::TRIPLES, integer(triples));
+    t.add(&dataset, void::ENTITIES, integer(entities));
+    t.add(
+        &dataset,
+        void::DISTINCT_SUBJECTS,
+        integer(subjects.len() as u64),
+    );
+    t.add(
+        &dataset,
+        void::DISTINCT_OBJECTS,
+        integer(objects.len() as u64),
+    );
+    t.add(&dataset, void::CLASSES, integer(classes.len() as u64));
+    t.add(&dataset, void::PROPERTIES, integer(properties.len() as u64));
+    for file in files.iter().filter(|f| f.name.starts_with(DUMP_STEM)) {
+        t.add(
+            &dataset,
+            void::DATA_DUMP,
+            base.iri(&format!("dumps/{}", file.name)),
+        );
+        let format = FileFormat::of(&file.name);
+        if !format.gzipped {
+            if let Some(iri) = w3c_format(format.media_type) {
+                t.add(&dataset, void::FEATURE, NamedNode::new_unchecked(iri));
+            }
+        }
+    }
+    let vocabularies: BTreeSet<String> = classes
+        .keys()
+        .chain(properties.keys())
+        .filter_map(|iri| namespace(iri.as_str()))
+        .collect();
+    for vocabulary in vocabularies {
+        t.add(
+            &dataset,
+            void::VOCABULARY,
+            NamedNode::new_unchecked(vocabulary),
+        );
+    }
+    for class in [ti::AWARD, ti::EDITION] {
+        let class = base.rebase_node(class.into_owned());
+        let first = classes
+            .get(&class)
+            .and_then(|members| members.iter().next());
+        if let Some(example) = first {
+            t.add(
+                &dataset,
+                void::EXAMPLE_RESOURCE,
+                NamedNode::new_unchecked(example),
+            );
+        }
+    }
+    for (class, members) in &classes {
+        let partition = base.iri(&format!(
+            ".well-known/void#class-{}",
+            local_id(class.as_str())
+        ));
+        t.add(&dataset, void::CLASS_PARTITION, partition.clone());
+        t.add(&partition, void::CLASS, class.clone());
+        t.add(&partition, void::ENTITIES, integer(members.len() as u64));
+    }
+    for (property, count) in &properties {
+        let partition = base.iri(&format!(
+            ".well-known/void#property-{}",
+            local_id(property.as_str())
+        ));
+        t.add(&dataset, void::PROPERTY_PARTITION, partition.clone());
+        t.add(&partition, void::PROPERTY, property.clone());
+        t.add(&partition, void::TRIPLES, integer(*count));
+    }
+    t.0
+}
+
+/// The namespace of an IRI: up to its last `#` or `/`.
+fn namespace(iri: &str) -> Option<String> {
+    let end = iri.rfind(['#', '/'])?;
+    Some(iri[..=end].to_owned())
+}
+
+/// A readable fragment for a term: `prefix-local` for known prefixes.
+fn local_id(iri: &str) -> String {
+    PREFIXES
+        .iter()
+        .find_map(|(prefix, ns)| {
+            iri.strip_prefix(ns)
+                .map(|local| format!("{prefix}-{local}"))
+        })
+        .unwrap_or_else(|| crate::rdf::base::slugify(iri))
+}
+
+/// The W3C format IRI of a media type.
+fn w3c_format(media_type: &str) -> Option<&'static str> {
+    match media_type {
+        "text/turtle" => Some("http://www.w3.org/ns/formats/Turtle"),
+        "application/n-triples" => Some("http://www.w3.org/ns/formats/N-Triples"),
+        "application/n-quads" => Some("http://www.w3.org/ns/formats/N-Quads"),
+        _ => None,
+    }
+}
