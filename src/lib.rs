@@ -6,6 +6,7 @@
 //! triples) → [`store`] (the embedded oxigraph store) → [`publish`] (dumps,
 //! checksums) and [`sparql`] (querying).
 
+pub mod describe;
 pub mod examples;
 pub mod output;
 pub mod publish;

@@ -138,7 +138,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let examples = examples::load(&queries).with_context(|| {
                 format!("cannot read the example queries in {}", queries.display())
             })?;
-            let state = AppState::new(data_set, config, examples);
+            let state = AppState::new(data_set, config, examples)
+                .context("cannot prepare the publication")?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;

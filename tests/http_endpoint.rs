@@ -350,7 +350,7 @@ async fn service_description_without_a_query() {
 #[tokio::test]
 async fn browsers_get_the_query_page_with_the_examples() {
     let server = TestServer::default().await;
-    for path in ["/", "/sparql"] {
+    for path in ["/sparql"] {
         let response = client()
             .get(server.at(path))
             .header(ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")

@@ -202,7 +202,7 @@ async fn answer_query(
 /// The service description, or the query page for browsers.
 fn describe_service(state: &AppState, headers: &HeaderMap, format: Option<&str>) -> Response {
     match negotiate::page_or_graph(headers, format) {
-        Ok(PageOrGraph::Html) => query_page::render(state),
+        Ok(PageOrGraph::Html) => query_page::render_page(state),
         Ok(PageOrGraph::Graph(format)) => service_description::render(state, format),
         Err(e) => e.into_response(),
     }

@@ -2,18 +2,22 @@
 //! service description, health, static files; CORS, compression, body
 //! limits, one log line per request, graceful shutdown.
 
+mod downloads;
 mod endpoint;
 pub mod error;
 mod evaluate;
+mod linked_data;
 pub mod negotiate;
+mod pages;
 mod query_page;
 mod service_description;
 
 use crate::examples::ExampleQuery;
+use crate::publish::Publication;
 use crate::store::DataSet;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use error::ApiError;
@@ -67,6 +71,11 @@ pub struct Shared {
     pub config: Config,
     /// Example queries shown on the query page.
     pub examples: Vec<ExampleQuery>,
+    /// The published files, catalog and VoID description.
+    pub publication: Publication,
+    /// When the publication was built (the `Last-Modified` of its files).
+    pub started: std::time::SystemTime,
+    downloads: Vec<downloads::Download>,
     service_description: Vec<Triple>,
 }
 
@@ -79,15 +88,39 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    /// Prepares the state of a server over `data_set`.
-    pub fn new(data_set: DataSet, config: Config, examples: Vec<ExampleQuery>) -> Self {
+    /// Prepares the state of a server over `data_set`: builds its
+    /// publication (the same files as `build` writes) and loads its catalog
+    /// in the store.
+    pub fn new(
+        data_set: DataSet,
+        config: Config,
+        examples: Vec<ExampleQuery>,
+    ) -> std::io::Result<Self> {
+        let publication = Publication::prepare(&data_set)?;
+        let described: Vec<Triple> = publication
+            .catalog
+            .iter()
+            .chain(&publication.void)
+            .cloned()
+            .collect();
+        data_set
+            .add_catalog(&described)
+            .map_err(std::io::Error::other)?;
+        let downloads = publication
+            .files
+            .iter()
+            .map(|f| downloads::Download::new(&f.name, &f.bytes))
+            .collect();
         let service_description = service_description::triples(&data_set);
-        Self(Arc::new(Shared {
+        Ok(Self(Arc::new(Shared {
             data_set,
             config,
             examples,
+            publication,
+            started: std::time::SystemTime::now(),
+            downloads,
             service_description,
-        }))
+        })))
     }
 }
 
@@ -131,11 +164,16 @@ pub fn router(state: AppState) -> Router {
             );
         });
     Router::new()
-        .route("/", get(query_page))
+        .route("/", get(home))
         .route("/sparql", get(endpoint::get).post(endpoint::post))
         .route("/health", get(health))
         .route("/static/{*path}", get(static_file))
-        .fallback(not_found)
+        .route("/dumps/{name}", get(downloads::download))
+        .route("/catalog", get(catalog))
+        .route("/.well-known/void", get(void_description))
+        .route("/robots.txt", get(robots))
+        .route("/sitemap.xml", get(sitemap))
+        .fallback(linked_data::dereference)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .with_state(state)
         .layer(CompressionLayer::new())
@@ -143,8 +181,69 @@ pub fn router(state: AppState) -> Router {
         .layer(trace)
 }
 
-async fn query_page(State(state): State<AppState>) -> Response {
-    query_page::render(&state)
+async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match negotiate::page_or_graph(&headers, None) {
+        Ok(negotiate::PageOrGraph::Html) => pages::home(&state),
+        Ok(negotiate::PageOrGraph::Graph(_)) => catalog(State(state), headers).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `/catalog`: the DCAT-AP catalog, negotiated (HTML: the page of the catalog).
+async fn catalog(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let document = linked_data::Document {
+        iri: state.data_set.base.iri("catalog"),
+        path: "/catalog".to_owned(),
+        triples: state.publication.catalog.clone(),
+    };
+    linked_data::answer(&state, document, &headers, None)
+}
+
+/// `/.well-known/void`: the VoID description, negotiated.
+async fn void_description(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let document = linked_data::Document {
+        iri: state.data_set.base.iri(".well-known/void"),
+        path: "/.well-known/void".to_owned(),
+        triples: state.publication.void.clone(),
+    };
+    linked_data::answer(&state, document, &headers, None)
+}
+
+/// `/robots.txt`: everything may be crawled but query URLs; the sitemap.
+async fn robots(State(state): State<AppState>) -> Response {
+    let body = format!(
+        "User-agent: *\nAllow: /\nDisallow: /sparql?\nSitemap: {}sitemap.xml\n",
+        state.data_set.base
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+/// `/sitemap.xml`: the home page and every resource page of the data set.
+async fn sitemap(State(state): State<AppState>) -> Response {
+    let base = state.data_set.base.as_str();
+    let mut urls: Vec<String> = state
+        .data_set
+        .store
+        .quads_for_pattern(None, None, None, None)
+        .filter_map(Result::ok)
+        .filter_map(|q| match q.subject {
+            oxigraph::model::NamedOrBlankNode::NamedNode(n) if n.as_str().starts_with(base) => {
+                Some(n.as_str().split('#').next().unwrap_or_default().to_owned())
+            }
+            _ => None,
+        })
+        .collect();
+    urls.push(base.to_owned());
+    urls.sort();
+    urls.dedup();
+    match pages::render_text("sitemap.xml", minijinja::context! { urls => urls }) {
+        Ok(xml) => (
+            [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+            xml,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
 }
 
 async fn health(State(state): State<AppState>) -> Response {
@@ -174,16 +273,10 @@ async fn static_file(Path(path): Path<String>) -> Response {
             );
             response
         }
-        None => not_found().await,
+        None => {
+            ApiError::new(StatusCode::NOT_FOUND, format!("no static file {path:?}")).into_response()
+        }
     }
-}
-
-async fn not_found() -> Response {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not found: the SPARQL endpoint is at /sparql, its query page at /, health at /health",
-    )
-    .into_response()
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then lets the

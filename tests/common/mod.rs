@@ -117,7 +117,7 @@ impl TestServer {
     pub async fn start(config: territoire_innovant::server::Config) -> Self {
         use territoire_innovant::server::{AppState, serve};
         let examples = territoire_innovant::examples::load(&repo().join("queries")).unwrap();
-        let state = AppState::new(data_set(), config, examples);
+        let state = AppState::new(data_set(), config, examples).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (sender, receiver) = tokio::sync::oneshot::channel::<()>();

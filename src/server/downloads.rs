@@ -1,0 +1,83 @@
+//! `/dumps/NAME`: the files of the publication, served from memory with
+//! their media type, a strong `ETag` (their SHA-256), `Last-Modified`,
+//! conditional requests (`304`), byte ranges (`206`) and `HEAD`. Files are
+//! built once at start-up: a download never mixes two builds.
+
+use super::AppState;
+use crate::publish::{FileFormat, sha256_hex};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum_extra::TypedHeader;
+use axum_extra::headers::{ETag, HeaderMapExt, IfModifiedSince, IfNoneMatch, LastModified, Range};
+use axum_range::{KnownSize, Ranged};
+use std::io::Cursor;
+
+/// A published file ready to serve.
+#[derive(Clone)]
+pub struct Download {
+    /// File name.
+    pub name: String,
+    /// Contents.
+    pub bytes: axum::body::Bytes,
+    /// Strong entity tag: the quoted SHA-256.
+    pub etag: ETag,
+}
+
+impl Download {
+    /// Prepares `name` with `bytes`.
+    pub fn new(name: &str, bytes: &[u8]) -> Self {
+        Self {
+            name: name.to_owned(),
+            etag: format!("\"{}\"", sha256_hex(bytes))
+                .parse()
+                .expect("a quoted hex digest is an ETag"),
+            bytes: axum::body::Bytes::copy_from_slice(bytes),
+        }
+    }
+}
+
+/// `GET /dumps/{name}`.
+pub async fn download(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    range: Option<TypedHeader<Range>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(file) = state.downloads.iter().find(|d| d.name == name) else {
+        return super::error::ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "no file {name:?}: the published files are listed in /catalog and on the home page"
+            ),
+        )
+        .into_response();
+    };
+    let last_modified = LastModified::from(state.started);
+    let not_modified = match headers.typed_get::<IfNoneMatch>() {
+        Some(if_none_match) => !if_none_match.precondition_passes(&file.etag),
+        None => headers
+            .typed_get::<IfModifiedSince>()
+            .is_some_and(|since| !since.is_modified(state.started)),
+    };
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let body = KnownSize::sized(Cursor::new(file.bytes.clone()), file.bytes.len() as u64);
+        let mut response = Ranged::new(range.map(|TypedHeader(r)| r), body).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(FileFormat::of(&file.name).content_type()),
+        );
+        response
+    };
+    let headers = response.headers_mut();
+    headers.typed_insert(file.etag.clone());
+    headers.typed_insert(last_modified);
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    response
+}

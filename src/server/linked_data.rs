@@ -1,0 +1,204 @@
+//! Dereferenceable IRIs: every IRI of the data set's namespace answers on
+//! this server, mapped from the base IRI to the server's own paths.
+//!
+//! `GET /award/2023/rudi` answers `200` with the negotiated representation
+//! (HTML for browsers, Turtle by default, N-Triples, JSON-LD, RDF/XML) and a
+//! `Content-Location` naming the format-specific document
+//! (`/award/2023/rudi.ttl`), which can also be asked for directly. Every
+//! answer lists the alternates in a `Link` header and varies on `Accept`.
+
+use super::AppState;
+use super::error::ApiError;
+use super::negotiate::{self, PageOrGraph, content_type};
+use super::pages::{self, Alternate};
+use crate::describe::describe;
+use crate::publish::serialize_sorted;
+use crate::rdf::vocab::ti;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use oxigraph::io::RdfFormat;
+use oxigraph::model::{GraphName, NamedNode, Triple};
+
+/// The document formats a resource has, by file extension.
+const EXTENSIONS: [(&str, &str, &str); 5] = [
+    ("html", "HTML", "text/html"),
+    ("ttl", "Turtle", "text/turtle"),
+    ("nt", "N-Triples", "application/n-triples"),
+    ("jsonld", "JSON-LD", "application/ld+json"),
+    ("rdf", "RDF/XML", "application/rdf+xml"),
+];
+
+fn format_of_extension(extension: &str) -> Option<PageOrGraph> {
+    match extension {
+        "html" => Some(PageOrGraph::Html),
+        "ttl" => Some(PageOrGraph::Graph(RdfFormat::Turtle)),
+        "nt" => Some(PageOrGraph::Graph(RdfFormat::NTriples)),
+        "jsonld" => Some(PageOrGraph::Graph(RdfFormat::JsonLd {
+            profile: Default::default(),
+        })),
+        "rdf" => Some(PageOrGraph::Graph(RdfFormat::RdfXml)),
+        _ => None,
+    }
+}
+
+fn extension_of(format: PageOrGraph) -> &'static str {
+    match format {
+        PageOrGraph::Html => "html",
+        PageOrGraph::Graph(RdfFormat::NTriples) => "nt",
+        PageOrGraph::Graph(RdfFormat::JsonLd { .. }) => "jsonld",
+        PageOrGraph::Graph(RdfFormat::RdfXml) => "rdf",
+        PageOrGraph::Graph(_) => "ttl",
+    }
+}
+
+/// A document to answer: the IRI it is about and its triples.
+pub struct Document {
+    /// The resource described.
+    pub iri: NamedNode,
+    /// The path of the resource on this server, without extension.
+    pub path: String,
+    /// The description.
+    pub triples: Vec<Triple>,
+}
+
+/// The fallback route: any path is looked up as an IRI of the data set.
+pub async fn dereference(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    let path = uri.path();
+    let base = &state.data_set.base;
+    let lookup = |path: &str| {
+        let iri = base.iri(path.trim_start_matches('/'));
+        describe(&state.data_set, &iri).map(|triples| Document {
+            iri,
+            path: path.to_owned(),
+            triples,
+        })
+    };
+    if let Some(document) = lookup(path) {
+        return answer(&state, document, &headers, None);
+    }
+    if let Some((stem, extension)) = path.rsplit_once('.') {
+        if let (Some(format), Some(document)) = (format_of_extension(extension), lookup(stem)) {
+            return answer(&state, document, &headers, Some(format));
+        }
+    }
+    not_found(&state, path, &headers)
+}
+
+/// Answers `document` in the negotiated format, or in `fixed` for the
+/// format-specific URLs.
+pub fn answer(
+    state: &AppState,
+    document: Document,
+    headers: &HeaderMap,
+    fixed: Option<PageOrGraph>,
+) -> Response {
+    let format = match fixed {
+        Some(format) => format,
+        None => match negotiate::page_or_graph(headers, None) {
+            Ok(format) => format,
+            Err(e) => return e.into_response(),
+        },
+    };
+    let alternates: Vec<Alternate> = EXTENSIONS
+        .iter()
+        .map(|(extension, label, media_type)| Alternate {
+            label,
+            media_type,
+            href: format!("{}.{extension}", document.path),
+        })
+        .collect();
+    let mut response = match format {
+        PageOrGraph::Html => render_page(state, &document, alternates_for_page(&alternates)),
+        PageOrGraph::Graph(rdf_format) => match graph_document(state, &document, rdf_format) {
+            Ok(response) => response,
+            Err(e) => e.into_response(),
+        },
+    };
+    let headers = response.headers_mut();
+    let links: Vec<String> = alternates
+        .iter()
+        .map(|a| format!("<{}>; rel=\"alternate\"; type=\"{}\"", a.href, a.media_type))
+        .chain(std::iter::once(format!(
+            "<{}>; rel=\"canonical\"",
+            document.iri.as_str()
+        )))
+        .collect();
+    if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
+        headers.insert(header::LINK, value);
+    }
+    if fixed.is_none() {
+        headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+        if let Ok(location) =
+            HeaderValue::from_str(&format!("{}.{}", document.path, extension_of(format)))
+        {
+            headers.insert(header::CONTENT_LOCATION, location);
+        }
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    response
+}
+
+fn alternates_for_page(alternates: &[Alternate]) -> Vec<Alternate> {
+    alternates
+        .iter()
+        .filter(|a| a.media_type != "text/html")
+        .map(|a| Alternate {
+            label: a.label,
+            media_type: a.media_type,
+            href: a.href.clone(),
+        })
+        .collect()
+}
+
+fn render_page(state: &AppState, document: &Document, alternates: Vec<Alternate>) -> Response {
+    if document.iri == state.data_set.base.rebase_node(ti::ONTOLOGY.into_owned()) {
+        return pages::ontology(state);
+    }
+    pages::resource(state, &document.iri, &document.triples, alternates)
+}
+
+fn graph_document(
+    state: &AppState,
+    document: &Document,
+    format: RdfFormat,
+) -> Result<Response, ApiError> {
+    let quads = document
+        .triples
+        .iter()
+        .cloned()
+        .map(|t| t.in_graph(GraphName::DefaultGraph))
+        .collect();
+    let body = serialize_sorted(&state.data_set.base, format, quads).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot write the document: {e}"),
+        )
+    })?;
+    let mut response = body.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type(format.media_type())).expect("valid media type"),
+    );
+    Ok(response)
+}
+
+/// A 404 that helps: the HTML page for browsers, plain text otherwise.
+pub fn not_found(state: &AppState, path: &str, headers: &HeaderMap) -> Response {
+    let iri = state.data_set.base.iri(path.trim_start_matches('/'));
+    match negotiate::page_or_graph(headers, None) {
+        Ok(PageOrGraph::Html) => pages::not_found(iri.as_str()),
+        _ => ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "the data set says nothing about <{}>: resources are at /edition/YEAR, /award/YEAR/ID, /organisation/ID…; \
+                 the SPARQL endpoint is /sparql, the catalog /catalog, the home page /",
+                iri.as_str()
+            ),
+        )
+        .into_response(),
+    }
+}

@@ -1,0 +1,250 @@
+//! The home page: what the data set is, its editions, the awards by
+//! category, the downloads; with the schema.org `Dataset` description that
+//! Google Dataset Search reads.
+
+use super::{local_href, render};
+use crate::describe::label;
+use crate::publish::{FileFormat, sha256_hex};
+use crate::rdf::base::mint;
+use crate::rdf::vocab::{dct, skos, ti};
+use crate::server::AppState;
+use crate::sparql;
+use axum::http::StatusCode;
+use axum::response::Response;
+use oxigraph::model::{NamedNodeRef, Term};
+use oxigraph::sparql::QueryResults;
+use serde::Serialize;
+use serde_json::json;
+
+#[derive(Serialize)]
+struct Link {
+    name: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct AwardView {
+    href: String,
+    title: String,
+    level: String,
+    rank: String,
+    year: String,
+    laureates: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct CategoryView {
+    href: String,
+    label: String,
+    awards: Vec<AwardView>,
+}
+
+/// Rows of a SELECT over the store, as plain strings (IRIs, literal values).
+fn rows(state: &AppState, query: &str) -> Vec<Vec<String>> {
+    let prefixes = format!(
+        "PREFIX ti: <{}>\nPREFIX skos: <{}>\nPREFIX dct: <{}>\n",
+        state.data_set.base.rebase_str(ti::NAMESPACE),
+        skos::NAMESPACE,
+        dct::NAMESPACE
+    );
+    let Ok(QueryResults::Solutions(solutions)) =
+        sparql::run(&state.data_set.store, &format!("{prefixes}{query}"))
+    else {
+        return Vec::new();
+    };
+    let variables = solutions.variables().to_vec();
+    solutions
+        .filter_map(Result::ok)
+        .map(|s| {
+            variables
+                .iter()
+                .map(|v| match s.get(v) {
+                    Some(Term::NamedNode(n)) => n.as_str().to_owned(),
+                    Some(Term::Literal(l)) => l.value().to_owned(),
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn href(state: &AppState, iri: &str) -> String {
+    local_href(&state.data_set.base, iri).unwrap_or_else(|| iri.to_owned())
+}
+
+/// Renders the home page.
+pub fn home(state: &AppState) -> Response {
+    let base = &state.data_set.base;
+    let dataset = base.rebase_node(mint::dataset());
+    let text = |predicate: NamedNodeRef<'_>, lang: &str| {
+        state
+            .data_set
+            .store
+            .quads_for_pattern(Some(dataset.as_ref().into()), Some(predicate), None, None)
+            .filter_map(Result::ok)
+            .find_map(|q| match q.object {
+                Term::Literal(l) if l.language() == Some(lang) => Some(l.value().to_owned()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    };
+    let title = text(dct::TITLE, "fr");
+    let description = text(dct::DESCRIPTION, "fr");
+
+    let editions: Vec<_> = rows(
+        state,
+        "SELECT ?e ?label (COUNT(?a) AS ?awards) (SAMPLE(?p) AS ?presented) (SAMPLE(?au) AS ?auditioned) (SAMPLE(?s) AS ?selected)
+         WHERE { ?e a ti:Edition ; <http://www.w3.org/2000/01/rdf-schema#label> ?label ; ti:year ?year .
+                 OPTIONAL { ?a ti:edition ?e } OPTIONAL { ?e ti:projectsPresented ?p }
+                 OPTIONAL { ?e ti:projectsAuditioned ?au } OPTIONAL { ?e ti:territoriesSelected ?s } }
+         GROUP BY ?e ?label ?year ORDER BY DESC(?year)",
+    )
+    .into_iter()
+    .map(|r| {
+        json!({
+            "href": href(state, &r[0]), "label": r[1], "awards": r[2],
+            "presented": r[3], "auditioned": r[4], "selected": r[5],
+        })
+    })
+    .collect();
+
+    let mut categories: Vec<CategoryView> = Vec::new();
+    for r in rows(
+        state,
+        "SELECT ?category ?categoryLabel ?award ?title ?level ?rank ?year ?laureate
+         WHERE { ?award a ti:Award ; ti:category ?category ; ti:level ?l ; ti:project/dct:title ?title ;
+                        ti:edition/ti:year ?year ; ti:laureate ?laureate .
+                 ?category skos:prefLabel ?categoryLabel . ?l skos:prefLabel ?level ; ti:rank ?rank .
+                 FILTER(lang(?categoryLabel) = 'fr' && lang(?level) = 'fr') }
+         ORDER BY ?categoryLabel DESC(?year) ?rank ?title ?award ?laureate",
+    ) {
+        let [category, category_label, award, title, level, rank, year, laureate] =
+            <[String; 8]>::try_from(r).expect("eight variables");
+        if categories.last().is_none_or(|c| c.label != category_label) {
+            categories.push(CategoryView {
+                href: href(state, &category),
+                label: category_label,
+                awards: Vec::new(),
+            });
+        }
+        let awards = &mut categories.last_mut().expect("pushed above").awards;
+        let award_href = href(state, &award);
+        if awards.last().is_none_or(|a| a.href != award_href) {
+            awards.push(AwardView {
+                href: award_href,
+                title,
+                level,
+                rank,
+                year,
+                laureates: Vec::new(),
+            });
+        }
+        let name = oxigraph::model::NamedNode::new(laureate.clone())
+            .ok()
+            .and_then(|n| label(&state.data_set, n.as_ref()))
+            .map_or(laureate.clone(), |l| l.value().to_owned());
+        awards
+            .last_mut()
+            .expect("pushed above")
+            .laureates
+            .push(Link { name, href: href(state, &laureate) });
+    }
+
+    let files: Vec<_> = state
+        .publication
+        .files
+        .iter()
+        .map(|f| {
+            json!({
+                "name": f.name, "href": format!("/dumps/{}", f.name),
+                "media_type": FileFormat::of(&f.name).content_type(),
+                "size": f.bytes.len(), "sha256": sha256_hex(&f.bytes),
+            })
+        })
+        .collect();
+    let json_ld = dataset_json_ld(state, &title, &description);
+    render(
+        "home.html",
+        minijinja::context! {
+            title => title, description => description, editions => editions,
+            categories => categories, files => files, json_ld => json_ld,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// The schema.org `Dataset` of the home page.
+fn dataset_json_ld(state: &AppState, title: &str, description: &str) -> serde_json::Value {
+    let base = &state.data_set.base;
+    let years: Vec<String> = rows(state, "SELECT ?y WHERE { ?e ti:year ?y } ORDER BY ?y")
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    let publisher = rows(
+        state,
+        &format!(
+            "SELECT ?name ?homepage WHERE {{ <{}> dct:publisher ?p . ?p skos:prefLabel ?name OPTIONAL {{ ?p <http://xmlns.com/foaf/0.1/homepage> ?homepage }} }} LIMIT 1",
+            base.rebase_node(mint::dataset()).as_str()
+        ),
+    );
+    let license = rows(
+        state,
+        &format!(
+            "SELECT ?l WHERE {{ <{}> dct:license ?l }} LIMIT 1",
+            base.rebase_node(mint::dataset()).as_str()
+        ),
+    );
+    let keywords: Vec<String> = rows(
+        state,
+        &format!(
+            "SELECT ?k WHERE {{ <{}> <http://www.w3.org/ns/dcat#keyword> ?k }} ORDER BY ?k",
+            base.rebase_node(mint::dataset()).as_str()
+        ),
+    )
+    .into_iter()
+    .map(|r| r[0].clone())
+    .collect();
+    let distributions: Vec<_> = state
+        .publication
+        .files
+        .iter()
+        .filter(|f| FileFormat::of(&f.name).eu_file_type.is_some())
+        .map(|f| {
+            json!({
+                "@type": "DataDownload",
+                "encodingFormat": FileFormat::of(&f.name).content_type(),
+                "contentUrl": format!("{base}dumps/{}", f.name),
+                "contentSize": format!("{} B", f.bytes.len()),
+            })
+        })
+        .collect();
+    let mut value = json!({
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "@id": base.rebase_node(mint::dataset()).as_str(),
+        "name": title,
+        "description": description,
+        "url": base.as_str(),
+        "inLanguage": "fr",
+        "isAccessibleForFree": true,
+        "keywords": keywords,
+        "spatialCoverage": { "@type": "Place", "name": "France" },
+        "distribution": distributions,
+    });
+    if let (Some(first), Some(last)) = (years.first(), years.last()) {
+        value["temporalCoverage"] = json!(format!("{first}/{last}"));
+    }
+    if let Some(row) = publisher.first() {
+        let mut organisation = json!({ "@type": "Organization", "name": row[0] });
+        if !row[1].is_empty() {
+            organisation["url"] = json!(row[1]);
+        }
+        value["creator"] = organisation.clone();
+        value["publisher"] = organisation;
+    }
+    if let Some(row) = license.first() {
+        value["license"] = json!(row[0]);
+    }
+    value
+}

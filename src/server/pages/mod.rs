@@ -1,0 +1,183 @@
+//! The HTML pages: templates (minijinja, auto-escaped), the view models of
+//! the home, resource and ontology pages, and how terms are shown.
+
+mod home;
+mod ontology;
+mod resource;
+
+pub use home::home;
+pub use ontology::ontology;
+pub use resource::{Alternate, resource};
+
+use super::AppState;
+use super::error::ApiError;
+use crate::describe::label;
+use crate::rdf::Base;
+use crate::rdf::vocab::PREFIXES;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::Environment;
+use oxigraph::model::vocab::{rdf, xsd};
+use oxigraph::model::{NamedNodeRef, Term};
+use serde::Serialize;
+use std::sync::LazyLock;
+
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    for (name, source) in [
+        (
+            "layout.html",
+            include_str!("../../../templates/layout.html"),
+        ),
+        ("home.html", include_str!("../../../templates/home.html")),
+        (
+            "resource.html",
+            include_str!("../../../templates/resource.html"),
+        ),
+        ("term.html", include_str!("../../../templates/term.html")),
+        (
+            "ontology.html",
+            include_str!("../../../templates/ontology.html"),
+        ),
+        (
+            "ontology_term.html",
+            include_str!("../../../templates/ontology_term.html"),
+        ),
+        (
+            "not_found.html",
+            include_str!("../../../templates/not_found.html"),
+        ),
+        ("query.html", include_str!("../../../templates/query.html")),
+        (
+            "sitemap.xml",
+            include_str!("../../../templates/sitemap.xml"),
+        ),
+    ] {
+        env.add_template(name, source).expect("the templates parse");
+    }
+    env
+});
+
+/// Renders `template` with `context` as a page answered with `status`.
+pub fn render(template: &str, context: impl Serialize, status: StatusCode) -> Response {
+    match TEMPLATES
+        .get_template(template)
+        .and_then(|t| t.render(context))
+    {
+        Ok(html) => {
+            let mut response = (status, Html(html)).into_response();
+            response
+                .headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("Accept"));
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, template, "cannot render a page");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "cannot render the page")
+                .into_response()
+        }
+    }
+}
+
+/// Renders a non-HTML template (the sitemap).
+pub fn render_text(template: &str, context: impl Serialize) -> Result<String, ApiError> {
+    TEMPLATES
+        .get_template(template)
+        .and_then(|t| t.render(context))
+        .map_err(|e| {
+            tracing::error!(error = %e, template, "cannot render");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "cannot render the document",
+            )
+        })
+}
+
+/// The page of an IRI the data set says nothing about.
+pub fn not_found(iri: &str) -> Response {
+    render(
+        "not_found.html",
+        minijinja::context! { iri => iri, json_ld => () },
+        StatusCode::NOT_FOUND,
+    )
+}
+
+/// The path on this server of an IRI of the data set, `None` for others.
+pub fn local_href(base: &Base, iri: &str) -> Option<String> {
+    iri.strip_prefix(base.as_str())
+        .map(|rest| format!("/{rest}"))
+}
+
+/// An IRI written short: `prefix:local` for the known vocabularies.
+pub fn compact(base: &Base, iri: &str) -> String {
+    PREFIXES
+        .iter()
+        .find_map(|(prefix, namespace)| {
+            let namespace = base.rebase_str(namespace);
+            iri.strip_prefix(namespace.as_str())
+                .filter(|local| !local.is_empty() && !local.contains(['/', '#']))
+                .map(|local| format!("{prefix}:{local}"))
+        })
+        .unwrap_or_else(|| iri.to_owned())
+}
+
+/// A term as a page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermView {
+    /// The text shown: a label, a short IRI or a literal value.
+    pub text: String,
+    /// Where it links to, for IRIs: a path of this server or the IRI.
+    pub href: Option<String>,
+    /// Whether the link leaves the data set.
+    pub external: bool,
+    /// The language of a literal.
+    pub lang: Option<String>,
+    /// A note: the datatype of a typed literal.
+    pub note: Option<String>,
+}
+
+impl TermView {
+    /// How `term` is shown.
+    pub fn of(state: &AppState, term: &Term) -> Self {
+        let base = &state.data_set.base;
+        match term {
+            Term::NamedNode(node) => Self::iri(state, node.as_ref()),
+            Term::Literal(literal) => {
+                let datatype = literal.datatype();
+                let note = (literal.language().is_none()
+                    && datatype != xsd::STRING
+                    && datatype != rdf::LANG_STRING)
+                    .then(|| compact(base, datatype.as_str()));
+                Self {
+                    text: literal.value().to_owned(),
+                    href: None,
+                    external: false,
+                    lang: literal.language().map(str::to_owned),
+                    note,
+                }
+            }
+            other => Self {
+                text: other.to_string(),
+                href: None,
+                external: false,
+                lang: None,
+                note: None,
+            },
+        }
+    }
+
+    /// How an IRI is shown: its label, or its short form.
+    pub fn iri(state: &AppState, iri: NamedNodeRef<'_>) -> Self {
+        let base = &state.data_set.base;
+        let local = local_href(base, iri.as_str());
+        Self {
+            text: label(&state.data_set, iri)
+                .map(|l| l.value().to_owned())
+                .unwrap_or_else(|| compact(base, iri.as_str())),
+            external: local.is_none(),
+            href: Some(local.unwrap_or_else(|| iri.as_str().to_owned())),
+            lang: None,
+            note: None,
+        }
+    }
+}
