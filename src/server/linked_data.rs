@@ -65,15 +65,7 @@ pub struct Document {
 /// The fallback route: any path is looked up as an IRI of the data set.
 pub async fn dereference(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path();
-    let base = &state.data_set.base;
-    let lookup = |path: &str| {
-        let iri = base.iri(path.trim_start_matches('/'));
-        describe(&state.data_set, &iri).map(|triples| Document {
-            iri,
-            path: path.to_owned(),
-            triples,
-        })
-    };
+    let lookup = |path: &str| document(&state, path);
     if let Some(document) = lookup(path) {
         return answer(&state, document, &headers, None);
     }
@@ -83,6 +75,33 @@ pub async fn dereference(State(state): State<AppState>, uri: Uri, headers: Heade
         }
     }
     not_found(&state, path, &headers)
+}
+
+/// The document at `path`: the catalog and the VoID description are whole
+/// documents; any other path describes the IRI it maps to.
+fn document(state: &AppState, path: &str) -> Option<Document> {
+    let base = &state.data_set.base;
+    let iri = base.iri(path.trim_start_matches('/'));
+    let triples = match path {
+        CATALOG_PATH => state.publication.catalog.clone(),
+        VOID_PATH => state.publication.void.clone(),
+        _ => describe(&state.data_set, &iri)?,
+    };
+    Some(Document {
+        iri,
+        path: path.to_owned(),
+        triples,
+    })
+}
+
+/// Where the DCAT-AP catalog is.
+pub const CATALOG_PATH: &str = "/catalog";
+/// Where the VoID description is.
+pub const VOID_PATH: &str = "/.well-known/void";
+
+/// The catalog document.
+pub fn catalog_document(state: &AppState) -> Document {
+    document(state, CATALOG_PATH).expect("the catalog is always published")
 }
 
 /// Answers `document` in the negotiated format, or in `fixed` for the

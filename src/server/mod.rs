@@ -26,6 +26,7 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
@@ -169,44 +170,38 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/static/{*path}", get(static_file))
         .route("/dumps/{name}", get(downloads::download))
-        .route("/catalog", get(catalog))
-        .route("/.well-known/void", get(void_description))
         .route("/robots.txt", get(robots))
         .route("/sitemap.xml", get(sitemap))
         .fallback(linked_data::dereference)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .with_state(state)
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(not_ranged)))
         .layer(cors)
         .layer(trace)
+}
+
+/// Files served with byte ranges (the dumps) are sent as stored: compressing
+/// them would break `Range`, `Content-Length` and the catalog's checksums.
+fn not_ranged(
+    _: StatusCode,
+    _: axum::http::Version,
+    headers: &HeaderMap,
+    _: &axum::http::Extensions,
+) -> bool {
+    !headers.contains_key(header::ACCEPT_RANGES)
 }
 
 async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match negotiate::page_or_graph(&headers, None) {
         Ok(negotiate::PageOrGraph::Html) => pages::home(&state),
-        Ok(negotiate::PageOrGraph::Graph(_)) => catalog(State(state), headers).await,
+        Ok(negotiate::PageOrGraph::Graph(_)) => linked_data::answer(
+            &state,
+            linked_data::catalog_document(&state),
+            &headers,
+            None,
+        ),
         Err(e) => e.into_response(),
     }
-}
-
-/// `/catalog`: the DCAT-AP catalog, negotiated (HTML: the page of the catalog).
-async fn catalog(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let document = linked_data::Document {
-        iri: state.data_set.base.iri("catalog"),
-        path: "/catalog".to_owned(),
-        triples: state.publication.catalog.clone(),
-    };
-    linked_data::answer(&state, document, &headers, None)
-}
-
-/// `/.well-known/void`: the VoID description, negotiated.
-async fn void_description(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let document = linked_data::Document {
-        iri: state.data_set.base.iri(".well-known/void"),
-        path: "/.well-known/void".to_owned(),
-        triples: state.publication.void.clone(),
-    };
-    linked_data::answer(&state, document, &headers, None)
 }
 
 /// `/robots.txt`: everything may be crawled but query URLs; the sitemap.

@@ -100,6 +100,11 @@ pub fn triples(data_set: &DataSet) -> Vec<Triple> {
     add(&dataset, dct::SOURCE, base.iri("dataset").into());
     add(
         &dataset,
+        rdfs::SEE_ALSO,
+        base.iri(".well-known/void").into(),
+    );
+    add(
+        &dataset,
         sd("defaultGraph").as_ref(),
         default_graph.clone().into(),
     );

@@ -115,9 +115,17 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server with `config`.
     pub async fn start(config: territoire_innovant::server::Config) -> Self {
+        Self::start_with(data_set(), config).await
+    }
+
+    /// Starts a server over `data_set` with `config`.
+    pub async fn start_with(
+        data_set: DataSet,
+        config: territoire_innovant::server::Config,
+    ) -> Self {
         use territoire_innovant::server::{AppState, serve};
         let examples = territoire_innovant::examples::load(&repo().join("queries")).unwrap();
-        let state = AppState::new(data_set(), config, examples).unwrap();
+        let state = AppState::new(data_set, config, examples).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (sender, receiver) = tokio::sync::oneshot::channel::<()>();

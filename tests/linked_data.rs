@@ -1,0 +1,786 @@
+//! Linked Data publishing over HTTP: every IRI dereferences in every format,
+//! the pages are escaped and well-formed, the catalog validates against the
+//! official DCAT-AP 3 shapes and its files download as declared.
+
+mod common;
+
+use common::{TestServer, copy_dir, data_set, inputs, repo};
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{NamedOrBlankNode, Term, Triple};
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::Command;
+use territoire_innovant::rdf::Base;
+use territoire_innovant::store::DataSet;
+
+const BASE: &str = "https://w3id.org/territoire-innovant/";
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::limited(1))
+        .build()
+        .unwrap()
+}
+
+fn content_type(response: &reqwest::Response) -> String {
+    response.headers()[CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn parse(format: RdfFormat, body: &[u8], base: &str) -> HashSet<Triple> {
+    RdfParser::from_format(format)
+        .with_base_iri(base)
+        .unwrap()
+        .for_slice(body)
+        .map(|q| Triple::from(q.unwrap_or_else(|e| panic!("{format}: {e}"))))
+        .collect()
+}
+
+/// The text as the templates write it (minijinja's HTML escaping).
+fn html_escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+        .replace('/', "&#x2f;")
+}
+
+/// Subjects of the data graph in the data set's namespace, with their triples.
+fn subjects(data: &DataSet) -> Vec<(String, Vec<Triple>)> {
+    let mut by_subject: std::collections::BTreeMap<String, Vec<Triple>> = Default::default();
+    for quad in
+        data.store
+            .quads_for_pattern(None, None, None, Some(data.data_graph.as_ref().into()))
+    {
+        let quad = quad.unwrap();
+        if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
+            if s.as_str().starts_with(BASE) {
+                by_subject
+                    .entry(s.as_str().to_owned())
+                    .or_default()
+                    .push(Triple::from(quad));
+            }
+        }
+    }
+    by_subject.into_iter().collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_subject_dereferences_in_every_format() {
+    let data = data_set();
+    let subjects = subjects(&data);
+    assert!(subjects.len() > 100, "{}", subjects.len());
+    let server = TestServer::default().await;
+    let client = client();
+    for (iri, own) in &subjects {
+        let path = &iri[BASE.len() - 1..];
+        for (accept, expected, format) in [
+            (
+                "text/turtle",
+                "text/turtle; charset=utf-8",
+                Some(RdfFormat::Turtle),
+            ),
+            (
+                "application/n-triples",
+                "application/n-triples",
+                Some(RdfFormat::NTriples),
+            ),
+            (
+                "application/ld+json",
+                "application/ld+json",
+                Some(RdfFormat::JsonLd {
+                    profile: Default::default(),
+                }),
+            ),
+            (
+                "application/rdf+xml",
+                "application/rdf+xml",
+                Some(RdfFormat::RdfXml),
+            ),
+            (
+                "text/html,application/xhtml+xml,*/*;q=0.8",
+                "text/html; charset=utf-8",
+                None,
+            ),
+        ] {
+            let response = client
+                .get(server.at(path))
+                .header(ACCEPT, accept)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path} as {accept}");
+            assert_eq!(content_type(&response), expected, "{path} as {accept}");
+            assert_eq!(response.headers()["vary"], "Accept");
+            let body = response.bytes().await.unwrap();
+            match format {
+                Some(format) => {
+                    let triples = parse(format, &body, iri);
+                    for triple in own {
+                        assert!(
+                            triples.contains(triple),
+                            "{path} as {accept} lacks {triple}"
+                        );
+                    }
+                }
+                None => {
+                    let html = String::from_utf8(body.to_vec()).unwrap();
+                    let label = data
+                        .store
+                        .quads_for_pattern(
+                            Some(
+                                NamedOrBlankNode::from(oxigraph::model::NamedNode::new_unchecked(
+                                    iri,
+                                ))
+                                .as_ref(),
+                            ),
+                            Some(oxigraph::model::vocab::rdfs::LABEL),
+                            None,
+                            None,
+                        )
+                        .filter_map(Result::ok)
+                        .find_map(|q| match q.object {
+                            Term::Literal(l) => Some(l.value().to_owned()),
+                            _ => None,
+                        });
+                    let name = label.unwrap_or_else(|| iri.clone());
+                    assert!(
+                        html.contains(&html_escaped(&name)),
+                        "{path}: the page does not name {name}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn documents_have_their_own_urls_and_alternates() {
+    let server = TestServer::default().await;
+    let client = client();
+    let negotiated = client
+        .get(server.at("/award/2023/rudi"))
+        .header(ACCEPT, "application/n-triples")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        negotiated.headers()["content-location"],
+        "/award/2023/rudi.nt"
+    );
+    let link = negotiated.headers()["link"].to_str().unwrap().to_owned();
+    for alternate in [
+        "</award/2023/rudi.ttl>; rel=\"alternate\"; type=\"text/turtle\"",
+        "</award/2023/rudi.jsonld>",
+        "</award/2023/rudi.rdf>",
+        "</award/2023/rudi.html>",
+        "rel=\"canonical\"",
+    ] {
+        assert!(link.contains(alternate), "{alternate} not in {link}");
+    }
+    for (path, expected) in [
+        ("/award/2023/rudi.ttl", "text/turtle; charset=utf-8"),
+        ("/award/2023/rudi.nt", "application/n-triples"),
+        ("/award/2023/rudi.jsonld", "application/ld+json"),
+        ("/award/2023/rudi.rdf", "application/rdf+xml"),
+        ("/award/2023/rudi.html", "text/html; charset=utf-8"),
+    ] {
+        // The extension wins over Accept.
+        let response = client
+            .get(server.at(path))
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(content_type(&response), expected, "{path}");
+    }
+    // The description holds the labels of what it links to and what links to it.
+    let body = client
+        .get(server.at("/organisation/brest-metropole.nt"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let triples = parse(RdfFormat::NTriples, &body, BASE);
+    let text: Vec<String> = triples.iter().map(ToString::to_string).collect();
+    assert!(text.iter().any(|t| t.contains("/award/2023/mednumremix> <https://w3id.org/territoire-innovant/ontology#laureate> <https://w3id.org/territoire-innovant/organisation/brest-metropole>")), "incoming link");
+    assert!(
+        text.iter()
+            .any(|t| t
+                .contains("/award/2023/mednumremix> <http://www.w3.org/2000/01/rdf-schema#label>")),
+        "label of the linking award"
+    );
+}
+
+#[tokio::test]
+async fn ontology_terms_and_catalog_resources_dereference() {
+    let server = TestServer::default().await;
+    let client = client();
+    let ontology = client
+        .get(server.at("/ontology"))
+        .header(ACCEPT, "text/turtle")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ontology.status(), StatusCode::OK);
+    let triples = parse(RdfFormat::Turtle, &ontology.bytes().await.unwrap(), BASE);
+    let award_class = oxigraph::model::NamedNode::new_unchecked(format!("{BASE}ontology#Award"));
+    assert!(
+        triples
+            .iter()
+            .any(|t| t.subject == award_class.clone().into()),
+        "the hash IRI ti:Award is described by /ontology"
+    );
+    let page = client
+        .get(server.at("/ontology"))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "id=\"Award\"",
+        "Prix",
+        "Award",
+        "id=\"laureate\"",
+        "Niveaux du label",
+    ] {
+        assert!(
+            page.contains(expected),
+            "{expected} not in the ontology page"
+        );
+    }
+    for path in [
+        "/distribution/territoire-innovant.ttl.gz",
+        "/catalog",
+        "/.well-known/void",
+        "/dataset",
+        "/scheme/levels",
+    ] {
+        let response = client
+            .get(server.at(path))
+            .header(ACCEPT, "text/turtle")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_iris_get_a_helpful_404() {
+    let server = TestServer::default().await;
+    let client = client();
+    let page = client
+        .get(server.at("/award/2023/nope"))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert_eq!(content_type(&page), "text/html; charset=utf-8");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Ressource introuvable") && html.contains("href=\"&#x2f;sparql\"")
+            || html.contains("href=\"/sparql\"")
+    );
+    let text = client
+        .get(server.at("/award/2023/nope"))
+        .header(ACCEPT, "text/turtle")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(text.status(), StatusCode::NOT_FOUND);
+    assert!(text.text().await.unwrap().contains("/sparql"));
+    for path in [
+        "/dumps/../../etc/passwd",
+        "/dumps/%2e%2e%2fCargo.toml",
+        "/static/..%2f..%2fCargo.toml",
+        "/..%2f..%2fetc%2fpasswd",
+    ] {
+        let response = client
+            .get(format!("{}{path}", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            !response.text().await.unwrap().contains("[package]"),
+            "{path}"
+        );
+    }
+}
+
+/// Runs pySHACL on `data` with the DCAT-AP 3 profile "Full" (base shapes,
+/// ranges, recommended, deprecated URIs); warnings are allowed.
+fn dcat_ap_violations(data: &Path) -> (bool, String) {
+    let shapes = repo().join("../shared/vocab/dcat-ap/dcat-ap-3.0.0");
+    let script = r#"
+import sys, rdflib
+from pyshacl import validate
+shapes = rdflib.Graph()
+for name in ("shapes.ttl", "range.ttl", "shapes_recommended.ttl", "deprecateduris.ttl"):
+    shapes.parse(sys.argv[2] + "/" + name, format="turtle")
+conforms, _, text = validate(sys.argv[1], shacl_graph=shapes, data_graph_format="turtle", allow_warnings=True)
+print(text)
+sys.exit(0 if conforms else 1)
+"#;
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(data)
+        .arg(&shapes)
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("ModuleNotFoundError"),
+        "install the test tools: scripts/install-test-tools"
+    );
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_catalog_validates_against_dcat_ap_3_and_its_files_download_as_declared() {
+    let server = TestServer::default().await;
+    let client = client();
+    let response = client
+        .get(server.at("/catalog"))
+        .header(ACCEPT, "text/turtle")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let turtle = response.bytes().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("catalog.ttl");
+    std::fs::write(&path, &turtle).unwrap();
+    let (conforms, report) = tokio::task::spawn_blocking(move || dcat_ap_violations(&path))
+        .await
+        .unwrap();
+    assert!(conforms, "{report}");
+
+    // A catalog that lost its licence and titles does not validate: the check is real.
+    let broken: String = String::from_utf8(turtle.to_vec())
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains("dcat:accessURL"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let broken_path = dir.path().join("broken.ttl");
+    std::fs::write(&broken_path, broken).unwrap();
+    let (conforms, _) = tokio::task::spawn_blocking(move || dcat_ap_violations(&broken_path))
+        .await
+        .unwrap();
+    assert!(
+        !conforms,
+        "a distribution without accessURL must be a violation"
+    );
+
+    let catalog = parse(RdfFormat::Turtle, &turtle, BASE);
+    let object = |s: &oxigraph::model::NamedOrBlankNode, p: &str| {
+        catalog
+            .iter()
+            .find(|t| &t.subject == s && t.predicate.as_str() == p)
+            .map(|t| t.object.clone())
+    };
+    let downloads: Vec<_> = catalog
+        .iter()
+        .filter(|t| t.predicate.as_str() == "http://www.w3.org/ns/dcat#downloadURL")
+        .collect();
+    assert!(downloads.len() >= 7, "{}", downloads.len());
+    for download in downloads {
+        let Term::NamedNode(url) = &download.object else {
+            panic!()
+        };
+        let path = &url.as_str()[BASE.len() - 1..];
+        let response = client.get(server.at(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let declared_type = match object(&download.subject, "http://www.w3.org/ns/dcat#mediaType") {
+            Some(Term::NamedNode(t)) => {
+                t.as_str().rsplit("media-types/").next().unwrap().to_owned()
+            }
+            other => panic!("{other:?}"),
+        };
+        let compressed = object(
+            &download.subject,
+            "http://www.w3.org/ns/dcat#compressFormat",
+        )
+        .is_some();
+        let served_type = content_type(&response);
+        if compressed {
+            assert_eq!(served_type, "application/gzip", "{path}");
+        } else {
+            assert!(
+                served_type.starts_with(&declared_type),
+                "{path}: {served_type} vs {declared_type}"
+            );
+        }
+        let body = response.bytes().await.unwrap();
+        let Some(Term::Literal(size)) =
+            object(&download.subject, "http://www.w3.org/ns/dcat#byteSize")
+        else {
+            panic!()
+        };
+        assert_eq!(size.value(), body.len().to_string(), "{path}");
+        let Some(Term::NamedNode(checksum)) =
+            object(&download.subject, "http://spdx.org/rdf/terms#checksum")
+        else {
+            panic!()
+        };
+        let Some(Term::Literal(value)) =
+            object(&checksum.into(), "http://spdx.org/rdf/terms#checksumValue")
+        else {
+            panic!()
+        };
+        assert_eq!(
+            value.value(),
+            territoire_innovant::publish::sha256_hex(&body),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn dumps_support_revalidation_ranges_and_head() {
+    let server = TestServer::default().await;
+    let client = client();
+    let url = server.at("/dumps/territoire-innovant.nt");
+    let full = client.get(&url).send().await.unwrap();
+    assert_eq!(full.status(), StatusCode::OK);
+    assert_eq!(content_type(&full), "application/n-triples");
+    assert_eq!(full.headers()["accept-ranges"], "bytes");
+    let etag = full.headers()["etag"].to_str().unwrap().to_owned();
+    let last_modified = full.headers()["last-modified"].to_str().unwrap().to_owned();
+    let body = full.bytes().await.unwrap();
+    assert_eq!(
+        etag,
+        format!("\"{}\"", territoire_innovant::publish::sha256_hex(&body))
+    );
+
+    let revalidated = client
+        .get(&url)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(revalidated.headers()["etag"], etag.as_str());
+    let changed = client
+        .get(&url)
+        .header("If-None-Match", "\"other\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    let since = client
+        .get(&url)
+        .header("If-Modified-Since", &last_modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(since.status(), StatusCode::NOT_MODIFIED);
+
+    let range = client
+        .get(&url)
+        .header("Range", "bytes=10-19")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(range.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        range.headers()["content-range"],
+        format!("bytes 10-19/{}", body.len()).as_str()
+    );
+    assert_eq!(range.bytes().await.unwrap(), body.slice(10..20));
+    let unsatisfiable = client
+        .get(&url)
+        .header("Range", format!("bytes={}-", body.len() + 10))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsatisfiable.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+
+    let head = client.head(&url).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(
+        head.headers()["content-length"],
+        body.len().to_string().as_str()
+    );
+    assert!(head.bytes().await.unwrap().is_empty());
+
+    let gz = client
+        .get(server.at("/dumps/territoire-innovant.ttl.gz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(content_type(&gz), "application/gzip");
+    assert!(
+        gz.headers().get("content-encoding").is_none(),
+        "served as stored, never re-encoded"
+    );
+    let missing = client
+        .get(server.at("/dumps/nothing.ttl"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn void_service_description_robots_and_sitemap() {
+    let data = data_set();
+    let expected_triples = data
+        .store
+        .quads_for_pattern(None, None, None, Some(data.data_graph.as_ref().into()))
+        .count();
+    let subjects = subjects(&data);
+    let server = TestServer::default().await;
+    let client = client();
+    let void = client
+        .get(server.at("/.well-known/void.nt"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let dataset = "<https://w3id.org/territoire-innovant/dataset>";
+    let v = |local: &str| format!("<http://rdfs.org/ns/void#{local}>");
+    for expected in [
+        format!(
+            "{dataset} {} \"{expected_triples}\"^^<http://www.w3.org/2001/XMLSchema#integer> .",
+            v("triples")
+        ),
+        format!(
+            "{dataset} {} <https://w3id.org/territoire-innovant/sparql> .",
+            v("sparqlEndpoint")
+        ),
+        format!(
+            "{dataset} {} <https://w3id.org/territoire-innovant/dumps/territoire-innovant.nt> .",
+            v("dataDump")
+        ),
+        format!(
+            "{dataset} {} \"https://w3id.org/territoire-innovant/\" .",
+            v("uriSpace")
+        ),
+        format!(
+            "{dataset} {} <http://www.w3.org/2004/02/skos/core#> .",
+            v("vocabulary")
+        ),
+        format!(
+            "{} <https://w3id.org/territoire-innovant/ontology#Award> .",
+            v("class")
+        ),
+        format!(
+            "{dataset} {} <https://w3id.org/territoire-innovant/award/",
+            v("exampleResource")
+        ),
+    ] {
+        assert!(void.contains(&expected), "{expected} not in\n{void}");
+    }
+    let award_partition = void
+        .lines()
+        .find(|l| l.ends_with("<http://rdfs.org/ns/void#class> <https://w3id.org/territoire-innovant/ontology#Award> ."))
+        .and_then(|l| l.split(' ').next())
+        .unwrap()
+        .to_owned();
+    assert!(void.contains(&format!(
+        "{award_partition} {} \"25\"^^<http://www.w3.org/2001/XMLSchema#integer> .",
+        v("entities")
+    )));
+    let sd = client
+        .get(server.at("/sparql"))
+        .header(ACCEPT, "text/turtle")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        sd.contains("rdfs:seeAlso <https://w3id.org/territoire-innovant/.well-known/void>"),
+        "{sd}"
+    );
+    let robots = client
+        .get(server.at("/robots.txt"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        robots.contains("Sitemap: https://w3id.org/territoire-innovant/sitemap.xml"),
+        "{robots}"
+    );
+    let sitemap = client
+        .get(server.at("/sitemap.xml"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for (iri, _) in &subjects {
+        assert!(
+            sitemap.contains(&format!("<loc>{}</loc>", html_escaped(iri)))
+                || sitemap.contains(&format!("<loc>{iri}</loc>")),
+            "{iri} not in the sitemap"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_labels_are_escaped_and_every_page_is_well_formed_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    copy_dir(&repo().join("data"), &data_dir);
+    let hostile = r#"<script>alert("x")</script> & 'Brest' — 北京市 « Métropole »"#;
+    let organisations = data_dir.join("registry/organisations.toml");
+    let text = std::fs::read_to_string(&organisations).unwrap();
+    let toml_string = toml_escape(hostile);
+    std::fs::write(
+        &organisations,
+        text.replace(
+            "name = \"Brest Métropole\"",
+            &format!("name = {toml_string}"),
+        ),
+    )
+    .unwrap();
+    let titles = data_dir.join("editions/2023.toml");
+    let text = std::fs::read_to_string(&titles).unwrap();
+    std::fs::write(
+        &titles,
+        text.replace(
+            "title = \"Rudi\"",
+            &format!(
+                "title = {}",
+                toml_escape("Rudi </script><img src=x onerror=alert(1)>")
+            ),
+        ),
+    )
+    .unwrap();
+    let data = DataSet::build(&inputs(&data_dir, Base::default())).unwrap();
+    let server = TestServer::start_with(data, Default::default()).await;
+    let client = client();
+    let html_accept = "text/html";
+    let mut pages = Vec::new();
+    for path in [
+        "/",
+        "/organisation/brest-metropole",
+        "/award/2023/rudi",
+        "/project/2023/rudi",
+        "/ontology",
+        "/sparql",
+        "/catalog",
+        "/award/2023/nope",
+    ] {
+        let response = client
+            .get(server.at(path))
+            .header(ACCEPT, html_accept)
+            .send()
+            .await
+            .unwrap();
+        let html = response.text().await.unwrap();
+        assert!(!html.contains("<script>alert"), "{path}: unescaped script");
+        assert!(!html.contains("<img src=x"), "{path}: unescaped markup");
+        pages.push((path, html));
+    }
+    let brest = &pages[1].1;
+    assert!(brest.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;&#x2f;script&gt; &amp; &#x27;Brest&#x27; — 北京市 « Métropole »"), "{brest}");
+    let home = &pages[0].1;
+    assert!(home.contains("北京市"));
+    // The JSON-LD block of a page cannot be closed by a label.
+    let award = &pages[2].1;
+    let json_ld = award
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .unwrap();
+    let json_ld = json_ld.split("</script>").next().unwrap();
+    let value: serde_json::Value = serde_json::from_str(json_ld).unwrap();
+    assert!(value["name"].as_str().unwrap().contains("</script><img"));
+
+    // Every page parses as HTML5 without a single parse error.
+    for (path, html) in &pages {
+        let file = dir.path().join("page.html");
+        std::fs::write(&file, html).unwrap();
+        let output = Command::new("python3")
+            .arg("-c")
+            .arg("import sys, html5lib\nhtml5lib.HTMLParser(strict=True).parse(open(sys.argv[1], 'rb'))")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{path} is not well-formed HTML5: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+fn toml_escape(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+#[tokio::test]
+async fn pages_embed_schema_org_json_ld() {
+    let server = TestServer::default().await;
+    let client = client();
+    let home = client
+        .get(server.at("/"))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let json_ld = home
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .unwrap()
+        .split("</script>")
+        .next()
+        .unwrap();
+    let dataset: serde_json::Value = serde_json::from_str(json_ld).unwrap();
+    assert_eq!(dataset["@type"], "Dataset");
+    assert_eq!(
+        dataset["license"],
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    );
+    assert_eq!(dataset["creator"]["name"], "Les Interconnectés");
+    assert_eq!(dataset["temporalCoverage"], "2023/2023");
+    assert!(dataset["distribution"].as_array().unwrap().len() >= 7);
+    assert!(
+        dataset["description"].as_str().unwrap().len() >= 50,
+        "Google Dataset Search wants 50 characters"
+    );
+    let organisation = client
+        .get(server.at("/organisation/ville-de-paris"))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        organisation.contains("\"@type\":\"Organization\""),
+        "{organisation}"
+    );
+    assert!(organisation.contains("lang=\"fr\""));
+    assert!(organisation.contains("name=\"viewport\""));
+}
