@@ -67,7 +67,7 @@ fn there_are_31_laureate_organisations_each_named_once_as_in_the_release() {
     let data = data_set();
     let names = select(
         &data,
-        "SELECT ?name (COUNT(DISTINCT ?o) AS ?n) WHERE { ?a ti:laureate ?o . ?o skos:prefLabel ?name } GROUP BY ?name",
+        "SELECT ?name (COUNT(DISTINCT ?o) AS ?n) WHERE { ?a ti:laureate ?o . ?o ti:nameInSource ?name } GROUP BY ?name",
     );
     assert_eq!(names.len(), 31, "{names:?}");
     let release = press_release();
@@ -267,6 +267,7 @@ fn every_class_and_property_is_defined_in_the_ontology_or_standard() {
         "http://www.w3.org/ns/prov#",
         "http://www.w3.org/ns/dcat#",
         "http://rdfs.org/ns/void#",
+        "http://www.w3.org/2002/07/owl#",
     ];
     let graph = "<https://w3id.org/territoire-innovant/graph/data>";
     let terms = select(

@@ -86,7 +86,7 @@ async fn select_results_in_every_format_by_accept() {
 #[tokio::test]
 async fn ask_answers_a_boolean() {
     let server = TestServer::default().await;
-    let ask = "ASK { ?a <https://w3id.org/territoire-innovant/ontology#laureate>/<http://www.w3.org/2004/02/skos/core#prefLabel> \"Ville de Paris\"@fr }";
+    let ask = "ASK { ?a <https://w3id.org/territoire-innovant/ontology#laureate>/<https://w3id.org/territoire-innovant/ontology#nameInSource> \"Ville de Paris\"@fr }";
     let body = get_query(&server, ask, None).await.text().await.unwrap();
     assert!(body.contains("\"boolean\":true"), "{body}");
     let body = get_query(&server, ask, Some("application/sparql-results+xml"))

@@ -654,10 +654,7 @@ async fn hostile_labels_are_escaped_and_every_page_is_well_formed_html() {
     let toml_string = toml_escape(hostile);
     std::fs::write(
         &organisations,
-        text.replace(
-            "name = \"Brest Métropole\"",
-            &format!("name = {toml_string}"),
-        ),
+        text.replace("name = \"La Fibre64\"", &format!("name = {toml_string}")),
     )
     .unwrap();
     let titles = data_dir.join("editions/2023.toml");
@@ -680,7 +677,7 @@ async fn hostile_labels_are_escaped_and_every_page_is_well_formed_html() {
     let mut pages = Vec::new();
     for path in [
         "/",
-        "/organisation/brest-metropole",
+        "/organisation/la-fibre64",
         "/award/2023/rudi",
         "/project/2023/rudi",
         "/ontology",
@@ -699,8 +696,8 @@ async fn hostile_labels_are_escaped_and_every_page_is_well_formed_html() {
         assert!(!html.contains("<img src=x"), "{path}: unescaped markup");
         pages.push((path, html));
     }
-    let brest = &pages[1].1;
-    assert!(brest.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;&#x2f;script&gt; &amp; &#x27;Brest&#x27; — 北京市 « Métropole »"), "{brest}");
+    let fibre = &pages[1].1;
+    assert!(fibre.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;&#x2f;script&gt; &amp; &#x27;Brest&#x27; — 北京市 « Métropole »"), "{fibre}");
     let home = &pages[0].1;
     assert!(home.contains("北京市"));
     // The JSON-LD block of a page cannot be closed by a label.

@@ -155,6 +155,18 @@ pub mod mint {
     pub fn scheme(name: &str) -> NamedNode {
         iri(format!("scheme/{name}"))
     }
+    /// A kind of organisation.
+    pub fn kind(id: &str) -> NamedNode {
+        iri(format!("kind/{id}"))
+    }
+    /// A département, by INSEE code.
+    pub fn departement(code: &str) -> NamedNode {
+        iri(format!("departement/{code}"))
+    }
+    /// A région, by INSEE code.
+    pub fn region(code: &str) -> NamedNode {
+        iri(format!("region/{code}"))
+    }
     /// A category.
     pub fn category(id: &str) -> NamedNode {
         iri(format!("category/{id}"))

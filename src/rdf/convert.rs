@@ -8,8 +8,16 @@ use super::triples::{Triples, date, en, fr, gyear, integer};
 use super::vocab::{dcat, dct, foaf, org, prov, schema, skos, ti, void};
 use crate::source::SourceData;
 use crate::source::model::{Award, EditionFile, Jury, Organisation};
+use crate::source::reference::Entity;
 use oxigraph::model::vocab::{rdf, rdfs};
-use oxigraph::model::{NamedNode, NamedNodeRef, Triple};
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Triple};
+
+/// The id of the reference extract as a source (`BASE source/…`).
+const REFERENCE_SOURCE: &str = "decoupage-administratif";
+
+/// `owl:versionInfo`.
+const OWL_VERSION_INFO: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("http://www.w3.org/2002/07/owl#versionInfo");
 
 /// Converts checked source data to the triples of the data graph.
 pub fn data_triples(source: &SourceData) -> Vec<Triple> {
@@ -50,8 +58,20 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
     }
 
     for organisation in &source.organisations.content.organisation {
-        graph.organisation(organisation);
+        graph.organisation(source, organisation);
     }
+    graph.geography(source);
+    graph.concepts(
+        "kinds",
+        ("Natures d'organisation", "Kinds of organisation"),
+        ti::ORGANISATION_KIND,
+        source.kinds.content.kind.iter().map(|k| Concept {
+            iri: mint::kind(k.id.get_ref()),
+            label_fr: k.label_fr.get_ref(),
+            label_en: k.label_en.get_ref(),
+            alt_label: None,
+        }),
+    );
     graph.concepts(
         "categories",
         (
@@ -161,13 +181,80 @@ impl Graph {
         }
     }
 
-    fn organisation(&mut self, organisation: &Organisation) {
+    fn organisation(&mut self, source: &SourceData, organisation: &Organisation) {
         let iri = mint::organisation(organisation.id.get_ref());
-        let name = fr(organisation.name.get_ref());
+        let in_source = organisation.name.get_ref();
+        let entity = organisation
+            .reference
+            .as_ref()
+            .and_then(|r| source.resolve(r.get_ref()).ok());
+        let name = entity.and_then(Entity::official_name).unwrap_or(in_source);
         self.0.add(&iri, rdf::TYPE, org::ORGANIZATION);
         self.0.add(&iri, rdf::TYPE, schema::ORGANIZATION);
-        self.0.add(&iri, skos::PREF_LABEL, name.clone());
-        self.0.add(&iri, rdfs::LABEL, name);
+        self.0.add(&iri, skos::PREF_LABEL, fr(name));
+        self.0.add(&iri, rdfs::LABEL, fr(name));
+        self.0.add(&iri, ti::NAME_IN_SOURCE, fr(in_source));
+        if name != in_source {
+            self.0.add(&iri, skos::ALT_LABEL, fr(in_source));
+        }
+        if let Some(kind) = &organisation.kind {
+            self.0.add(&iri, ti::KIND, mint::kind(kind.get_ref()));
+        }
+        if let Some(entity) = entity {
+            self.0.add(
+                &iri,
+                ti::INSEE_CODE,
+                Literal::new_simple_literal(entity.insee_code()),
+            );
+            if let Some(siren) = entity.siren() {
+                self.0
+                    .add(&iri, ti::SIREN, Literal::new_simple_literal(siren));
+                let register =
+                    format!("https://annuaire-entreprises.data.gouv.fr/entreprise/{siren}");
+                self.0
+                    .add(&iri, rdfs::SEE_ALSO, NamedNode::new_unchecked(register));
+            }
+            self.0
+                .add(&iri, dct::SOURCE, mint::source(REFERENCE_SOURCE));
+        }
+        let territory = organisation
+            .territory
+            .as_ref()
+            .and_then(|t| source.resolve(t.get_ref()).ok())
+            .or(entity);
+        let departement = territory
+            .and_then(Entity::departement_code)
+            .and_then(|code| source.departement(code));
+        let region = match territory {
+            Some(Entity::Region(region)) => Some(region),
+            Some(Entity::Epci(epci)) => {
+                let regions: std::collections::BTreeSet<&str> = epci
+                    .member_departements
+                    .iter()
+                    .filter_map(|d| source.departement(d.get_ref()))
+                    .map(|d| d.region.get_ref().as_str())
+                    .collect();
+                match regions.into_iter().collect::<Vec<_>>().as_slice() {
+                    [only] => source.region(only),
+                    _ => None,
+                }
+            }
+            _ => departement.and_then(|d| source.region(d.region.get_ref())),
+        };
+        if let Some(departement) = departement {
+            self.0.add(
+                &iri,
+                ti::DEPARTEMENT,
+                mint::departement(departement.code.get_ref()),
+            );
+        }
+        if let Some(region) = region {
+            self.0
+                .add(&iri, ti::REGION, mint::region(region.code.get_ref()));
+        }
+        if let Some(note) = &organisation.note {
+            self.0.add(&iri, skos::EDITORIAL_NOTE, fr(note));
+        }
         if let Some(year) = &organisation.founded {
             self.0
                 .add(&iri, schema::FOUNDING_DATE, gyear(*year.get_ref()));
@@ -195,6 +282,70 @@ impl Graph {
         }
         if let Some(id) = &organisation.source {
             self.0.add(&iri, dct::SOURCE, mint::source(id.get_ref()));
+        }
+    }
+
+    /// The départements and régions of the reference extract, and the
+    /// extract itself as a source.
+    fn geography(&mut self, source: &SourceData) {
+        let extract = &source.reference.content;
+        let origin = mint::source(REFERENCE_SOURCE);
+        self.0.add(&origin, rdf::TYPE, prov::ENTITY);
+        let title = format!("{} {}", extract.source.package, extract.source.version);
+        self.0
+            .add(&origin, dct::TITLE, Literal::new_simple_literal(&title));
+        self.0
+            .add(&origin, rdfs::LABEL, Literal::new_simple_literal(&title));
+        self.0.add(
+            &origin,
+            OWL_VERSION_INFO,
+            Literal::new_simple_literal(&extract.source.version),
+        );
+        self.0.add(
+            &origin,
+            dct::CREATED,
+            date(&extract.source.extracted.to_string()),
+        );
+        self.0.add(
+            &origin,
+            dct::DESCRIPTION,
+            fr(&format!(
+                "Extrait du paquet npm {} (Code officiel géographique de l'INSEE et liste officielle des EPCI avec leur SIREN), licence {}, fait le {} : data/reference/decoupage-administratif.toml.",
+                extract.source.package, extract.source.licence, extract.source.extracted
+            )),
+        );
+        self.0
+            .add(&mint::dataset(), prov::WAS_DERIVED_FROM, origin.clone());
+        let overseas = |zone: &str| Literal::from(zone != "metro");
+        for region in &extract.region {
+            let iri = mint::region(region.code.get_ref());
+            self.0.add(&iri, rdf::TYPE, ti::REGION_CLASS);
+            self.0.add(&iri, rdf::TYPE, schema::ADMINISTRATIVE_AREA);
+            self.0.add(&iri, rdfs::LABEL, fr(&region.name));
+            self.0.add(&iri, skos::PREF_LABEL, fr(&region.name));
+            self.0.add(
+                &iri,
+                ti::INSEE_CODE,
+                Literal::new_simple_literal(region.code.get_ref()),
+            );
+            self.0.add(&iri, ti::OVERSEAS, overseas(&region.zone));
+            self.0.add(&iri, dct::SOURCE, origin.clone());
+        }
+        for departement in &extract.departement {
+            let iri = mint::departement(departement.code.get_ref());
+            self.0.add(&iri, rdf::TYPE, ti::DEPARTEMENT_CLASS);
+            self.0.add(&iri, rdf::TYPE, schema::ADMINISTRATIVE_AREA);
+            self.0.add(&iri, rdfs::LABEL, fr(&departement.name));
+            self.0.add(&iri, skos::PREF_LABEL, fr(&departement.name));
+            self.0.add(
+                &iri,
+                ti::INSEE_CODE,
+                Literal::new_simple_literal(departement.code.get_ref()),
+            );
+            self.0
+                .add(&iri, ti::REGION, mint::region(departement.region.get_ref()));
+            self.0.add(&iri, ti::OVERSEAS, overseas(&departement.zone));
+            self.0.add(&iri, dct::SOURCE, origin.clone());
         }
     }
 

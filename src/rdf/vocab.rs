@@ -31,6 +31,10 @@ pub mod ti {
         PROJECTS_PRESENTED = "projectsPresented", PROJECTS_AUDITIONED = "projectsAuditioned",
         TERRITORIES_SELECTED = "territoriesSelected", AUDITION_SESSIONS = "auditionSessions",
         AUDITION_MODE = "auditionMode", SUBTITLE = "subtitle", RANK = "rank",
+        ORGANISATION_KIND = "OrganisationKind", KIND = "kind", NAME_IN_SOURCE = "nameInSource",
+        SIREN = "siren", INSEE_CODE = "inseeCode", DEPARTEMENT_CLASS = "Departement",
+        REGION_CLASS = "Region", DEPARTEMENT = "departement", REGION = "region",
+        OVERSEAS = "overseas",
     });
     /// IRI of the ontology document itself.
     pub const ONTOLOGY: oxigraph::model::NamedNodeRef<'static> =
@@ -44,6 +48,7 @@ pub mod skos {
     namespace!("skos", "http://www.w3.org/2004/02/skos/core#", {
         CONCEPT = "Concept", CONCEPT_SCHEME = "ConceptScheme", PREF_LABEL = "prefLabel",
         ALT_LABEL = "altLabel", IN_SCHEME = "inScheme", TOP_CONCEPT_OF = "topConceptOf",
+        EDITORIAL_NOTE = "editorialNote",
         HAS_TOP_CONCEPT = "hasTopConcept",
     });
 }
@@ -58,7 +63,7 @@ pub mod dct {
         LINGUISTIC_SYSTEM = "LinguisticSystem", FORMAT = "format", SPATIAL = "spatial",
         TEMPORAL = "temporal", LANGUAGE = "language", CONFORMS_TO = "conformsTo",
         FREQUENCY = "Frequency", ACCRUAL_PERIODICITY = "accrualPeriodicity",
-        RIGHTS_STATEMENT = "RightsStatement", ACCESS_RIGHTS = "accessRights",
+        RIGHTS_STATEMENT = "RightsStatement", ACCESS_RIGHTS = "accessRights", CREATED = "created",
     });
 }
 
@@ -75,6 +80,7 @@ pub mod schema {
         ORGANIZATION = "Organization", EVENT = "Event", PLACE = "Place", NAME = "name",
         LOCATION = "location", ORGANIZER = "organizer", FOUNDER = "founder",
         FOUNDING_DATE = "foundingDate", SAME_AS = "sameAs",
+        ADMINISTRATIVE_AREA = "AdministrativeArea",
     });
 }
 

@@ -2,6 +2,7 @@
 //! values. Every problem is reported with its file, line and field.
 
 use super::model::Id;
+use super::reference::{Entity, Unresolved, is_valid_siren};
 use super::{SourceData, SourceError, SourceFile};
 use oxigraph::model::NamedNode;
 use std::collections::{HashMap, HashSet};
@@ -37,6 +38,12 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
         "criterion",
         data.criteria.content.criterion.iter().map(|c| &c.id),
     );
+    let known_kinds = checker.register(
+        &data.kinds,
+        "kind",
+        data.kinds.content.kind.iter().map(|k| &k.id),
+    );
+    let kind = Registry::new(&known_kinds, "kind", "registry/kinds.toml");
     let organisation = Registry::new(
         &known_organisations,
         "organisation",
@@ -92,7 +99,12 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
         if let Some(id) = &o.source {
             checker.reference(file, &format!("organisation[{i}].source"), id, &source);
         }
+        if let Some(id) = &o.kind {
+            checker.reference(file, &format!("organisation[{i}].kind"), id, &kind);
+        }
+        check_reference(&mut checker, data, i, o);
     }
+    check_extract(&mut checker, data);
 
     // registry/categories.toml, levels.toml, criteria.toml
     for (i, c) in data.categories.content.category.iter().enumerate() {
@@ -220,6 +232,116 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
         }
     }
     checker.errors
+}
+
+/// An organisation's `reference` and `territory` name entities of the
+/// extract, and an EPCI's kind is the one its type says.
+fn check_reference(
+    checker: &mut Checker,
+    data: &SourceData,
+    i: usize,
+    o: &super::model::Organisation,
+) {
+    let file = &data.organisations;
+    for (field, value, expected) in [
+        (
+            "reference",
+            &o.reference,
+            "commune:CODE, epci:SIREN, departement:CODE or region:CODE",
+        ),
+        ("territory", &o.territory, "departement:CODE"),
+    ] {
+        let Some(value) = value else { continue };
+        let field = format!("organisation[{i}].{field}");
+        match data.resolve(value.get_ref()) {
+            Err(Unresolved::Malformed) => checker.push(file.error(
+                value.span(),
+                field,
+                format!("\"{}\" is not a reference: expected {expected}", value.get_ref()),
+            )),
+            Err(Unresolved::Missing) => checker.push(file.error(
+                value.span(),
+                field,
+                format!(
+                    "\"{}\" is not in reference/decoupage-administratif.toml: add it with scripts/reference-extract",
+                    value.get_ref()
+                ),
+            )),
+            Ok(Entity::Epci(epci)) => {
+                let expected_kind = data
+                    .kinds
+                    .content
+                    .kind
+                    .iter()
+                    .find(|k| k.epci_type.as_deref() == Some(epci.epci_type.as_str()));
+                let declared = o.kind.as_ref().map(|k| k.get_ref().as_str());
+                if let Some(expected_kind) = expected_kind {
+                    if declared != Some(expected_kind.id.get_ref().as_str()) {
+                        checker.push(file.error(
+                            value.span(),
+                            format!("organisation[{i}].kind"),
+                            format!(
+                                "the reference gives EPCI type {}: expected kind \"{}\", found {declared:?}",
+                                epci.epci_type,
+                                expected_kind.id.get_ref()
+                            ),
+                        ));
+                    }
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
+/// The extract itself: valid SIRENs, and every département and région it
+/// refers to present.
+fn check_extract(checker: &mut Checker, data: &SourceData) {
+    let file = &data.reference;
+    let extract = &file.content;
+    let sirens = extract
+        .commune
+        .iter()
+        .map(|c| (&c.siren, "commune"))
+        .chain(extract.epci.iter().map(|e| (&e.code, "epci")));
+    for (siren, table) in sirens {
+        if !is_valid_siren(siren.get_ref()) {
+            checker.push(file.error(
+                siren.span(),
+                format!("{table}.siren"),
+                format!(
+                    "\"{}\" is not a valid SIREN: expected nine digits with a Luhn check digit",
+                    siren.get_ref()
+                ),
+            ));
+        }
+    }
+    let departements = extract
+        .commune
+        .iter()
+        .map(|c| &c.departement)
+        .chain(extract.epci.iter().flat_map(|e| &e.member_departements));
+    for code in departements {
+        if data.departement(code.get_ref()).is_none() {
+            checker.push(file.error(
+                code.span(),
+                "departement",
+                format!("département \"{}\" is not in the extract", code.get_ref()),
+            ));
+        }
+    }
+    for departement in &extract.departement {
+        if data.region(departement.region.get_ref()).is_none() {
+            checker.push(file.error(
+                departement.region.span(),
+                "departement.region",
+                format!(
+                    "région \"{}\" is not in the extract",
+                    departement.region.get_ref()
+                ),
+            ));
+        }
+    }
 }
 
 /// The ids defined by one registry, for checking references to it.

@@ -9,12 +9,15 @@
 //! data/registry/categories.toml      the categories
 //! data/registry/levels.toml          the levels, ranked
 //! data/registry/criteria.toml        the award criteria
+//! data/registry/kinds.toml           the kinds of organisation
+//! data/reference/decoupage-administratif.toml   official names and codes (extract)
 //! data/editions/YEAR.toml            one file per edition
 //! ```
 
 mod check;
 mod error;
 pub mod model;
+pub mod reference;
 
 pub use error::{LineIndex, SourceError, SourceErrors};
 
@@ -87,6 +90,10 @@ pub struct SourceData {
     pub levels: SourceFile<model::LevelsFile>,
     /// `registry/criteria.toml`.
     pub criteria: SourceFile<model::CriteriaFile>,
+    /// `registry/kinds.toml`.
+    pub kinds: SourceFile<model::KindsFile>,
+    /// `reference/decoupage-administratif.toml`.
+    pub reference: SourceFile<model::ReferenceFile>,
     /// `editions/*.toml`, in file name order.
     pub editions: Vec<SourceFile<model::EditionFile>>,
 }
@@ -113,14 +120,37 @@ impl SourceData {
             &mut errors,
             SourceFile::read(&dir.join("registry/criteria.toml")),
         );
+        let kinds = keep(
+            &mut errors,
+            SourceFile::read(&dir.join("registry/kinds.toml")),
+        );
+        let reference = keep(
+            &mut errors,
+            SourceFile::read(&dir.join("reference/decoupage-administratif.toml")),
+        );
         let edition_paths =
             keep(&mut errors, edition_paths(&dir.join("editions"))).unwrap_or_default();
         let editions: Vec<_> = edition_paths
             .iter()
             .filter_map(|path| keep(&mut errors, SourceFile::read(path)))
             .collect();
-        let (Some(label), Some(organisations), Some(categories), Some(levels), Some(criteria)) =
-            (label, organisations, categories, levels, criteria)
+        let (
+            Some(label),
+            Some(organisations),
+            Some(categories),
+            Some(levels),
+            Some(criteria),
+            Some(kinds),
+            Some(reference),
+        ) = (
+            label,
+            organisations,
+            categories,
+            levels,
+            criteria,
+            kinds,
+            reference,
+        )
         else {
             return Err(SourceErrors(errors));
         };
@@ -133,6 +163,8 @@ impl SourceData {
             categories,
             levels,
             criteria,
+            kinds,
+            reference,
             editions,
         };
         let problems = check::check(&data);

@@ -107,6 +107,127 @@ pub struct Organisation {
     pub description: Option<String>,
     /// Source of the founding facts and the description.
     pub source: Option<Id>,
+    /// Kind of organisation (an id of `registry/kinds.toml`).
+    pub kind: Option<Id>,
+    /// The entity of the reference extract this organisation is:
+    /// `commune:CODE`, `epci:SIREN`, `departement:CODE` or `region:CODE`.
+    pub reference: Option<Spanned<String>>,
+    /// The département of a body that is not in the reference (`departement:CODE`).
+    pub territory: Option<Spanned<String>>,
+    /// What could not be confirmed, and why.
+    pub note: Option<String>,
+}
+
+/// `data/registry/kinds.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindsFile {
+    /// The kinds of organisation.
+    pub kind: Vec<Kind>,
+}
+
+/// A kind of organisation (commune, métropole…).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kind {
+    /// Stable slug.
+    pub id: Id,
+    /// French label.
+    pub label_fr: Spanned<String>,
+    /// English label.
+    pub label_en: Spanned<String>,
+    /// The EPCI type code of the reference source for this kind.
+    pub epci_type: Option<String>,
+}
+
+/// `data/reference/decoupage-administratif.toml`: the committed extract of
+/// the reference source of official names and codes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceFile {
+    /// Which package, which version, when.
+    pub source: ReferenceSource,
+    /// Communes.
+    #[serde(default)]
+    pub commune: Vec<ReferenceCommune>,
+    /// EPCIs (intercommunal bodies with their own taxation).
+    #[serde(default)]
+    pub epci: Vec<ReferenceEpci>,
+    /// Départements.
+    #[serde(default)]
+    pub departement: Vec<ReferenceDepartement>,
+    /// Régions.
+    #[serde(default)]
+    pub region: Vec<ReferenceRegion>,
+}
+
+/// The provenance of the reference extract.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceSource {
+    /// Package name.
+    pub package: String,
+    /// Package version.
+    pub version: String,
+    /// Licence of the package.
+    pub licence: String,
+    /// Date of the extract.
+    pub extracted: toml::value::Date,
+}
+
+/// A commune of the reference.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceCommune {
+    /// INSEE code.
+    pub code: Spanned<String>,
+    /// Official name.
+    pub name: String,
+    /// SIREN.
+    pub siren: Spanned<String>,
+    /// Code of its département.
+    pub departement: Spanned<String>,
+}
+
+/// An EPCI of the reference.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceEpci {
+    /// EPCI code, which is its SIREN.
+    pub code: Spanned<String>,
+    /// Official name.
+    pub name: String,
+    /// Type code (CC, CA, CU, METRO, MET69).
+    #[serde(rename = "type")]
+    pub epci_type: String,
+    /// Départements of its member communes.
+    pub member_departements: Vec<Spanned<String>>,
+}
+
+/// A département of the reference.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceDepartement {
+    /// INSEE code.
+    pub code: Spanned<String>,
+    /// Name.
+    pub name: String,
+    /// Code of its région.
+    pub region: Spanned<String>,
+    /// `metro`, `drom` (overseas) or `com`.
+    pub zone: String,
+}
+
+/// A région of the reference.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceRegion {
+    /// INSEE code.
+    pub code: Spanned<String>,
+    /// Name.
+    pub name: String,
+    /// `metro` or `drom` (overseas).
+    pub zone: String,
 }
 
 /// `data/registry/categories.toml`.
