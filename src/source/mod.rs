@@ -102,38 +102,25 @@ impl SourceData {
     /// Loads every file of `dir` and checks the whole; returns every problem
     /// found, each with its file, line and field.
     pub fn load(dir: &Path) -> Result<Self, SourceErrors> {
-        let mut errors = Vec::new();
-        let label = keep(&mut errors, SourceFile::read(&dir.join("label.toml")));
-        let organisations = keep(
-            &mut errors,
-            SourceFile::read(&dir.join("registry/organisations.toml")),
-        );
-        let categories = keep(
-            &mut errors,
-            SourceFile::read(&dir.join("registry/categories.toml")),
-        );
-        let levels = keep(
-            &mut errors,
-            SourceFile::read(&dir.join("registry/levels.toml")),
-        );
-        let criteria = keep(
-            &mut errors,
-            SourceFile::read(&dir.join("registry/criteria.toml")),
-        );
-        let kinds = keep(
-            &mut errors,
-            SourceFile::read(&dir.join("registry/kinds.toml")),
-        );
-        let reference = keep(
-            &mut errors,
-            SourceFile::read(&dir.join("reference/decoupage-administratif.toml")),
-        );
-        let edition_paths =
-            keep(&mut errors, edition_paths(&dir.join("editions"))).unwrap_or_default();
+        let mut loader = Loader {
+            dir,
+            errors: Vec::new(),
+        };
+        let label = loader.read("label.toml");
+        let organisations = loader.read("registry/organisations.toml");
+        let categories = loader.read("registry/categories.toml");
+        let levels = loader.read("registry/levels.toml");
+        let criteria = loader.read("registry/criteria.toml");
+        let kinds = loader.read("registry/kinds.toml");
+        let reference = loader.read("reference/decoupage-administratif.toml");
+        let edition_paths = edition_paths(&dir.join("editions"))
+            .map_err(|e| loader.errors.push(e))
+            .unwrap_or_default();
         let editions: Vec<_> = edition_paths
             .iter()
-            .filter_map(|path| keep(&mut errors, SourceFile::read(path)))
+            .filter_map(|path| loader.read_path(path))
             .collect();
+        let errors = loader.errors;
         let (
             Some(label),
             Some(organisations),
@@ -176,9 +163,22 @@ impl SourceData {
     }
 }
 
-/// The value of `result`, or `None` with its error pushed to `errors`.
-fn keep<T>(errors: &mut Vec<SourceError>, result: Result<T, SourceError>) -> Option<T> {
-    result.map_err(|e| errors.push(e)).ok()
+/// Reads the files of a data directory, collecting every error.
+struct Loader<'a> {
+    dir: &'a Path,
+    errors: Vec<SourceError>,
+}
+
+impl Loader<'_> {
+    /// Reads `name`, relative to the data directory.
+    fn read<T: DeserializeOwned>(&mut self, name: &str) -> Option<SourceFile<T>> {
+        self.read_path(&self.dir.join(name))
+    }
+
+    /// Reads `path`; on error, records it and returns `None`.
+    fn read_path<T: DeserializeOwned>(&mut self, path: &Path) -> Option<SourceFile<T>> {
+        SourceFile::read(path).map_err(|e| self.errors.push(e)).ok()
+    }
 }
 
 /// The edition files of `dir`, sorted by name; at least one is required.
