@@ -62,6 +62,15 @@ enum Command {
         /// Largest request body, in bytes.
         #[arg(long, env = "TI_MAX_BODY_BYTES", default_value_t = Config::default().max_body_bytes)]
         max_body_bytes: usize,
+        /// Longest query text, in bytes.
+        #[arg(long, env = "TI_MAX_QUERY_BYTES", default_value_t = Config::default().max_query_bytes)]
+        max_query_bytes: usize,
+        /// Queries evaluated at once; others wait in line.
+        #[arg(long, env = "TI_MAX_CONCURRENT_QUERIES", default_value_t = Config::default().max_concurrent_queries)]
+        max_concurrent_queries: usize,
+        /// Seconds a query waits for its turn before a 503.
+        #[arg(long, env = "TI_QUEUE_TIMEOUT", default_value_t = 2.0)]
+        queue_timeout: f64,
         /// Directory of the example queries shown on the query page.
         #[arg(long, env = "TI_QUERIES", default_value = "queries")]
         queries: PathBuf,
@@ -108,15 +117,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Query { query, format } => {
             let data_set = DataSet::build(&inputs)?;
-            let results = sparql::run(&data_set.store, &query)?;
-            let stdout = std::io::stdout();
-            write_results(results, format, &mut stdout.lock())?;
+            let store = &data_set.store;
+            sparql::with_large_stack(|| -> anyhow::Result<()> {
+                let results = sparql::run(store, &query)?;
+                let stdout = std::io::stdout();
+                write_results(results, format, &mut stdout.lock())?;
+                Ok(())
+            })?;
         }
         Command::Serve {
             listen,
             query_timeout,
             max_results,
             max_body_bytes,
+            max_query_bytes,
+            max_concurrent_queries,
+            queue_timeout,
             queries,
         } => {
             tracing_subscriber::fmt()
@@ -129,10 +145,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .ok()
                 .filter(|t| !t.is_zero())
                 .context("--query-timeout must be a positive number of seconds")?;
+            let queue_timeout = Duration::try_from_secs_f64(queue_timeout)
+                .context("--queue-timeout must be a number of seconds")?;
             let config = Config {
                 query_timeout,
                 max_results,
                 max_body_bytes,
+                max_query_bytes,
+                max_concurrent_queries,
+                queue_timeout,
             };
             let data_set = DataSet::build(&inputs)?;
             let examples = examples::load(&queries).with_context(|| {

@@ -13,6 +13,36 @@ use spargebra::algebra::GraphPattern;
 use spargebra::{Query, SparqlParser};
 use std::sync::{Arc, Mutex};
 
+/// Stack size of the threads that parse and evaluate queries: the SPARQL
+/// parser and evaluator recurse once per nesting level of a query (braces,
+/// `UNION` chains, operators), and a hostile query nests as deep as its
+/// length allows. The memory is reserved, and only used by such queries.
+pub const QUERY_STACK_BYTES: usize = 512 << 20;
+
+/// Runs `work` on a new thread with a [`QUERY_STACK_BYTES`] stack.
+pub fn spawn_with_large_stack(
+    work: impl FnOnce() + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("sparql-query".to_owned())
+        .stack_size(QUERY_STACK_BYTES)
+        .spawn(work)
+}
+
+/// Runs `work` on a thread with a [`QUERY_STACK_BYTES`] stack and returns
+/// its result (for callers without an async runtime, like the command line).
+pub fn with_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("sparql-query".to_owned())
+            .stack_size(QUERY_STACK_BYTES)
+            .spawn_scoped(scope, work)
+            .expect("a thread can be started")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
 /// The four query forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryForm {
@@ -89,7 +119,9 @@ impl ParsedQuery {
         cancellation: Option<CancellationToken>,
     ) -> (PreparedSparqlQuery, ServiceGuard) {
         let guard = ServiceGuard::default();
-        let mut evaluator = SparqlEvaluator::new().with_default_service_handler(guard.clone());
+        let mut evaluator = SparqlEvaluator::new()
+            .without_optimizations()
+            .with_default_service_handler(guard.clone());
         if let Some(token) = cancellation {
             evaluator = evaluator.with_cancellation_token(token);
         }

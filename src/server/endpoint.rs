@@ -4,7 +4,7 @@
 
 use super::AppState;
 use super::error::ApiError;
-use super::evaluate::{AnswerFormat, evaluate};
+use super::evaluate::{AnswerFormat, Formats, evaluate};
 use super::negotiate::{self, PageOrGraph};
 use super::{QueryHash, query_page, service_description};
 use crate::sparql::{self, ProtocolDataset};
@@ -132,6 +132,15 @@ pub async fn post(
     }
 }
 
+/// The answer to a query that is an update, or a syntax error.
+pub(super) fn parse_error(text: &str, error: &oxigraph::sparql::SparqlSyntaxError) -> ApiError {
+    if sparql::is_update(text) {
+        read_only()
+    } else {
+        ApiError::bad_request(format!("malformed query: {error}"))
+    }
+}
+
 fn read_only() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
@@ -169,24 +178,27 @@ async fn answer_query(
     format: Option<&str>,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
-    let query = sparql::parse(text).map_err(|e| {
-        if sparql::is_update(text) {
-            read_only()
-        } else {
-            ApiError::bad_request(format!("malformed query: {e}"))
-        }
-    })?;
-    let answer_format = if query.form().returns_graph() {
-        AnswerFormat::Graph(negotiate::graph_format(headers, format)?)
-    } else {
-        AnswerFormat::Results(negotiate::results_format(headers, format)?)
+    if text.len() > state.config.max_query_bytes {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the query is {} bytes long: the limit of this endpoint is {} bytes",
+                text.len(),
+                state.config.max_query_bytes
+            ),
+        ));
+    }
+    let formats = Formats {
+        results: negotiate::results_format(headers, format).map(AnswerFormat::Results),
+        graph: negotiate::graph_format(headers, format).map(AnswerFormat::Graph),
     };
     let answer = evaluate(
         state.data_set.store.clone(),
-        query,
+        text.to_owned(),
         dataset,
-        answer_format,
+        formats,
         state.config.limits(),
+        state.query_slots.clone(),
     )
     .await?;
     let mut response = answer.body.into_response();

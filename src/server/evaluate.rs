@@ -5,13 +5,15 @@
 
 use super::error::ApiError;
 use super::negotiate::content_type;
-use crate::sparql::{ParsedQuery, ProtocolDataset};
+use crate::sparql::{self, ProtocolDataset};
 use axum::http::StatusCode;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults};
 use oxigraph::store::Store;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// Bounds of one evaluation.
 #[derive(Debug, Clone, Copy)]
@@ -20,6 +22,8 @@ pub struct Limits {
     pub timeout: Duration,
     /// Largest number of solutions or triples answered.
     pub max_results: usize,
+    /// How long a query waits for an evaluation slot.
+    pub queue_timeout: Duration,
 }
 
 /// The format an answer is serialized in.
@@ -29,6 +33,15 @@ pub enum AnswerFormat {
     Results(QueryResultsFormat),
     /// CONSTRUCT and DESCRIBE.
     Graph(RdfFormat),
+}
+
+/// The negotiated format for each kind of answer (the query form is known
+/// only once the query is parsed).
+pub struct Formats {
+    /// For SELECT and ASK.
+    pub results: Result<AnswerFormat, ApiError>,
+    /// For CONSTRUCT and DESCRIBE.
+    pub graph: Result<AnswerFormat, ApiError>,
 }
 
 /// A serialized answer.
@@ -49,35 +62,48 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Evaluates `query` against `store` within `limits`.
+/// Parses and evaluates `text` against `store` within `limits`, once one of
+/// the evaluation `slots` is free, on a thread with a large stack (the
+/// parser and the evaluator recurse once per nesting level). The slot is
+/// held until the evaluation really ends, cancelled or not, so that
+/// cancelled work still counts.
 pub async fn evaluate(
     store: Store,
-    query: ParsedQuery,
+    text: String,
     dataset: ProtocolDataset,
-    format: AnswerFormat,
+    formats: Formats,
     limits: Limits,
+    slots: Arc<Semaphore>,
 ) -> Result<Answer, ApiError> {
+    let slot = match tokio::time::timeout(limits.queue_timeout, slots.acquire_owned()).await {
+        Ok(Ok(slot)) => slot,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many queries are running: retry in a few seconds",
+            ));
+        }
+    };
     let token = CancellationToken::new();
     let _cancel = CancelOnDrop(token.clone());
-    let blocking_token = token.clone();
-    let task = tokio::task::spawn_blocking(move || {
-        let (prepared, guard) = query.prepare(&dataset, Some(blocking_token));
-        let results = prepared
-            .on_store(&store)
-            .execute()
-            .map_err(evaluation_error);
-        let answer = results.and_then(|r| serialize(r, format, limits.max_results));
-        match guard.attempted() {
-            Some(service) => Err(ApiError::bad_request(format!(
-                "SERVICE <{service}> is not allowed: this endpoint does not make federated queries"
-            ))),
-            None => answer,
-        }
+    let thread_token = token.clone();
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let spawned = sparql::spawn_with_large_stack(move || {
+        let _slot = slot;
+        let answer = parse_and_run(store, &text, dataset, formats, limits, thread_token);
+        let _ = sender.send(answer);
     });
-    match tokio::time::timeout(limits.timeout, task).await {
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start a query thread");
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "cannot start the query: retry in a few seconds",
+        ));
+    }
+    match tokio::time::timeout(limits.timeout, receiver).await {
         Ok(Ok(answer)) => answer,
-        Ok(Err(join_error)) => {
-            tracing::error!(%join_error, "query evaluation task failed");
+        Ok(Err(_)) => {
+            tracing::error!("a query thread ended without an answer");
             Err(ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "the query evaluation failed",
@@ -87,6 +113,35 @@ pub async fn evaluate(
             token.cancel();
             Err(timed_out(limits.timeout))
         }
+    }
+}
+
+/// The work of one query thread: parse, pick the format, evaluate, serialize.
+fn parse_and_run(
+    store: Store,
+    text: &str,
+    dataset: ProtocolDataset,
+    formats: Formats,
+    limits: Limits,
+    token: CancellationToken,
+) -> Result<Answer, ApiError> {
+    let query = sparql::parse(text).map_err(|e| super::endpoint::parse_error(text, &e))?;
+    let format = if query.form().returns_graph() {
+        formats.graph
+    } else {
+        formats.results
+    }?;
+    let (prepared, guard) = query.prepare(&dataset, Some(token));
+    let results = prepared
+        .on_store(&store)
+        .execute()
+        .map_err(evaluation_error);
+    let answer = results.and_then(|r| serialize(r, format, limits.max_results));
+    match guard.attempted() {
+        Some(service) => Err(ApiError::bad_request(format!(
+            "SERVICE <{service}> is not allowed: this endpoint does not make federated queries"
+        ))),
+        None => answer,
     }
 }
 

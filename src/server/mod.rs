@@ -28,6 +28,8 @@ use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::cors::{Any, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Limits and settings of the server.
@@ -39,6 +41,12 @@ pub struct Config {
     pub max_results: usize,
     /// Largest request body, in bytes.
     pub max_body_bytes: usize,
+    /// Longest query text, in bytes.
+    pub max_query_bytes: usize,
+    /// Queries evaluated at once; others wait in line.
+    pub max_concurrent_queries: usize,
+    /// How long a query waits for its turn before a `503`.
+    pub queue_timeout: Duration,
 }
 
 impl Default for Config {
@@ -47,6 +55,9 @@ impl Default for Config {
             query_timeout: Duration::from_secs(10),
             max_results: 100_000,
             max_body_bytes: 1 << 20,
+            max_query_bytes: 32 * 1024,
+            max_concurrent_queries: 4,
+            queue_timeout: Duration::from_secs(2),
         }
     }
 }
@@ -56,7 +67,14 @@ impl Config {
         evaluate::Limits {
             timeout: self.query_timeout,
             max_results: self.max_results,
+            queue_timeout: self.queue_timeout,
         }
+    }
+
+    /// The longest a whole request may take: reading its body, waiting for
+    /// a turn, evaluating and writing the answer.
+    fn request_timeout(&self) -> Duration {
+        self.queue_timeout + self.query_timeout + Duration::from_secs(5)
     }
 }
 
@@ -78,6 +96,7 @@ pub struct Shared {
     pub started: std::time::SystemTime,
     downloads: Vec<downloads::Download>,
     service_description: Vec<Triple>,
+    query_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::ops::Deref for AppState {
@@ -113,7 +132,11 @@ impl AppState {
             .map(|f| downloads::Download::new(&f.name, &f.bytes))
             .collect();
         let service_description = service_description::triples(&data_set);
+        let query_slots = Arc::new(tokio::sync::Semaphore::new(
+            config.max_concurrent_queries.max(1),
+        ));
         Ok(Self(Arc::new(Shared {
+            query_slots,
             data_set,
             config,
             examples,
@@ -173,11 +196,38 @@ pub fn router(state: AppState) -> Router {
         .route("/robots.txt", get(robots))
         .route("/sitemap.xml", get(sitemap))
         .fallback(linked_data::dereference)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.config.request_timeout(),
+        ))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .with_state(state)
         .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(not_ranged)))
         .layer(cors)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            content_security_policy,
+        ))
         .layer(trace)
+}
+
+/// The Content-Security-Policy of HTML pages: scripts and styles from this
+/// server only (YASGUI sets inline styles), nothing framed, no plugin.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+     frame-ancestors 'none'; form-action 'self'";
+
+fn content_security_policy(response: &Response) -> Option<HeaderValue> {
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    html.then(|| HeaderValue::from_static(CONTENT_SECURITY_POLICY))
 }
 
 /// Files served with byte ranges (the dumps) are sent as stored: compressing

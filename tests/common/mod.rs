@@ -165,3 +165,79 @@ pub fn raw_client() -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+/// The `serve` command running as a child process, on an ephemeral port.
+pub struct ServeProcess {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT/`
+    pub url: String,
+    /// Log lines of the server.
+    pub log: std::sync::mpsc::Receiver<String>,
+}
+
+impl ServeProcess {
+    /// Starts `serve` with the environment variables `env`.
+    pub fn start(env: &[(&str, &str)]) -> Self {
+        use std::io::BufRead;
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_territoire-innovant"));
+        command
+            .current_dir(repo())
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().unwrap();
+        let (sender, log) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                if sender.send(line.unwrap_or_default()).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = log
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("the server starts");
+        let url = first
+            .split("serving on ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{first}"))
+            .trim()
+            .to_owned();
+        Self { child, url, log }
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the process still runs.
+    pub fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// CPU time used so far (user + system), from /proc.
+    pub fn cpu_seconds(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+        ticks / 100.0
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
