@@ -667,3 +667,40 @@ impl JsonValue for reqwest::Response {
         serde_json::from_str(&self.text().await.unwrap()).unwrap()
     }
 }
+
+#[tokio::test]
+async fn security_headers_are_set() {
+    let server = TestServer::default().await;
+    let json = get_query(&server, COUNT_AWARDS, None).await;
+    assert_eq!(json.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        json.headers().get("content-security-policy").is_none(),
+        "CSP is for pages"
+    );
+    for path in ["/", "/sparql", "/award/2023/rudi", "/award/2023/nope"] {
+        let page = client()
+            .get(server.at(path))
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            page.headers()["x-content-type-options"],
+            "nosniff",
+            "{path}"
+        );
+        let csp = page.headers()["content-security-policy"].to_str().unwrap();
+        for directive in [
+            "default-src 'self'",
+            "script-src 'self'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+        ] {
+            assert!(csp.contains(directive), "{path}: {directive} not in {csp}");
+        }
+        assert!(
+            !csp.contains("script-src 'self' 'unsafe-inline'"),
+            "{path}: inline scripts allowed"
+        );
+    }
+}
