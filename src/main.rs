@@ -71,6 +71,9 @@ enum Command {
         /// Seconds a query waits for its turn before a 503.
         #[arg(long, env = "TI_QUEUE_TIMEOUT", default_value_t = 2.0)]
         queue_timeout: f64,
+        /// Seconds a client may take to send its request headers.
+        #[arg(long, env = "TI_HEADER_READ_TIMEOUT", default_value_t = 10.0)]
+        header_read_timeout: f64,
         /// Directory of the example queries shown on the query page.
         #[arg(long, env = "TI_QUERIES", default_value = "queries")]
         queries: PathBuf,
@@ -133,6 +136,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             max_query_bytes,
             max_concurrent_queries,
             queue_timeout,
+            header_read_timeout,
             queries,
         } => {
             tracing_subscriber::fmt()
@@ -154,6 +158,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 max_query_bytes,
                 max_concurrent_queries,
                 queue_timeout,
+                header_read_timeout: Duration::try_from_secs_f64(header_read_timeout)
+                    .ok()
+                    .filter(|t| !t.is_zero())
+                    .context("--header-read-timeout must be a positive number of seconds")?,
             };
             let data_set = DataSet::build(&inputs)?;
             let examples = examples::load(&queries).with_context(|| {

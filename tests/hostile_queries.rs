@@ -247,3 +247,47 @@ fn queries_past_the_concurrency_bound_wait_then_get_503_with_retry_after() {
         "{answers:?}"
     );
 }
+
+#[test]
+fn slow_clients_cannot_hold_a_connection() {
+    use std::io::{Read, Write};
+    let server = ServeProcess::start(&[("TI_HEADER_READ_TIMEOUT", "1")]);
+    let address = server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let started = Instant::now();
+    // Headers sent one byte at a time, never finished.
+    for byte in b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " {
+        if stream.write_all(&[*byte]).is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        if started.elapsed() > Duration::from_secs(3) {
+            break;
+        }
+    }
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let closed_after = started.elapsed();
+    assert!(
+        closed_after < Duration::from_secs(5),
+        "the connection stayed open {closed_after:?}"
+    );
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+    // Other clients are served meanwhile and afterwards.
+    let health = client()
+        .get(format!("{}health", server.url))
+        .send()
+        .unwrap();
+    assert_eq!(health.status(), 200);
+}

@@ -47,6 +47,10 @@ pub struct Config {
     pub max_concurrent_queries: usize,
     /// How long a query waits for its turn before a `503`.
     pub queue_timeout: Duration,
+    /// How long a client may take to send its request headers: slow
+    /// clients cannot hold connections open (the body is bounded by the
+    /// request timeout).
+    pub header_read_timeout: Duration,
 }
 
 impl Default for Config {
@@ -58,6 +62,7 @@ impl Default for Config {
             max_query_bytes: 32 * 1024,
             max_concurrent_queries: 4,
             queue_timeout: Duration::from_secs(2),
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -324,16 +329,53 @@ async fn static_file(Path(path): Path<String>) -> Response {
     }
 }
 
-/// Serves `router` on `listener` until `shutdown` completes, then lets the
-/// running requests finish.
+/// Serves the routes of `state` on `listener` until `shutdown` completes,
+/// then lets the running requests finish. Each connection must send its
+/// request headers within [`Config::header_read_timeout`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+
+    let header_read_timeout = state.config.header_read_timeout;
+    let app = router(state);
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// Completes on ctrl-c or SIGTERM.
