@@ -145,23 +145,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
                 )
                 .init();
-            let query_timeout = Duration::try_from_secs_f64(query_timeout)
-                .ok()
-                .filter(|t| !t.is_zero())
-                .context("--query-timeout must be a positive number of seconds")?;
-            let queue_timeout = Duration::try_from_secs_f64(queue_timeout)
-                .context("--queue-timeout must be a number of seconds")?;
             let config = Config {
-                query_timeout,
+                query_timeout: positive_seconds(query_timeout, "--query-timeout")?,
                 max_results,
                 max_body_bytes,
                 max_query_bytes,
                 max_concurrent_queries,
-                queue_timeout,
-                header_read_timeout: Duration::try_from_secs_f64(header_read_timeout)
-                    .ok()
-                    .filter(|t| !t.is_zero())
-                    .context("--header-read-timeout must be a positive number of seconds")?,
+                queue_timeout: positive_seconds(queue_timeout, "--queue-timeout")?,
+                header_read_timeout: positive_seconds(
+                    header_read_timeout,
+                    "--header-read-timeout",
+                )?,
             };
             let data_set = DataSet::build(&inputs)?;
             let examples = examples::load(&queries).with_context(|| {
@@ -183,4 +177,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A duration given in seconds on the command line; it must be positive.
+fn positive_seconds(seconds: f64, flag: &str) -> anyhow::Result<Duration> {
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .with_context(|| format!("{flag} must be a positive number of seconds"))
 }
