@@ -3,46 +3,22 @@
 
 mod common;
 
-use common::repo;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use common::{ServeProcess, repo};
+use std::process::Command;
 use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_territoire-innovant");
 
 #[test]
 fn serve_logs_each_request_reads_its_environment_and_stops_on_sigterm() {
-    let mut child = Command::new(BIN)
-        .current_dir(repo())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("TI_QUERY_TIMEOUT", "0.5")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (lines, received) = mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if lines.send(line.unwrap()).is_err() {
-                break;
-            }
-        }
-    });
-    let next_line = |what: &str| {
-        received
+    let mut server = ServeProcess::start(&[("TI_QUERY_TIMEOUT", "0.5")]);
+    let url = server.url.clone();
+    let next_line = |server: &ServeProcess, what: &str| {
+        server
+            .log
             .recv_timeout(Duration::from_secs(20))
             .unwrap_or_else(|_| panic!("no log line for {what}"))
     };
-    let first = next_line("start");
-    let url = first
-        .split("serving on ")
-        .nth(1)
-        .unwrap_or_else(|| panic!("{first}"))
-        .trim()
-        .to_owned();
 
     let client = reqwest::blocking::Client::new();
     let ok = client
@@ -51,7 +27,7 @@ fn serve_logs_each_request_reads_its_environment_and_stops_on_sigterm() {
         .send()
         .unwrap();
     assert_eq!(ok.status(), 200);
-    let line = next_line("the query");
+    let line = next_line(&server, "the query");
     for field in ["method=GET", "path=/sparql", "status=200", "duration_ms="] {
         assert!(line.contains(field), "{field} not in {line}");
     }
@@ -76,25 +52,15 @@ fn serve_logs_each_request_reads_its_environment_and_stops_on_sigterm() {
         slow.text().unwrap().contains("time limit of 0.5 s"),
         "TI_QUERY_TIMEOUT is read"
     );
-    assert!(next_line("the slow query").contains("status=503"));
+    assert!(next_line(&server, "the slow query").contains("status=503"));
 
     let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &server.pid().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "exit status {status}");
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "still running after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let exit = server.wait_for_exit(Duration::from_secs(10));
+    assert!(exit.is_some_and(|s| s.success()), "after SIGTERM: {exit:?}");
 }
 
 #[test]

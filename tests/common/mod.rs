@@ -221,6 +221,21 @@ impl ServeProcess {
         self.child.try_wait().unwrap().is_none()
     }
 
+    /// Waits up to `timeout` for the process to exit; its status, if it did.
+    pub fn wait_for_exit(
+        &mut self,
+        timeout: std::time::Duration,
+    ) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + timeout;
+        while std::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        None
+    }
+
     /// CPU time used so far (user + system), from /proc.
     pub fn cpu_seconds(&self) -> f64 {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
