@@ -5,7 +5,7 @@
 
 use super::error::ApiError;
 use super::negotiate::content_type;
-use crate::sparql::{self, ProtocolDataset};
+use crate::sparql::{self, ProtocolDataset, ServiceRefused};
 use axum::http::StatusCode;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
@@ -138,9 +138,7 @@ fn parse_and_run(
         .map_err(evaluation_error);
     let answer = results.and_then(|r| serialize(r, format, limits.max_results));
     match guard.attempted() {
-        Some(service) => Err(ApiError::bad_request(format!(
-            "SERVICE <{service}> is not allowed: this endpoint does not make federated queries"
-        ))),
+        Some(service) => Err(ApiError::bad_request(ServiceRefused(service).to_string())),
         None => answer,
     }
 }

@@ -29,27 +29,29 @@ const EXTENSIONS: [(&str, &str, &str); 5] = [
     ("rdf", "RDF/XML", "application/rdf+xml"),
 ];
 
-fn format_of_extension(extension: &str) -> Option<PageOrGraph> {
-    match extension {
-        "html" => Some(PageOrGraph::Html),
-        "ttl" => Some(PageOrGraph::Graph(RdfFormat::Turtle)),
-        "nt" => Some(PageOrGraph::Graph(RdfFormat::NTriples)),
-        "jsonld" => Some(PageOrGraph::Graph(RdfFormat::JsonLd {
-            profile: Default::default(),
-        })),
-        "rdf" => Some(PageOrGraph::Graph(RdfFormat::RdfXml)),
-        _ => None,
+fn media_type_of(format: PageOrGraph) -> &'static str {
+    match format {
+        PageOrGraph::Html => "text/html",
+        PageOrGraph::Graph(format) => format.media_type(),
     }
 }
 
-fn extension_of(format: PageOrGraph) -> &'static str {
-    match format {
-        PageOrGraph::Html => "html",
-        PageOrGraph::Graph(RdfFormat::NTriples) => "nt",
-        PageOrGraph::Graph(RdfFormat::JsonLd { .. }) => "jsonld",
-        PageOrGraph::Graph(RdfFormat::RdfXml) => "rdf",
-        PageOrGraph::Graph(_) => "ttl",
+/// The format of a document URL's extension, from [`EXTENSIONS`].
+fn format_of_extension(extension: &str) -> Option<PageOrGraph> {
+    let (_, _, media_type) = EXTENSIONS.iter().find(|(e, _, _)| *e == extension)?;
+    match *media_type {
+        "text/html" => Some(PageOrGraph::Html),
+        other => RdfFormat::from_media_type(other).map(PageOrGraph::Graph),
     }
+}
+
+/// The extension of the document URL of `format`, if it has one.
+fn extension_of(format: PageOrGraph) -> Option<&'static str> {
+    let media_type = media_type_of(format);
+    EXTENSIONS
+        .iter()
+        .find(|(_, _, m)| *m == media_type)
+        .map(|(extension, _, _)| *extension)
 }
 
 /// A document to answer: the IRI it is about and its triples.
@@ -148,9 +150,10 @@ pub fn answer(
     }
     if fixed.is_none() {
         headers.insert(header::VARY, HeaderValue::from_static("Accept"));
-        if let Ok(location) =
-            HeaderValue::from_str(&format!("{}.{}", document.path, extension_of(format)))
-        {
+        let location = extension_of(format).and_then(|extension| {
+            HeaderValue::from_str(&format!("{}.{extension}", document.path)).ok()
+        });
+        if let Some(location) = location {
             headers.insert(header::CONTENT_LOCATION, location);
         }
     }
