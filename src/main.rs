@@ -34,7 +34,8 @@ struct Cli {
 enum Command {
     /// Builds the data set and writes the dumps and checksums to a directory.
     Build {
-        /// Output directory (created if missing; files are replaced atomically).
+        /// Output directory (created if missing): the files are in `DIR/current`,
+        /// a link switched in one step to each new complete release.
         #[arg(long, env = "TI_OUT", default_value = "dist")]
         out: PathBuf,
     },
@@ -100,15 +101,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build { out } => {
             let data_set = DataSet::build(&inputs)?;
-            let publication = publish::publish(&data_set, &out)
-                .with_context(|| format!("cannot write to {}", out.display()))?;
+            let (publication, release) = publish::publish(&data_set, &out)
+                .with_context(|| format!("cannot publish to {}", out.display()))?;
             for file in publication.files {
                 println!(
                     "{}  {} bytes",
-                    out.join(&file.name).display(),
+                    release.current.join(&file.name).display(),
                     file.bytes.len()
                 );
             }
+            println!(
+                "published release {} at {}",
+                release.id,
+                release.current.display()
+            );
         }
         Command::Validate => {
             let data_set = DataSet::build(&inputs)?;

@@ -60,7 +60,7 @@ impl Fixture {
     }
 
     fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
-        let mut files: Vec<_> = std::fs::read_dir(&self.out)
+        let mut files: Vec<_> = std::fs::read_dir(self.out.join("current"))
             .unwrap()
             .map(|e| {
                 let e = e.unwrap();

@@ -29,7 +29,7 @@ fn build(out: &Path, extra: &[&str]) -> std::process::Output {
 }
 
 fn read(dir: &Path, name: &str) -> Vec<u8> {
-    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    std::fs::read(dir.join("current").join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn gunzip(bytes: &[u8]) -> String {
@@ -63,7 +63,7 @@ fn two_builds_write_the_same_bytes_and_correct_checksums() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let mut names: Vec<_> = std::fs::read_dir(a.path())
+    let mut names: Vec<_> = std::fs::read_dir(a.path().join("current"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
@@ -236,7 +236,7 @@ for name, fmt in [("territoire-innovant.ttl", "turtle"), ("territoire-innovant.n
 print(len(set(counts.values())), max(counts.values()))
 rdflib.Graph().parse(d + "/ontology.ttl", format="turtle")
 "#;
-    let output = python(script, &[dir.path()]);
+    let output = python(script, &[&dir.path().join("current")]);
     assert!(
         output.status.success(),
         "{}",
@@ -259,8 +259,8 @@ print(text)
 sys.exit(0 if conforms else 1)
 "#;
     let shapes = repo().join("ontology/shapes.ttl");
-    let data = dir.path().join("territoire-innovant.ttl");
-    let ontology = dir.path().join("ontology.ttl");
+    let data = dir.path().join("current/territoire-innovant.ttl");
+    let ontology = dir.path().join("current/ontology.ttl");
     let output = python(script, &[&data, &shapes, &ontology]);
     assert!(
         output.status.success(),

@@ -58,13 +58,13 @@ fn subjects(data: &DataSet) -> Vec<(String, Vec<Triple>)> {
             .quads_for_pattern(None, None, None, Some(data.data_graph.as_ref().into()))
     {
         let quad = quad.unwrap();
-        if let NamedOrBlankNode::NamedNode(s) = &quad.subject {
-            if s.as_str().starts_with(BASE) {
-                by_subject
-                    .entry(s.as_str().to_owned())
-                    .or_default()
-                    .push(Triple::from(quad));
-            }
+        if let NamedOrBlankNode::NamedNode(s) = &quad.subject
+            && s.as_str().starts_with(BASE)
+        {
+            by_subject
+                .entry(s.as_str().to_owned())
+                .or_default()
+                .push(Triple::from(quad));
         }
     }
     by_subject.into_iter().collect()

@@ -1,15 +1,15 @@
 //! Publishing the built data set: dump files in several RDF formats, their
 //! gzipped copies, the DCAT-AP catalog and the VoID description made from
-//! them, and checksums, written atomically to an output directory.
+//! them, and checksums, published as one release of an output directory.
 
-mod atomic;
 mod catalog;
 mod dumps;
+mod release;
 mod void;
 
-pub use atomic::write_all_atomically;
 pub use catalog::catalog_triples;
 pub use dumps::{DUMP_STEM, FileFormat, ONTOLOGY_DUMP, dump_files, serialize_sorted};
+pub use release::{CURRENT, RELEASES, Release, current_release, publish_release, release_id};
 pub use void::void_triples;
 
 use crate::store::DataSet;
@@ -84,11 +84,12 @@ impl Publication {
     }
 }
 
-/// Writes every file of a build to `out` atomically; returns the publication.
-pub fn publish(data_set: &DataSet, out: &Path) -> std::io::Result<Publication> {
+/// Publishes every file of a build as a new release of `out` (see
+/// [`publish_release`]); returns the publication and the release.
+pub fn publish(data_set: &DataSet, out: &Path) -> std::io::Result<(Publication, Release)> {
     let publication = Publication::prepare(data_set)?;
-    write_all_atomically(out, &publication.files)?;
-    Ok(publication)
+    let release = publish_release(out, &publication.files)?;
+    Ok((publication, release))
 }
 
 /// The hex SHA-256 of `bytes`.

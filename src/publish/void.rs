@@ -31,15 +31,14 @@ pub fn void_triples(data_set: &DataSet, files: &[OutputFile]) -> Vec<Triple> {
     {
         triples += 1;
         subjects.insert(quad.subject.clone());
-        if quad.predicate == rdf::TYPE {
-            if let (Term::NamedNode(class), NamedOrBlankNode::NamedNode(member)) =
+        if quad.predicate == rdf::TYPE
+            && let (Term::NamedNode(class), NamedOrBlankNode::NamedNode(member)) =
                 (&quad.object, &quad.subject)
-            {
-                classes
-                    .entry(class.clone())
-                    .or_default()
-                    .insert(member.as_str().to_owned());
-            }
+        {
+            classes
+                .entry(class.clone())
+                .or_default()
+                .insert(member.as_str().to_owned());
         }
         objects.insert(quad.object);
         *properties.entry(quad.predicate).or_default() += 1;
@@ -90,10 +89,10 @@ pub fn void_triples(data_set: &DataSet, files: &[OutputFile]) -> Vec<Triple> {
             base.iri(&format!("dumps/{}", file.name)),
         );
         let format = FileFormat::of(&file.name);
-        if !format.gzipped {
-            if let Some(iri) = w3c_format(format.media_type) {
-                t.add(&dataset, void::FEATURE, NamedNode::new_unchecked(iri));
-            }
+        if !format.gzipped
+            && let Some(iri) = w3c_format(format.media_type)
+        {
+            t.add(&dataset, void::FEATURE, NamedNode::new_unchecked(iri));
         }
     }
     let vocabularies: BTreeSet<String> = classes

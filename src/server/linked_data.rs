@@ -71,10 +71,10 @@ pub async fn dereference(State(state): State<AppState>, uri: Uri, headers: Heade
     if let Some(document) = lookup(path) {
         return answer(&state, document, &headers, None);
     }
-    if let Some((stem, extension)) = path.rsplit_once('.') {
-        if let (Some(format), Some(document)) = (format_of_extension(extension), lookup(stem)) {
-            return answer(&state, document, &headers, Some(format));
-        }
+    if let Some((stem, extension)) = path.rsplit_once('.')
+        && let (Some(format), Some(document)) = (format_of_extension(extension), lookup(stem))
+    {
+        return answer(&state, document, &headers, Some(format));
     }
     not_found(&state, path, &headers)
 }

@@ -275,8 +275,8 @@ fn check_reference(
                     .iter()
                     .find(|k| k.epci_type.as_deref() == Some(epci.epci_type.as_str()));
                 let declared = o.kind.as_ref().map(|k| k.get_ref().as_str());
-                if let Some(expected_kind) = expected_kind {
-                    if declared != Some(expected_kind.id.get_ref().as_str()) {
+                if let Some(expected_kind) = expected_kind
+                    && declared != Some(expected_kind.id.get_ref().as_str()) {
                         checker.push(file.error(
                             value.span(),
                             format!("organisation[{i}].kind"),
@@ -287,7 +287,6 @@ fn check_reference(
                             ),
                         ));
                     }
-                }
             }
             Ok(_) => {}
         }

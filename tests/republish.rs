@@ -1,0 +1,203 @@
+//! Safe republishing: a `build` killed with `SIGKILL` at any moment leaves
+//! `out/current` pointing to a complete release, the previous one or the new
+//! one, whose every file matches its `SHA256SUMS`.
+
+mod common;
+
+use common::{copy_dir, repo};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Instant, SystemTime};
+use territoire_innovant::publish::sha256_hex;
+
+const BIN: &str = env!("CARGO_BIN_EXE_territoire-innovant");
+
+/// A copy of `data/` whose `modified` date switches between two values,
+/// which makes two different releases.
+struct Source {
+    dir: tempfile::TempDir,
+}
+
+impl Source {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&repo().join("data"), &dir.path().join("data"));
+        Self { dir }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    /// Sets the data set's `modified` date to 2026-11-`day`.
+    fn set_modified(&self, day: u32) {
+        let path = self.data().join("label.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let at = text.find("\nmodified = ").expect("a modified date") + 1;
+        let end = at + text[at..].find('\n').unwrap();
+        let text = format!("{}modified = 2026-11-{day:02}{}", &text[..at], &text[end..]);
+        std::fs::write(&path, text).unwrap();
+    }
+
+    fn build_command(&self) -> Command {
+        let mut command = Command::new(BIN);
+        command
+            .current_dir(repo())
+            .arg("--data")
+            .arg(self.data())
+            .arg("build")
+            .arg("--out")
+            .arg(self.out())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    /// Builds to the end; returns the published `SHA256SUMS`.
+    fn build(&self) -> String {
+        let output = self.build_command().output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        verified_release(&self.out())
+    }
+}
+
+/// Checks that `out/current` is a complete release: the files listed in its
+/// `SHA256SUMS` and no other, each with its checksum. Returns the sums.
+fn verified_release(out: &Path) -> String {
+    let current = out.join("current");
+    let sums = std::fs::read_to_string(current.join("SHA256SUMS"))
+        .unwrap_or_else(|e| panic!("no SHA256SUMS in {}: {e}", current.display()));
+    let mut listed = vec!["SHA256SUMS".to_owned()];
+    for line in sums.lines() {
+        let (hash, name) = line.split_once("  ").expect("sha256sum format");
+        let bytes = std::fs::read(current.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(sha256_hex(&bytes), hash, "{name} does not match SHA256SUMS");
+        listed.push(name.to_owned());
+    }
+    let mut present: Vec<_> = std::fs::read_dir(&current)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    listed.sort();
+    present.sort();
+    assert_eq!(present, listed, "files of the release");
+    sums
+}
+
+/// A small pseudo-random generator (xorshift), seeded from the clock; the
+/// seed is printed so that a failure can be replayed.
+struct Random(u64);
+
+impl Random {
+    fn new() -> Self {
+        let seed = std::env::var("REPUBLISH_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                SystemTime::now()
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .unwrap()
+                    .subsec_nanos() as u64
+                    | 1
+            });
+        println!("REPUBLISH_SEED={seed}");
+        Self(seed)
+    }
+
+    /// A number in `0.0..1.0`.
+    fn fraction(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % 10_000) as f64 / 10_000.0
+    }
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_complete_release() {
+    let source = Source::new();
+    source.set_modified(27);
+    let old = source.build();
+    source.set_modified(28);
+    let started = Instant::now();
+    let new = source.build();
+    let duration = started.elapsed();
+    assert_ne!(old, new, "the two dates make two releases");
+
+    let mut random = Random::new();
+    let mut outcomes = [0; 2];
+    for round in 0..24 {
+        let (from, to, day) = if round % 2 == 0 {
+            (&new, &old, 27)
+        } else {
+            (&old, &new, 28)
+        };
+        // Bring `current` to `from` (a complete build), then kill the build to `to`.
+        if verified_release(&source.out()) != *from {
+            source.set_modified(if day == 27 { 28 } else { 27 });
+            assert_eq!(source.build(), *from);
+        }
+        source.set_modified(day);
+        // Half of the kills anywhere, half near the end, where files are written.
+        let window = if round % 4 < 2 {
+            (0.0, 1.2)
+        } else {
+            (0.7, 1.1)
+        };
+        let delay = duration.mul_f64(window.0 + (window.1 - window.0) * random.fraction());
+        let mut build = source.build_command().spawn().unwrap();
+        std::thread::sleep(delay);
+        build.kill().unwrap();
+        let status = build.wait().unwrap();
+
+        let published = verified_release(&source.out());
+        assert!(
+            published == *from || published == *to,
+            "round {round}: killed after {delay:?} ({status}): an unknown release"
+        );
+        if published == *from {
+            outcomes[0] += 1;
+        } else {
+            outcomes[1] += 1;
+        }
+    }
+    println!(
+        "build takes {duration:?}; killed builds: {} left the previous release, {} had published",
+        outcomes[0], outcomes[1]
+    );
+    assert!(
+        outcomes[0] > 0,
+        "no build was killed before publishing: the test did not test"
+    );
+
+    // The next complete build cleans what the killed ones left.
+    source.set_modified(28);
+    assert_eq!(source.build(), new);
+    let releases: Vec<_> = std::fs::read_dir(source.out().join("releases"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(releases.len() <= 2, "{releases:?}");
+    assert!(
+        releases.iter().all(|r| !r.starts_with('.')),
+        "staging leftovers: {releases:?}"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_published_release() {
+    let source = Source::new();
+    let published = source.build();
+    std::fs::write(source.data().join("label.toml"), "not = [toml").unwrap();
+    let output = source.build_command().output().unwrap();
+    assert!(!output.status.success());
+    assert_eq!(verified_release(&source.out()), published);
+}
