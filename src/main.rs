@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 use territoire_innovant::output::{OutputFormat, write_results};
 use territoire_innovant::rdf::Base;
-use territoire_innovant::server::{self, AppState, Config};
+use territoire_innovant::server::{self, AppState, Config, Site};
 use territoire_innovant::store::{DataSet, Inputs};
 use territoire_innovant::{examples, publish, sparql};
 use tracing_subscriber::EnvFilter;
@@ -49,7 +49,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
     },
-    /// Builds the store and serves it over HTTP.
+    /// Builds the store and serves it over HTTP; rebuilds it from the source
+    /// data on SIGHUP (a failed rebuild keeps the running data).
     Serve {
         /// Address to listen on.
         #[arg(long, env = "TI_LISTEN", default_value = "127.0.0.1:7878")]
@@ -163,12 +164,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "--header-read-timeout",
                 )?,
             };
-            let data_set = DataSet::build(&inputs)?;
-            let examples = examples::load(&queries).with_context(|| {
-                format!("cannot read the example queries in {}", queries.display())
-            })?;
+            let load = move || -> anyhow::Result<_> {
+                let data_set = DataSet::build(&inputs)?;
+                let examples = examples::load(&queries).with_context(|| {
+                    format!("cannot read the example queries in {}", queries.display())
+                })?;
+                Ok((data_set, examples))
+            };
+            let (data_set, examples) = load()?;
             let state = AppState::new(data_set, config, examples)
                 .context("cannot prepare the publication")?;
+            let site = Site::new(state);
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
@@ -177,7 +183,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .await
                     .with_context(|| format!("cannot listen on {listen}"))?;
                 tracing::info!("serving on http://{}/", listener.local_addr()?);
-                server::serve(listener, state, server::shutdown_signal()).await?;
+                tokio::spawn(server::reload_on_hangup(site.clone(), move |current| {
+                    let (data_set, examples) = load()?;
+                    current
+                        .reloaded(data_set, examples)
+                        .context("cannot prepare the publication")
+                }));
+                server::serve(listener, site, server::shutdown_signal()).await?;
                 anyhow::Ok(())
             })?;
         }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{copy_dir, repo};
+use common::{copy_dir, repo, set_modified};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Instant, SystemTime};
@@ -33,14 +33,8 @@ impl Source {
         self.dir.path().join("out")
     }
 
-    /// Sets the data set's `modified` date to 2026-11-`day`.
     fn set_modified(&self, day: u32) {
-        let path = self.data().join("label.toml");
-        let text = std::fs::read_to_string(&path).unwrap();
-        let at = text.find("\nmodified = ").expect("a modified date") + 1;
-        let end = at + text[at..].find('\n').unwrap();
-        let text = format!("{}modified = 2026-11-{day:02}{}", &text[..at], &text[end..]);
-        std::fs::write(&path, text).unwrap();
+        set_modified(&self.data(), day);
     }
 
     fn build_command(&self) -> Command {

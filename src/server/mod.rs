@@ -10,7 +10,10 @@ mod linked_data;
 pub mod negotiate;
 mod pages;
 mod query_page;
+mod reload;
 mod service_description;
+
+pub use reload::{Site, reload_on_hangup};
 
 use crate::examples::ExampleQuery;
 use crate::publish::Publication;
@@ -99,6 +102,10 @@ pub struct Shared {
     pub publication: Publication,
     /// When the publication was built (the `Last-Modified` of its files).
     pub started: std::time::SystemTime,
+    /// The release of the publication (see [`crate::publish::release_id`]).
+    pub release: String,
+    /// Number of triples in the store (data, ontology, catalog).
+    pub triples: usize,
     downloads: Vec<downloads::Download>,
     service_description: Vec<Triple>,
     query_slots: Arc<tokio::sync::Semaphore>,
@@ -121,6 +128,34 @@ impl AppState {
         config: Config,
         examples: Vec<ExampleQuery>,
     ) -> std::io::Result<Self> {
+        let query_slots = Arc::new(tokio::sync::Semaphore::new(
+            config.max_concurrent_queries.max(1),
+        ));
+        Self::with_slots(data_set, config, examples, query_slots)
+    }
+
+    /// The state of the same server over a rebuilt data set: same settings,
+    /// and the same evaluation slots, so that the concurrency bound holds
+    /// across a reload.
+    pub fn reloaded(
+        &self,
+        data_set: DataSet,
+        examples: Vec<ExampleQuery>,
+    ) -> std::io::Result<Self> {
+        Self::with_slots(
+            data_set,
+            self.config.clone(),
+            examples,
+            Arc::clone(&self.query_slots),
+        )
+    }
+
+    fn with_slots(
+        data_set: DataSet,
+        config: Config,
+        examples: Vec<ExampleQuery>,
+        query_slots: Arc<tokio::sync::Semaphore>,
+    ) -> std::io::Result<Self> {
         let publication = Publication::prepare(&data_set)?;
         let described: Vec<Triple> = publication
             .catalog
@@ -137,10 +172,11 @@ impl AppState {
             .map(|f| downloads::Download::new(&f.name, &f.bytes))
             .collect();
         let service_description = service_description::triples(&data_set);
-        let query_slots = Arc::new(tokio::sync::Semaphore::new(
-            config.max_concurrent_queries.max(1),
-        ));
+        let release = crate::publish::release_id(&publication.files);
+        let triples = data_set.store.len().map_err(std::io::Error::other)?;
         Ok(Self(Arc::new(Shared {
+            release,
+            triples,
             query_slots,
             data_set,
             config,
@@ -299,7 +335,8 @@ async fn sitemap(State(state): State<AppState>) -> Response {
 async fn health(State(state): State<AppState>) -> Response {
     let body = serde_json::json!({
         "status": "ok",
-        "triples": state.data_set.store.len().unwrap_or_default(),
+        "triples": state.triples,
+        "release": state.release,
     });
     let mut response = axum::Json(body).into_response();
     response
@@ -329,20 +366,24 @@ async fn static_file(Path(path): Path<String>) -> Response {
     }
 }
 
-/// Serves the routes of `state` on `listener` until `shutdown` completes,
-/// then lets the running requests finish. Each connection must send its
+/// Serves `site` on `listener` until `shutdown` completes, then lets the
+/// running requests finish. Each request is answered by the site current
+/// when it arrives (see [`Site::replace`]). Each connection must send its
 /// request headers within [`Config::header_read_timeout`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    state: AppState,
+    site: Site,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use hyper_util::server::conn::auto::Builder;
     use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
 
-    let header_read_timeout = state.config.header_read_timeout;
-    let app = router(state);
+    let header_read_timeout = site.state().config.header_read_timeout;
+    let app = tower::service_fn(move |request: Request<hyper::body::Incoming>| {
+        site.router().oneshot(request)
+    });
     let mut builder = Builder::new(TokioExecutor::new());
     builder
         .http1()

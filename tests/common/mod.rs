@@ -103,6 +103,17 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Sets the data set's `modified` date in `data/label.toml` to
+/// 2026-11-`day`: a change of the data that makes a new release.
+pub fn set_modified(data: &Path, day: u32) {
+    let path = data.join("label.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let at = text.find("\nmodified = ").expect("a modified date") + 1;
+    let end = at + text[at..].find('\n').unwrap();
+    let text = format!("{}modified = 2026-11-{day:02}{}", &text[..at], &text[end..]);
+    std::fs::write(&path, text).unwrap();
+}
+
 /// A server over the repository's data, on an ephemeral port of 127.0.0.1.
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`
@@ -123,13 +134,13 @@ impl TestServer {
         data_set: DataSet,
         config: territoire_innovant::server::Config,
     ) -> Self {
-        use territoire_innovant::server::{AppState, serve};
+        use territoire_innovant::server::{AppState, Site, serve};
         let examples = territoire_innovant::examples::load(&repo().join("queries")).unwrap();
         let state = AppState::new(data_set, config, examples).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (sender, receiver) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, state, async {
+        let task = tokio::spawn(serve(listener, Site::new(state), async {
             let _ = receiver.await;
         }));
         Self {
