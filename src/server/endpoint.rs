@@ -16,16 +16,21 @@ use oxigraph::model::NamedNode;
 
 /// The parameters of a protocol request, from the URL or a form body.
 #[derive(Debug, Default)]
-struct ProtocolRequest {
-    query: Option<String>,
-    update: Option<String>,
-    dataset: ProtocolDataset,
-    format: Option<String>,
+pub struct ProtocolRequest {
+    /// `query`, at most once.
+    pub query: Option<String>,
+    /// `update` (refused later: the endpoint is read-only), at most once.
+    pub update: Option<String>,
+    /// `default-graph-uri` and `named-graph-uri`, each an IRI.
+    pub dataset: ProtocolDataset,
+    /// `format` or `output` (both may be given if they agree).
+    pub format: Option<String>,
 }
 
 impl ProtocolRequest {
-    /// Reads `application/x-www-form-urlencoded` pairs (URL query or body).
-    fn from_pairs(encoded: &[u8]) -> Result<Self, ApiError> {
+    /// Reads `application/x-www-form-urlencoded` pairs (URL query or body);
+    /// a malformed or contradictory request is a `400` with its reason.
+    pub fn from_pairs(encoded: &[u8]) -> Result<Self, ApiError> {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(encoded)
             .map_err(|e| ApiError::bad_request(format!("malformed parameters: {e}")))?;
         let mut request = Self::default();

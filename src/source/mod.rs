@@ -22,6 +22,7 @@ pub mod reference;
 pub use error::{LineIndex, SourceError, SourceErrors};
 
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A parsed source file, with what is needed to place an error in it.
@@ -36,18 +37,6 @@ pub struct SourceFile<T> {
 }
 
 impl<T: DeserializeOwned> SourceFile<T> {
-    /// Reads and parses one TOML file.
-    pub fn read(path: &Path) -> Result<Self, SourceError> {
-        let text = std::fs::read_to_string(path).map_err(|e| SourceError {
-            file: path.to_owned(),
-            line: 0,
-            column: 0,
-            field: String::new(),
-            message: format!("cannot read the file: {e}"),
-        })?;
-        Self::parse(path, &text)
-    }
-
     /// Parses TOML text that was read from `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Self, SourceError> {
         let lines = LineIndex::new(text);
@@ -102,8 +91,13 @@ impl SourceData {
     /// Loads every file of `dir` and checks the whole; returns every problem
     /// found, each with its file, line and field.
     pub fn load(dir: &Path) -> Result<Self, SourceErrors> {
+        Self::load_from(&Directory(dir))
+    }
+
+    /// Loads every file of `files` and checks the whole (see [`Self::load`]).
+    pub fn load_from(files: &impl SourceFiles) -> Result<Self, SourceErrors> {
         let mut loader = Loader {
-            dir,
+            files,
             errors: Vec::new(),
         };
         let label = loader.read("label.toml");
@@ -113,12 +107,13 @@ impl SourceData {
         let criteria = loader.read("registry/criteria.toml");
         let kinds = loader.read("registry/kinds.toml");
         let reference = loader.read("reference/decoupage-administratif.toml");
-        let edition_paths = edition_paths(&dir.join("editions"))
+        let edition_names = files
+            .editions()
             .map_err(|e| loader.errors.push(e))
             .unwrap_or_default();
-        let editions: Vec<_> = edition_paths
+        let editions: Vec<_> = edition_names
             .iter()
-            .filter_map(|path| loader.read_path(path))
+            .filter_map(|name| loader.read(name))
             .collect();
         let errors = loader.errors;
         let (
@@ -163,49 +158,131 @@ impl SourceData {
     }
 }
 
-/// Reads the files of a data directory, collecting every error.
-struct Loader<'a> {
-    dir: &'a Path,
-    errors: Vec<SourceError>,
+/// Where the source files are read from: a data directory, or texts in
+/// memory (tests and fuzzing). Files are named relative to the data
+/// directory, with `/` separators (`registry/levels.toml`).
+pub trait SourceFiles {
+    /// The path to show in errors for the file `name`.
+    fn path(&self, name: &str) -> PathBuf;
+    /// The text of the file `name`.
+    fn read(&self, name: &str) -> Result<String, SourceError>;
+    /// The names of the edition files, sorted; at least one.
+    fn editions(&self) -> Result<Vec<String>, SourceError>;
 }
 
-impl Loader<'_> {
-    /// Reads `name`, relative to the data directory.
-    fn read<T: DeserializeOwned>(&mut self, name: &str) -> Option<SourceFile<T>> {
-        self.read_path(&self.dir.join(name))
+/// The source files of a data directory.
+pub struct Directory<'a>(pub &'a Path);
+
+impl SourceFiles for Directory<'_> {
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
     }
 
-    /// Reads `path`; on error, records it and returns `None`.
-    fn read_path<T: DeserializeOwned>(&mut self, path: &Path) -> Option<SourceFile<T>> {
-        SourceFile::read(path).map_err(|e| self.errors.push(e)).ok()
+    fn read(&self, name: &str) -> Result<String, SourceError> {
+        let path = self.path(name);
+        std::fs::read_to_string(&path)
+            .map_err(|e| whole_file_error(&path, format!("cannot read the file: {e}")))
+    }
+
+    fn editions(&self) -> Result<Vec<String>, SourceError> {
+        edition_names(&self.0.join(EDITIONS))
     }
 }
 
-/// The edition files of `dir`, sorted by name; at least one is required.
-fn edition_paths(dir: &Path) -> Result<Vec<PathBuf>, SourceError> {
-    let whole_dir_error = |message: String| SourceError {
-        file: dir.to_owned(),
+/// Source files held in memory, by name, as bytes (which may not be UTF-8).
+pub struct InMemory {
+    /// The directory the names are shown under in errors.
+    pub root: PathBuf,
+    /// Name → contents.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl SourceFiles for InMemory {
+    fn path(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    fn read(&self, name: &str) -> Result<String, SourceError> {
+        let path = self.path(name);
+        let bytes = self
+            .files
+            .get(name)
+            .ok_or_else(|| whole_file_error(&path, "cannot read the file: no such file".into()))?;
+        String::from_utf8(bytes.clone())
+            .map_err(|e| whole_file_error(&path, format!("cannot read the file: not UTF-8 ({e})")))
+    }
+
+    fn editions(&self) -> Result<Vec<String>, SourceError> {
+        let names: Vec<String> = self
+            .files
+            .keys()
+            .filter(|name| {
+                name.strip_prefix(EDITIONS)
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .is_some_and(|file| !file.contains('/') && file.ends_with(".toml"))
+            })
+            .cloned()
+            .collect();
+        if names.is_empty() {
+            return Err(whole_file_error(
+                &self.path(EDITIONS),
+                NO_EDITION.to_owned(),
+            ));
+        }
+        Ok(names)
+    }
+}
+
+/// The directory of the edition files.
+const EDITIONS: &str = "editions";
+const NO_EDITION: &str = "expected at least one edition file named YEAR.toml";
+
+fn whole_file_error(path: &Path, message: String) -> SourceError {
+    SourceError {
+        file: path.to_owned(),
         line: 0,
         column: 0,
         field: String::new(),
         message,
+    }
+}
+
+/// Reads the source files, collecting every error.
+struct Loader<'a, F> {
+    files: &'a F,
+    errors: Vec<SourceError>,
+}
+
+impl<F: SourceFiles> Loader<'_, F> {
+    /// Reads and parses `name`; on error, records it and returns `None`.
+    fn read<T: DeserializeOwned>(&mut self, name: &str) -> Option<SourceFile<T>> {
+        let path = self.files.path(name);
+        self.files
+            .read(name)
+            .and_then(|text| SourceFile::parse(&path, &text))
+            .map_err(|e| self.errors.push(e))
+            .ok()
+    }
+}
+
+/// The names of the edition files of `dir` (`editions/YEAR.toml`), sorted;
+/// at least one is required.
+fn edition_names(dir: &Path) -> Result<Vec<String>, SourceError> {
+    let error = |e: std::io::Error| {
+        whole_file_error(dir, format!("cannot read the editions directory: {e}"))
     };
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| whole_dir_error(format!("cannot read the editions directory: {e}")))?;
-    let mut paths = Vec::new();
-    for entry in entries {
-        let path = entry
-            .map_err(|e| whole_dir_error(format!("cannot read the editions directory: {e}")))?
-            .path();
-        if path.extension().is_some_and(|ext| ext == "toml") {
-            paths.push(path);
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(error)? {
+        let path = entry.map_err(error)?.path();
+        if path.extension().is_some_and(|ext| ext == "toml")
+            && let Some(file) = path.file_name().and_then(|f| f.to_str())
+        {
+            names.push(format!("{EDITIONS}/{file}"));
         }
     }
-    if paths.is_empty() {
-        return Err(whole_dir_error(
-            "expected at least one edition file named YEAR.toml".to_owned(),
-        ));
+    if names.is_empty() {
+        return Err(whole_file_error(dir, NO_EDITION.to_owned()));
     }
-    paths.sort();
-    Ok(paths)
+    names.sort();
+    Ok(names)
 }
