@@ -4,7 +4,8 @@
 //! The pipeline, one module a step:
 //! [`source`] (the human-edited `data/`, checked) → [`rdf`] (conversion to
 //! triples) → [`store`] (the embedded oxigraph store) → [`publish`] (dumps,
-//! checksums) and [`sparql`] (querying).
+//! checksums) and [`sparql`] (querying); [`server`] answers HTTP.
+//! [`synthetic`] makes data of any size for the benchmarks.
 
 pub mod describe;
 pub mod examples;
@@ -15,3 +16,4 @@ pub mod server;
 pub mod source;
 pub mod sparql;
 pub mod store;
+pub mod synthetic;

@@ -10,7 +10,7 @@ use territoire_innovant::output::{OutputFormat, write_results};
 use territoire_innovant::rdf::Base;
 use territoire_innovant::server::{self, AppState, Config, Site};
 use territoire_innovant::store::{DataSet, Inputs};
-use territoire_innovant::{examples, publish, sparql};
+use territoire_innovant::{examples, publish, sparql, synthetic};
 use tracing_subscriber::EnvFilter;
 
 /// Publishes the laureates of the label « Territoire Innovant » as Linked Open Data.
@@ -41,6 +41,19 @@ enum Command {
     },
     /// Checks the source data and builds the store without writing anything.
     Validate,
+    /// Writes synthetic source data of any size (for benchmarks), from the
+    /// registries of `--data`.
+    Generate {
+        /// Number of awards.
+        #[arg(long)]
+        awards: usize,
+        /// Seed of the pseudo-random choices.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// New directory to write the data to.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Runs a SPARQL query against the built store and prints the results.
     Query {
         /// The SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).
@@ -76,6 +89,9 @@ enum Command {
         /// Seconds a client may take to send its request headers.
         #[arg(long, env = "TI_HEADER_READ_TIMEOUT", default_value_t = 10.0)]
         header_read_timeout: f64,
+        /// Memory for answers kept for repeated requests, in bytes (0: none).
+        #[arg(long, env = "TI_CACHE_BYTES", default_value_t = Config::default().cache_bytes)]
+        cache_bytes: usize,
         /// Directory of the example queries shown on the query page.
         #[arg(long, env = "TI_QUERIES", default_value = "queries")]
         queries: PathBuf,
@@ -101,9 +117,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match cli.command {
         Command::Build { out } => {
+            let started = std::time::Instant::now();
             let data_set = DataSet::build(&inputs)?;
-            let (publication, release) = publish::publish(&data_set, &out)
+            let built = started.elapsed();
+            let publication = publish::Publication::prepare(&data_set)
+                .context("cannot serialize the publication")?;
+            let serialized = started.elapsed();
+            let release = publish::publish_release(&out, &publication.files)
                 .with_context(|| format!("cannot publish to {}", out.display()))?;
+            eprintln!(
+                "{} triples in the store; load, check, convert and store {:.3} s, \
+                 serialize {:.3} s, write {:.3} s",
+                data_set.store.len()?,
+                built.as_secs_f64(),
+                (serialized - built).as_secs_f64(),
+                (started.elapsed() - serialized).as_secs_f64(),
+            );
             for file in publication.files {
                 println!(
                     "{}  {} bytes",
@@ -116,6 +145,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 release.id,
                 release.current.display()
             );
+        }
+        Command::Generate { awards, seed, out } => {
+            synthetic::generate(&inputs.data_dir, &out, synthetic::Scale { awards, seed })?;
+            println!("{}: {awards} awards", out.display());
         }
         Command::Validate => {
             let data_set = DataSet::build(&inputs)?;
@@ -144,6 +177,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             max_concurrent_queries,
             queue_timeout,
             header_read_timeout,
+            cache_bytes,
             queries,
         } => {
             tracing_subscriber::fmt()
@@ -163,6 +197,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     header_read_timeout,
                     "--header-read-timeout",
                 )?,
+                cache_bytes,
             };
             let load = move || -> anyhow::Result<_> {
                 let data_set = DataSet::build(&inputs)?;

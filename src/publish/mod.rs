@@ -16,7 +16,6 @@ use crate::store::DataSet;
 use oxigraph::io::RdfFormat;
 use oxigraph::model::{GraphName, Triple};
 use sha2::{Digest, Sha256};
-use std::path::Path;
 
 /// A file to publish: its name in the output directory and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,14 +81,6 @@ impl Publication {
     pub fn file(&self, name: &str) -> Option<&OutputFile> {
         self.files.iter().find(|f| f.name == name)
     }
-}
-
-/// Publishes every file of a build as a new release of `out` (see
-/// [`publish_release`]); returns the publication and the release.
-pub fn publish(data_set: &DataSet, out: &Path) -> std::io::Result<(Publication, Release)> {
-    let publication = Publication::prepare(data_set)?;
-    let release = publish_release(out, &publication.files)?;
-    Ok((publication, release))
 }
 
 /// The hex SHA-256 of `bytes`.

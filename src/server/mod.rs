@@ -2,8 +2,9 @@
 //! service description, health, static files; CORS, compression, body
 //! limits, one log line per request, graceful shutdown.
 
+mod cache;
 mod downloads;
-mod endpoint;
+pub mod endpoint;
 pub mod error;
 mod evaluate;
 mod linked_data;
@@ -54,6 +55,8 @@ pub struct Config {
     /// clients cannot hold connections open (the body is bounded by the
     /// request timeout).
     pub header_read_timeout: Duration,
+    /// Memory for answers kept for repeated requests, in bytes (0: none).
+    pub cache_bytes: usize,
 }
 
 impl Default for Config {
@@ -66,6 +69,7 @@ impl Default for Config {
             max_concurrent_queries: 4,
             queue_timeout: Duration::from_secs(2),
             header_read_timeout: Duration::from_secs(10),
+            cache_bytes: 64 << 20,
         }
     }
 }
@@ -108,6 +112,7 @@ pub struct Shared {
     pub triples: usize,
     downloads: Vec<downloads::Download>,
     service_description: Vec<Triple>,
+    cache: cache::AnswerCache,
     query_slots: Arc<tokio::sync::Semaphore>,
 }
 
@@ -174,7 +179,9 @@ impl AppState {
         let service_description = service_description::triples(&data_set);
         let release = crate::publish::release_id(&publication.files);
         let triples = data_set.store.len().map_err(std::io::Error::other)?;
+        let cache = cache::AnswerCache::new(config.cache_bytes);
         Ok(Self(Arc::new(Shared {
+            cache,
             release,
             triples,
             query_slots,
@@ -237,6 +244,10 @@ pub fn router(state: AppState) -> Router {
         .route("/robots.txt", get(robots))
         .route("/sitemap.xml", get(sitemap))
         .fallback(linked_data::dereference)
+        .layer(axum::middleware::from_fn_with_state(
+            state.cache.clone(),
+            cache::middleware,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             state.config.request_timeout(),

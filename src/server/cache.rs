@@ -1,0 +1,174 @@
+//! Answers computed once per data set. The data set is read-only between
+//! reloads, so a query answer, a Linked Data document or a page depends only
+//! on the request: method, URL, `Accept`, and for a `POST` its content type
+//! and body. Successful answers are kept in memory, bounded in bytes, with a
+//! strong `ETag` (`If-None-Match` gets a `304`); the cache belongs to the
+//! state and is dropped with it on reload.
+//!
+//! Dumps (already in memory, with byte ranges), static files, `/health` and
+//! answers marked `no-store` do not go through it.
+
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::Extensions;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::headers::{ETag, HeaderMapExt, IfNoneMatch};
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
+use std::sync::Arc;
+
+/// Answers larger than this are not kept (a whole-graph `CONSTRUCT` is a
+/// few hundred KB on the real data).
+const LARGEST_ENTRY: usize = 4 << 20;
+
+/// What makes two requests the same.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Key {
+    uri: String,
+    accept: Option<HeaderValue>,
+    content_type: Option<HeaderValue>,
+    body: Bytes,
+}
+
+/// A kept answer.
+#[derive(Clone)]
+struct Entry {
+    headers: HeaderMap,
+    extensions: Extensions,
+    body: Bytes,
+    etag: ETag,
+}
+
+#[derive(Clone)]
+struct ByBytes;
+
+impl Weighter<Key, Entry> for ByBytes {
+    fn weight(&self, key: &Key, entry: &Entry) -> u64 {
+        (key.uri.len() + key.body.len() + entry.body.len() + 256) as u64
+    }
+}
+
+/// The answers of one data set.
+#[derive(Clone)]
+pub struct AnswerCache(Option<Arc<Cache<Key, Entry, ByBytes>>>);
+
+impl AnswerCache {
+    /// A cache of at most `bytes` (none if 0).
+    pub fn new(bytes: usize) -> Self {
+        Self((bytes > 0).then(|| {
+            let estimated_items = (bytes / 16_384).max(16);
+            Arc::new(Cache::with_weighter(estimated_items, bytes as u64, ByBytes))
+        }))
+    }
+}
+
+/// Whether the answers of `path` may be kept.
+fn cacheable_path(path: &str) -> bool {
+    !(path == "/health" || path.starts_with("/dumps/") || path.starts_with("/static/"))
+}
+
+/// The middleware: answers from the cache, or asks the routes and keeps
+/// their successful answer.
+pub async fn middleware(
+    State(cache): State<AnswerCache>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(cache) = cache.0 else {
+        return next.run(request).await;
+    };
+    let method = request.method().clone();
+    if !(method == Method::GET || method == Method::HEAD || method == Method::POST)
+        || !cacheable_path(request.uri().path())
+    {
+        return next.run(request).await;
+    }
+    let if_none_match = request.headers().typed_get::<IfNoneMatch>();
+    let (parts, body) = request.into_parts();
+    // The body limit of the routes applies here too: a body too large is
+    // answered by them, unread.
+    let body = if method == Method::POST {
+        match to_bytes(body, LARGEST_ENTRY).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n").into_response();
+            }
+        }
+    } else {
+        Bytes::new()
+    };
+    let key = Key {
+        uri: format!(
+            "{} {}",
+            if method == Method::POST {
+                "POST"
+            } else {
+                "GET"
+            },
+            parts.uri
+        ),
+        accept: parts.headers.get(header::ACCEPT).cloned(),
+        content_type: (method == Method::POST)
+            .then(|| parts.headers.get(header::CONTENT_TYPE).cloned())
+            .flatten(),
+        body: body.clone(),
+    };
+    if let Some(entry) = cache.get(&key) {
+        return respond(entry, if_none_match.as_ref());
+    }
+    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
+    if response.status() != StatusCode::OK || no_store(response.headers()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(body) = to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let etag = match parts.headers.typed_get::<ETag>() {
+        Some(etag) => etag,
+        None => {
+            let etag: ETag = format!("\"{}\"", &crate::publish::sha256_hex(&body)[..32])
+                .parse()
+                .expect("a quoted hex digest is an ETag");
+            parts.headers.typed_insert(etag.clone());
+            etag
+        }
+    };
+    let entry = Entry {
+        headers: parts.headers,
+        extensions: parts.extensions,
+        body,
+        etag,
+    };
+    if entry.body.len() <= LARGEST_ENTRY {
+        cache.insert(key, entry.clone());
+    }
+    respond(entry, if_none_match.as_ref())
+}
+
+fn no_store(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("no-store"))
+}
+
+/// A kept answer, or `304` if the client has it (`If-None-Match`).
+fn respond(entry: Entry, if_none_match: Option<&IfNoneMatch>) -> Response {
+    let client_has_it = if_none_match.is_some_and(|tags| !tags.precondition_passes(&entry.etag));
+    let (status, body) = if client_has_it {
+        (StatusCode::NOT_MODIFIED, Body::empty())
+    } else {
+        (StatusCode::OK, Body::from(entry.body))
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    *response.headers_mut() = entry.headers;
+    *response.extensions_mut() = entry.extensions;
+    if client_has_it {
+        response.headers_mut().remove(header::CONTENT_LENGTH);
+    }
+    response
+}
