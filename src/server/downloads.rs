@@ -63,8 +63,15 @@ pub async fn download(
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let body = KnownSize::sized(Cursor::new(file.bytes.clone()), file.bytes.len() as u64);
-        let mut response = Ranged::new(range.map(|TypedHeader(r)| r), body).into_response();
+        let mut response = match range {
+            // The whole file: its shared bytes as they are, never copied.
+            None => file.bytes.clone().into_response(),
+            Some(TypedHeader(range)) => {
+                let size = file.bytes.len() as u64;
+                let body = KnownSize::sized(Cursor::new(file.bytes.clone()), size);
+                Ranged::new(Some(range), body).into_response()
+            }
+        };
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static(FileFormat::of(&file.name).content_type()),

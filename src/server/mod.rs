@@ -69,7 +69,7 @@ impl Default for Config {
             max_concurrent_queries: 4,
             queue_timeout: Duration::from_secs(2),
             header_read_timeout: Duration::from_secs(10),
-            cache_bytes: 64 << 20,
+            cache_bytes: 32 << 20,
         }
     }
 }
