@@ -71,16 +71,33 @@ impl FileFormat {
 pub fn dump_files(data_set: &DataSet) -> io::Result<Vec<OutputFile>> {
     let data = sorted(graph_quads(data_set, &data_set.data_graph)?);
     let ontology = graph_quads(data_set, &data_set.ontology_graph)?;
+    // One thread per format: serializing and gzipping are independent.
+    let serialized = std::thread::scope(|scope| {
+        let threads: Vec<_> = [
+            (RdfFormat::Turtle, "ttl"),
+            (RdfFormat::NTriples, "nt"),
+            (RdfFormat::NQuads, "nq"),
+        ]
+        .into_iter()
+        .map(|(format, extension)| {
+            let (base, data) = (&data_set.base, &data);
+            scope.spawn(move || -> io::Result<_> {
+                let bytes = serialize(base, format, data)?;
+                let gzipped = gzip(&bytes)?;
+                Ok((extension, bytes, gzipped))
+            })
+        })
+        .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect::<io::Result<Vec<_>>>()
+    })?;
     let mut files = Vec::new();
-    for (format, extension) in [
-        (RdfFormat::Turtle, "ttl"),
-        (RdfFormat::NTriples, "nt"),
-        (RdfFormat::NQuads, "nq"),
-    ] {
-        let bytes = serialize(&data_set.base, format, &data)?;
+    for (extension, bytes, gzipped) in serialized {
         files.push(OutputFile {
             name: format!("{DUMP_STEM}.{extension}.gz"),
-            bytes: gzip(&bytes)?,
+            bytes: gzipped,
         });
         files.push(OutputFile {
             name: format!("{DUMP_STEM}.{extension}"),
