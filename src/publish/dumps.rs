@@ -90,7 +90,10 @@ pub fn dump_files(data_set: &DataSet) -> io::Result<Vec<OutputFile>> {
         .collect();
         threads
             .into_iter()
-            .map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .collect::<io::Result<Vec<_>>>()
     })?;
     let mut files = Vec::new();
