@@ -77,6 +77,23 @@ async fn a_repeated_request_gets_the_same_answer_with_an_etag_and_a_304() {
 }
 
 #[tokio::test]
+async fn a_head_request_first_does_not_empty_the_later_answers() {
+    let server = TestServer::default().await;
+    let path = query_path(CATEGORIES);
+    let head = reqwest::Client::new()
+        .head(server.at(&path))
+        .header(ACCEPT, "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    for _ in 0..2 {
+        let body = get(&server, &path, "text/csv").await.text().await.unwrap();
+        assert!(body.contains("/category/"), "{body:?}");
+    }
+}
+
+#[tokio::test]
 async fn post_bodies_are_part_of_the_key() {
     let server = TestServer::default().await;
     let post = |query: &'static str| {

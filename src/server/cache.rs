@@ -8,6 +8,7 @@
 //! Dumps (already in memory, with byte ranges), static files, `/health` and
 //! answers marked `no-store` do not go through it.
 
+use super::error::ApiError;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::Extensions;
@@ -93,7 +94,11 @@ pub async fn middleware(
         match to_bytes(body, LARGEST_ENTRY).await {
             Ok(bytes) => bytes,
             Err(_) => {
-                return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n").into_response();
+                return ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("the request body is over {LARGEST_ENTRY} bytes"),
+                )
+                .into_response();
             }
         }
     } else {
