@@ -11,6 +11,7 @@ use oxigraph::sparql::{
 use oxigraph::store::Store;
 use spargebra::algebra::GraphPattern;
 use spargebra::{Query, SparqlParser};
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 
 /// Stack size of the threads that parse and evaluate queries: the SPARQL
@@ -19,14 +20,48 @@ use std::sync::{Arc, Mutex};
 /// length allows. The memory is reserved, and only used by such queries.
 pub const QUERY_STACK_BYTES: usize = 512 << 20;
 
-/// Runs `work` on a new thread with a [`QUERY_STACK_BYTES`] stack.
-pub fn spawn_with_large_stack(
-    work: impl FnOnce() + Send + 'static,
-) -> std::io::Result<std::thread::JoinHandle<()>> {
-    std::thread::Builder::new()
-        .name("sparql-query".to_owned())
-        .stack_size(QUERY_STACK_BYTES)
-        .spawn(work)
+/// A fixed set of long-lived threads with [`QUERY_STACK_BYTES`] stacks that
+/// run queries in turn. Starting and ending a thread with such a stack for
+/// every query cost more than a small query itself (the kernel maps, guards
+/// and unmaps the stack each time).
+pub struct QueryThreads {
+    jobs: Sender<Job>,
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+impl QueryThreads {
+    /// Starts `count` threads (at least one); they end when this is dropped.
+    pub fn new(count: usize) -> std::io::Result<Self> {
+        let (jobs, waiting) = std::sync::mpsc::channel::<Job>();
+        let waiting = Arc::new(Mutex::new(waiting));
+        for i in 0..count.max(1) {
+            let waiting = Arc::clone(&waiting);
+            std::thread::Builder::new()
+                .name(format!("sparql-query-{i}"))
+                .stack_size(QUERY_STACK_BYTES)
+                .spawn(move || {
+                    loop {
+                        let next = match waiting.lock() {
+                            Ok(waiting) => waiting.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(job) = next else { return };
+                        // A query that panics must not take its thread away;
+                        // its caller sees its answer channel closed.
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                    }
+                })?;
+        }
+        Ok(Self { jobs })
+    }
+
+    /// Runs `work` on the next free thread.
+    pub fn run(&self, work: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+        self.jobs
+            .send(Box::new(work))
+            .map_err(|_| std::io::Error::other("the query threads have ended"))
+    }
 }
 
 /// Runs `work` on a thread with a [`QUERY_STACK_BYTES`] stack and returns
@@ -216,6 +251,22 @@ pub enum QueryError {
 mod tests {
     use super::*;
     use oxigraph::model::{Literal, Quad};
+
+    #[test]
+    fn a_query_thread_survives_a_panicking_query_and_has_a_large_stack() {
+        let threads = QueryThreads::new(1).unwrap();
+        threads.run(|| panic!("a query that panics")).unwrap();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        threads
+            .run(move || {
+                // 64 MiB on the stack: more than a default thread has.
+                let big = [1u8; 64 << 20];
+                sender.send(std::hint::black_box(&big).len()).unwrap();
+            })
+            .unwrap();
+        let done = receiver.recv_timeout(std::time::Duration::from_secs(10));
+        assert_eq!(done, Ok(64 << 20));
+    }
 
     fn store() -> Store {
         let store = Store::new().unwrap();

@@ -203,7 +203,7 @@ async fn answer_query(
         dataset,
         formats,
         state.config.limits(),
-        state.query_slots.clone(),
+        &state.evaluators,
     )
     .await?;
     let mut response = answer.body.into_response();

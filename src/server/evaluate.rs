@@ -5,7 +5,7 @@
 
 use super::error::ApiError;
 use super::negotiate::content_type;
-use crate::sparql::{self, ProtocolDataset, ServiceRefused};
+use crate::sparql::{self, ProtocolDataset, QueryThreads, ServiceRefused};
 use axum::http::StatusCode;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
@@ -24,6 +24,25 @@ pub struct Limits {
     pub max_results: usize,
     /// How long a query waits for an evaluation slot.
     pub queue_timeout: Duration,
+}
+
+/// What evaluates queries: a bounded number of slots, and the threads
+/// that run them. Shared by the states of a server across reloads, so that
+/// the bound holds.
+pub struct Evaluators {
+    slots: Arc<Semaphore>,
+    threads: QueryThreads,
+}
+
+impl Evaluators {
+    /// `count` slots and as many threads.
+    pub fn new(count: usize) -> std::io::Result<Self> {
+        let count = count.max(1);
+        Ok(Self {
+            slots: Arc::new(Semaphore::new(count)),
+            threads: QueryThreads::new(count)?,
+        })
+    }
 }
 
 /// The format an answer is serialized in.
@@ -63,8 +82,8 @@ impl Drop for CancelOnDrop {
 }
 
 /// Parses and evaluates `text` against `store` within `limits`, once one of
-/// the evaluation `slots` is free, on a thread with a large stack (the
-/// parser and the evaluator recurse once per nesting level). The slot is
+/// the evaluation slots is free, on one of the query threads (large stacks:
+/// the parser and the evaluator recurse once per nesting level). The slot is
 /// held until the evaluation really ends, cancelled or not, so that
 /// cancelled work still counts.
 pub async fn evaluate(
@@ -73,9 +92,14 @@ pub async fn evaluate(
     dataset: ProtocolDataset,
     formats: Formats,
     limits: Limits,
-    slots: Arc<Semaphore>,
+    evaluators: &Evaluators,
 ) -> Result<Answer, ApiError> {
-    let slot = match tokio::time::timeout(limits.queue_timeout, slots.acquire_owned()).await {
+    let slot = match tokio::time::timeout(
+        limits.queue_timeout,
+        Arc::clone(&evaluators.slots).acquire_owned(),
+    )
+    .await
+    {
         Ok(Ok(slot)) => slot,
         _ => {
             return Err(ApiError::new(
@@ -88,7 +112,7 @@ pub async fn evaluate(
     let _cancel = CancelOnDrop(token.clone());
     let thread_token = token.clone();
     let (sender, receiver) = tokio::sync::oneshot::channel();
-    let spawned = sparql::spawn_with_large_stack(move || {
+    let spawned = evaluators.threads.run(move || {
         let _slot = slot;
         let started = std::time::Instant::now();
         let answer = parse_and_run(store, &text, dataset, formats, limits, thread_token);
@@ -125,9 +149,9 @@ pub async fn evaluate(
 const LONG_EVALUATION: Duration = Duration::from_millis(250);
 
 /// Gives the memory freed by a long evaluation back to the system. glibc
-/// keeps freed memory in its per-thread arenas, and the query threads are
-/// many and short-lived: without this, the RSS at rest grew by 74 % over a
-/// 10-minute soak with hostile queries (see RELIABILITY.md).
+/// keeps freed memory in its per-thread arenas: without this, the RSS at
+/// rest grew by 74 % over a 10-minute soak with hostile queries (see
+/// RELIABILITY.md).
 fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free pages of the allocator's arenas

@@ -113,7 +113,7 @@ pub struct Shared {
     downloads: Vec<downloads::Download>,
     service_description: Vec<Triple>,
     cache: cache::AnswerCache,
-    query_slots: Arc<tokio::sync::Semaphore>,
+    evaluators: Arc<evaluate::Evaluators>,
 }
 
 impl std::ops::Deref for AppState {
@@ -133,33 +133,31 @@ impl AppState {
         config: Config,
         examples: Vec<ExampleQuery>,
     ) -> std::io::Result<Self> {
-        let query_slots = Arc::new(tokio::sync::Semaphore::new(
-            config.max_concurrent_queries.max(1),
-        ));
-        Self::with_slots(data_set, config, examples, query_slots)
+        let evaluators = Arc::new(evaluate::Evaluators::new(config.max_concurrent_queries)?);
+        Self::with_evaluators(data_set, config, examples, evaluators)
     }
 
     /// The state of the same server over a rebuilt data set: same settings,
-    /// and the same evaluation slots, so that the concurrency bound holds
-    /// across a reload.
+    /// and the same evaluation slots and threads, so that the concurrency
+    /// bound holds across a reload.
     pub fn reloaded(
         &self,
         data_set: DataSet,
         examples: Vec<ExampleQuery>,
     ) -> std::io::Result<Self> {
-        Self::with_slots(
+        Self::with_evaluators(
             data_set,
             self.config.clone(),
             examples,
-            Arc::clone(&self.query_slots),
+            Arc::clone(&self.evaluators),
         )
     }
 
-    fn with_slots(
+    fn with_evaluators(
         data_set: DataSet,
         config: Config,
         examples: Vec<ExampleQuery>,
-        query_slots: Arc<tokio::sync::Semaphore>,
+        evaluators: Arc<evaluate::Evaluators>,
     ) -> std::io::Result<Self> {
         let publication = Publication::prepare(&data_set)?;
         let described: Vec<Triple> = publication
@@ -184,7 +182,7 @@ impl AppState {
             cache,
             release,
             triples,
-            query_slots,
+            evaluators,
             data_set,
             config,
             examples,
