@@ -88,8 +88,9 @@ pub async fn middleware(
     }
     let if_none_match = request.headers().typed_get::<IfNoneMatch>();
     let (parts, body) = request.into_parts();
-    // The body limit of the routes applies here too: a body too large is
-    // answered by them, unread.
+    // A POST body is part of the key: it is read here, up to
+    // LARGEST_ENTRY (past that, a 413), and the routes' own limit
+    // (`--max-body-bytes`) applies after.
     let body = if method == Method::POST {
         match to_bytes(body, LARGEST_ENTRY).await {
             Ok(bytes) => bytes,
