@@ -117,33 +117,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match cli.command {
         Command::Build { out } => {
-            let started = std::time::Instant::now();
-            let data_set = DataSet::build(&inputs)?;
-            let built = started.elapsed();
-            let publication = publish::Publication::prepare(&data_set)
-                .context("cannot serialize the publication")?;
-            let serialized = started.elapsed();
-            let release = publish::publish_release(&out, &publication.files)
-                .with_context(|| format!("cannot publish to {}", out.display()))?;
-            eprintln!(
-                "{} triples in the store; load, check, convert and store {:.3} s, \
-                 serialize {:.3} s, write {:.3} s",
-                data_set.store.len()?,
-                built.as_secs_f64(),
-                (serialized - built).as_secs_f64(),
-                (started.elapsed() - serialized).as_secs_f64(),
-            );
-            for file in publication.files {
+            let build = publish::build(&inputs, &out)?;
+            eprintln!("{build}");
+            let current = &build.release.current;
+            for file in &build.publication.files {
                 println!(
                     "{}  {} bytes",
-                    release.current.join(&file.name).display(),
+                    current.join(&file.name).display(),
                     file.bytes.len()
                 );
             }
             println!(
                 "published release {} at {}",
-                release.id,
-                release.current.display()
+                build.release.id,
+                current.display()
             );
         }
         Command::Generate { awards, seed, out } => {

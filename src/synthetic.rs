@@ -1,14 +1,17 @@
 //! Synthetic source data for benchmarks: a data directory of the same shape
 //! as `data/` at any scale, which goes through the same loader, checks and
-//! conversion as the real data. The label, registries and reference extract
-//! are copied from the real data directory; the organisations file gets
-//! synthetic laureates appended, and the editions are generated.
+//! conversion as the real data. The real data directory is loaded (and so
+//! checked) first; its label, registries and reference extract are copied,
+//! its organisations file gets synthetic laureates appended, and the
+//! editions are generated.
 //!
 //! Shape (from the 2023 edition): awards spread over the real categories
 //! and levels; about 90 % of awards have one laureate, 8 % two, 2 % three;
 //! laureates are drawn with a skew (some organisations win often), from a
 //! pool of one organisation per two awards. Same inputs, same bytes.
 
+use crate::source::SourceData;
+use crate::source::model::Id;
 use serde::Serialize;
 use std::path::Path;
 
@@ -62,21 +65,9 @@ struct Award {
     title: String,
 }
 
-/// The ids of a registry file (`[[table]]` entries with an `id`).
-fn registry_ids(data: &Path, file: &str, table: &str) -> anyhow::Result<Vec<String>> {
-    let path = data.join(file);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| anyhow::anyhow!("{}: cannot read the file: {e}", path.display()))?;
-    let value: toml::Table =
-        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let ids = value
-        .get(table)
-        .and_then(|v| v.as_array())
-        .into_iter()
-        .flatten()
-        .filter_map(|entry| entry.get("id")?.as_str().map(str::to_owned))
-        .collect();
-    Ok(ids)
+/// The ids of registry entries, as text.
+fn ids<'a>(entries: impl Iterator<Item = &'a Id>) -> Vec<String> {
+    entries.map(|id| id.get_ref().clone()).collect()
 }
 
 /// A small deterministic pseudo-random generator (SplitMix64).
@@ -113,15 +104,12 @@ pub fn generate(data: &Path, out: &Path, scale: Scale) -> anyhow::Result<()> {
         "{} exists: give a new directory",
         out.display()
     );
-    let categories = registry_ids(data, "registry/categories.toml", "category")?;
-    let levels = registry_ids(data, "registry/levels.toml", "level")?;
-    let criteria = registry_ids(data, "registry/criteria.toml", "criterion")?;
-    let label: toml::Table = toml::from_str(&std::fs::read_to_string(data.join("label.toml"))?)?;
-    let label_id = label["label"]["id"].as_str().unwrap_or_default().to_owned();
-    let source_id = label["label"]["source"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let real = SourceData::load(data)?;
+    let categories = ids(real.categories.content.category.iter().map(|c| &c.id));
+    let levels = ids(real.levels.content.level.iter().map(|l| &l.id));
+    let criteria = ids(real.criteria.content.criterion.iter().map(|c| &c.id));
+    let label_id = real.label.content.label.id.get_ref().clone();
+    let source_id = real.label.content.label.source.get_ref().clone();
 
     std::fs::create_dir_all(out.join("registry"))?;
     std::fs::create_dir_all(out.join("reference"))?;
@@ -206,7 +194,6 @@ pub fn generate(data: &Path, out: &Path, scale: Scale) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceData;
 
     #[test]
     fn generated_data_passes_the_loader_with_the_asked_number_of_awards() {

@@ -12,7 +12,7 @@ pub use dumps::{DUMP_STEM, FileFormat, ONTOLOGY_DUMP, dump_files, serialize_sort
 pub use release::{CURRENT, RELEASES, Release, current_release, publish_release, release_id};
 pub use void::void_triples;
 
-use crate::store::DataSet;
+use crate::store::{DataSet, Inputs};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::{GraphName, Triple};
 use sha2::{Digest, Sha256};
@@ -81,6 +81,59 @@ impl Publication {
     pub fn file(&self, name: &str) -> Option<&OutputFile> {
         self.files.iter().find(|f| f.name == name)
     }
+}
+
+/// A build published as a release, and how long its steps took.
+pub struct Build {
+    /// The files, catalog and VoID description.
+    pub publication: Publication,
+    /// Where they were published.
+    pub release: Release,
+    /// Triples in the store (data and ontology).
+    pub triples: usize,
+    /// Loading, checking and converting the source data into the store.
+    pub load: std::time::Duration,
+    /// Serializing the dumps, catalog, VoID and checksums.
+    pub serialize: std::time::Duration,
+    /// Writing, flushing and switching the release.
+    pub write: std::time::Duration,
+}
+
+impl std::fmt::Display for Build {
+    /// The one-line summary `build` prints: triples and step durations.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} triples in the store; load, check, convert and store {:.3} s, \
+             serialize {:.3} s, write {:.3} s",
+            self.triples,
+            self.load.as_secs_f64(),
+            self.serialize.as_secs_f64(),
+            self.write.as_secs_f64()
+        )
+    }
+}
+
+/// Builds the data set from `inputs` and publishes it as a new release of
+/// `out` (see [`publish_release`]).
+pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
+    use anyhow::Context;
+    let started = std::time::Instant::now();
+    let data_set = DataSet::build(inputs)?;
+    let load = started.elapsed();
+    let publication =
+        Publication::prepare(&data_set).context("cannot serialize the publication")?;
+    let serialize = started.elapsed() - load;
+    let release = publish_release(out, &publication.files)
+        .with_context(|| format!("cannot publish to {}", out.display()))?;
+    Ok(Build {
+        triples: data_set.store.len()?,
+        publication,
+        release,
+        load,
+        serialize,
+        write: started.elapsed() - load - serialize,
+    })
 }
 
 /// The hex SHA-256 of `bytes`.

@@ -1,4 +1,4 @@
-//! Query evaluation for the endpoint: on a blocking thread, cancelled at the
+//! Query evaluation for the endpoint: on a query thread, cancelled at the
 //! timeout (or when the client goes away), its results bounded in number and
 //! serialized with oxigraph's writers before the status is chosen, so that
 //! every failure is a proper error status.
@@ -122,7 +122,7 @@ pub async fn evaluate(
         }
     });
     if let Err(e) = spawned {
-        tracing::error!(error = %e, "cannot start a query thread");
+        tracing::error!(error = %e, "cannot hand the query to a query thread");
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "cannot start the query: retry in a few seconds",
