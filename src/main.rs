@@ -120,11 +120,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let build = publish::build(&inputs, &out)?;
             eprintln!("{build}");
             let current = &build.release.current;
-            for file in &build.publication.files {
+            for file in &build.files {
                 println!(
                     "{}  {} bytes",
                     current.join(&file.name).display(),
-                    file.bytes.len()
+                    file.size
                 );
             }
             println!(
@@ -132,6 +132,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 build.release.id,
                 current.display()
             );
+            // The process ends here: the OS takes the store back at once,
+            // where freeing it item by item takes 20 s at 10⁶ awards.
+            std::mem::forget(build);
         }
         Command::Generate { awards, seed, out } => {
             synthetic::generate(&inputs.data_dir, &out, synthetic::Scale { awards, seed })?;

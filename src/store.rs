@@ -5,6 +5,7 @@
 use crate::rdf::Base;
 use crate::rdf::base::mint;
 use crate::rdf::convert::data_triples;
+use crate::rdf::order::sort_triples;
 use crate::source::{SourceData, SourceErrors};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{NamedNode, Quad, Triple};
@@ -62,9 +63,24 @@ pub struct DataSet {
     pub ontology_source: String,
 }
 
-impl DataSet {
-    /// Loads and checks the source data, converts it and loads the store.
-    pub fn build(inputs: &Inputs) -> Result<Self, BuildError> {
+/// The graphs of a data set, before they are loaded in a store: the data
+/// graph converted from the source data and the ontology graph parsed from
+/// its file, both under the configured base and in the order of the dumps
+/// (see [`crate::rdf::order`]).
+pub struct Graphs {
+    /// The base of every IRI.
+    pub base: Base,
+    /// The triples of the data graph.
+    pub data: Vec<Triple>,
+    /// The triples of the ontology graph.
+    pub ontology: Vec<Triple>,
+    /// The ontology file as read (authored against the default base).
+    pub ontology_source: String,
+}
+
+impl Graphs {
+    /// Loads and checks the source data, converts it, and parses the ontology.
+    pub fn read(inputs: &Inputs) -> Result<Self, BuildError> {
         let source = SourceData::load(&inputs.data_dir)?;
         let ontology_path = inputs.ontology_dir.join(ONTOLOGY_FILE);
         let ontology_source =
@@ -72,31 +88,77 @@ impl DataSet {
                 file: ontology_path.clone(),
                 message: format!("cannot read the file: {e}"),
             })?;
-        let ontology = parse_turtle(&ontology_path, &ontology_source)?;
-
         let base = &inputs.base;
+        let mut ontology: Vec<Triple> = parse_turtle(&ontology_path, &ontology_source)?
+            .into_iter()
+            .map(|q| base.rebase(q.into()))
+            .collect();
+        sort_triples(&mut ontology);
+        let mut data: Vec<Triple> = data_triples(&source)
+            .into_iter()
+            .map(|t| base.rebase(t))
+            .collect();
+        drop(source);
+        sort_triples(&mut data);
+        Ok(Self {
+            base: base.clone(),
+            data,
+            ontology,
+            ontology_source,
+        })
+    }
+}
+
+impl DataSet {
+    /// Loads and checks the source data, converts it and loads the store.
+    pub fn build(inputs: &Inputs) -> Result<Self, BuildError> {
+        Ok(Self::load(&Graphs::read(inputs)?)?)
+    }
+
+    /// Loads `graphs` in a new store.
+    pub fn load(graphs: &Graphs) -> Result<Self, StorageError> {
+        let base = &graphs.base;
         let data_graph = base.rebase_node(mint::data_graph());
         let ontology_graph = base.rebase_node(mint::ontology_graph());
-        let catalog_graph = base.rebase_node(mint::catalog_graph());
         let store = Store::new()?;
-        let data = data_triples(&source)
-            .into_iter()
-            .map(|t| base.rebase(t.in_graph(mint::data_graph())));
-        let ontology = ontology.into_iter().map(|q| {
-            base.rebase(Quad {
-                graph_name: mint::ontology_graph().into(),
-                ..q
-            })
-        });
-        store.extend(data.chain(ontology))?;
+        let mut transaction = store.start_transaction()?;
+        for (triples, graph) in [
+            (&graphs.data, &data_graph),
+            (&graphs.ontology, &ontology_graph),
+        ] {
+            transaction.extend(triples.iter().map(|t| t.as_ref().in_graph(graph.as_ref())));
+        }
+        transaction.commit()?;
         Ok(Self {
             store,
             base: base.clone(),
             data_graph,
             ontology_graph,
-            catalog_graph,
-            ontology_source,
+            catalog_graph: base.rebase_node(mint::catalog_graph()),
+            ontology_source: graphs.ontology_source.clone(),
         })
+    }
+
+    /// The triples of the data graph, read from the store, in the order of
+    /// the dumps.
+    pub fn data_graph_triples(&self) -> Result<Vec<Triple>, StorageError> {
+        self.graph_triples(&self.data_graph)
+    }
+
+    /// The triples of the ontology graph, read from the store, in the order
+    /// of the dumps.
+    pub fn ontology_graph_triples(&self) -> Result<Vec<Triple>, StorageError> {
+        self.graph_triples(&self.ontology_graph)
+    }
+
+    fn graph_triples(&self, graph: &NamedNode) -> Result<Vec<Triple>, StorageError> {
+        let mut triples = self
+            .store
+            .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+            .map(|quad| quad.map(Triple::from))
+            .collect::<Result<Vec<_>, _>>()?;
+        sort_triples(&mut triples);
+        Ok(triples)
     }
 
     /// Loads the catalog and VoID description of a publication in the

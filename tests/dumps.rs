@@ -5,6 +5,8 @@ mod common;
 
 use common::{data_set, repo};
 use flate2::read::GzDecoder;
+use oxigraph::io::RdfFormat;
+use oxigraph::model::Triple;
 use sophia::api::prelude::*;
 use sophia::inmem::dataset::LightDataset;
 use sophia::inmem::graph::LightGraph;
@@ -13,7 +15,8 @@ use sophia::turtle::parser::{nq, nt, turtle};
 use std::io::Read;
 use std::path::Path;
 use std::process::Command;
-use territoire_innovant::publish::sha256_hex;
+use territoire_innovant::publish::{Publication, serialize_sorted, sha256_hex};
+use territoire_innovant::rdf::order::triple_order;
 
 const BIN: &str = env!("CARGO_BIN_EXE_territoire-innovant");
 
@@ -80,6 +83,58 @@ fn two_builds_write_the_same_bytes_and_correct_checksums() {
     for line in sums.lines() {
         let (hash, name) = line.split_once("  ").expect("sha256sum format");
         assert_eq!(hash, sha256_hex(&read(a.path(), name)), "{name}");
+    }
+}
+
+#[test]
+fn build_writes_the_bytes_the_server_serves_in_the_order_of_a_whole_sort() {
+    let out = tempfile::tempdir().unwrap();
+    let output = build(out.path(), &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let data = data_set();
+    // The server's copy, made in memory.
+    let publication = Publication::prepare(&data).unwrap();
+    let names: Vec<_> = publication.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names[names.len() - 1], "SHA256SUMS");
+    for file in &publication.files {
+        assert!(
+            read(out.path(), &file.name) == file.bytes,
+            "{} on disk differs from the server's",
+            file.name
+        );
+    }
+    // The dumps, sorted by runs of one subject, are in the order of a plain
+    // sort of the whole graph.
+    let triples: Vec<Triple> = data
+        .store
+        .quads_for_pattern(None, None, None, Some(data.data_graph.as_ref().into()))
+        .map(|quad| Triple::from(quad.unwrap()))
+        .collect();
+    let mut sorted = triples.clone();
+    sorted.sort_by(triple_order);
+    for (name, format) in [
+        ("territoire-innovant.nt", RdfFormat::NTriples),
+        ("territoire-innovant.ttl", RdfFormat::Turtle),
+    ] {
+        let whole = serialize_sorted(&data.base, format, sorted.clone()).unwrap();
+        assert!(
+            read(out.path(), name) == whole,
+            "{name} is not in dump order"
+        );
+        let plain = String::from_utf8(whole).unwrap();
+        if format == RdfFormat::NTriples {
+            let lines: Vec<_> = plain.lines().collect();
+            assert_eq!(lines.len(), triples.len());
+            // Each subject's triples are together.
+            let mut runs: Vec<_> = lines.iter().map(|l| l.split(' ').next()).collect();
+            runs.dedup();
+            let subjects: std::collections::HashSet<_> = runs.iter().collect();
+            assert_eq!(runs.len(), subjects.len(), "a subject is split");
+        }
     }
 }
 

@@ -5,8 +5,8 @@
 //! files. The external terms it uses (EU authority tables, IANA media types)
 //! are typed, so that the catalog validates on its own.
 
+use super::FileSummary;
 use super::dumps::FileFormat;
-use super::{OutputFile, sha256_hex};
 use crate::rdf::base::mint;
 use crate::rdf::triples::{Triples, date, en, fr};
 use crate::rdf::vocab::{dcat, dct, foaf, skos, spdx, ti, vcard};
@@ -64,7 +64,7 @@ impl<'a> Described<'a> {
 }
 
 /// The catalog triples for a publication whose files are `files`.
-pub fn catalog_triples(data_set: &DataSet, files: &[OutputFile]) -> Vec<Triple> {
+pub fn catalog_triples(data_set: &DataSet, files: &[FileSummary]) -> Vec<Triple> {
     let base = &data_set.base;
     let catalog = base.iri("catalog");
     let dataset_iri = base.rebase_node(mint::dataset());
@@ -275,7 +275,7 @@ pub fn catalog_triples(data_set: &DataSet, files: &[OutputFile]) -> Vec<Triple> 
         t.add(
             &distribution,
             dcat::BYTE_SIZE,
-            Literal::new_typed_literal(file.bytes.len().to_string(), xsd::DECIMAL),
+            Literal::new_typed_literal(file.size.to_string(), xsd::DECIMAL),
         );
         let checksum = base.iri(&format!("distribution/{}#sha256", file.name));
         t.add(&distribution, spdx::CHECKSUM, checksum.clone());
@@ -284,7 +284,7 @@ pub fn catalog_triples(data_set: &DataSet, files: &[OutputFile]) -> Vec<Triple> 
         t.add(
             &checksum,
             spdx::CHECKSUM_VALUE,
-            Literal::new_typed_literal(sha256_hex(&file.bytes), xsd::HEX_BINARY),
+            Literal::new_typed_literal(&file.sha256, xsd::HEX_BINARY),
         );
         t.add(&distribution, dct::CONFORMS_TO, ontology.clone());
         if let Some(license) = &license {

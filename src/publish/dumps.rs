@@ -1,16 +1,16 @@
 //! The dump files: the data graph as Turtle, N-Triples and N-Quads (each
-//! also gzipped) and the ontology as Turtle. Triples are sorted, so the same
-//! store always gives the same bytes.
+//! also gzipped) and the ontology as Turtle. Triples are sorted (see
+//! [`crate::rdf::order`]), so the same data always gives the same bytes, and
+//! each file is written as it is serialized, never held whole.
 
-use super::OutputFile;
+use super::files::{Destination, FileSummary, Summarizing, Tee, write_file};
 use crate::rdf::Base;
+use crate::rdf::order::sort_triples;
 use crate::rdf::vocab::PREFIXES;
-use crate::store::DataSet;
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::vocab::rdf;
-use oxigraph::model::{GraphNameRef, NamedNode, Quad};
+use oxigraph::io::{RdfFormat, RdfSerializer, WriterQuadSerializer};
+use oxigraph::model::{GraphNameRef, NamedNode, Triple};
 use std::io::{self, Write};
 
 /// The stem of the data dump file names (`territoire-innovant.ttl`, …).
@@ -67,65 +67,86 @@ impl FileFormat {
     }
 }
 
-/// The data dumps and the ontology file, ungzipped and gzipped.
-pub fn dump_files(data_set: &DataSet) -> io::Result<Vec<OutputFile>> {
-    let data = sorted(graph_quads(data_set, &data_set.data_graph)?);
-    let ontology = graph_quads(data_set, &data_set.ontology_graph)?;
-    // One thread per format: serializing and gzipping are independent.
-    let serialized = std::thread::scope(|scope| {
-        let threads: Vec<_> = [
-            (RdfFormat::Turtle, "ttl"),
-            (RdfFormat::NTriples, "nt"),
-            (RdfFormat::NQuads, "nq"),
-        ]
-        .into_iter()
-        .map(|(format, extension)| {
-            let (base, data) = (&data_set.base, &data);
-            scope.spawn(move || -> io::Result<_> {
-                let bytes = serialize(base, format, data)?;
-                let gzipped = gzip(&bytes)?;
-                Ok((extension, bytes, gzipped))
+/// A format the data graph is dumped in, with its file extension.
+#[derive(Debug, Clone, Copy)]
+pub struct DumpFormat(pub RdfFormat, pub &'static str);
+
+/// The formats of the data dumps: Turtle, N-Triples and N-Quads.
+pub const DUMP_FORMATS: [DumpFormat; 3] = [
+    DumpFormat(RdfFormat::Turtle, "ttl"),
+    DumpFormat(RdfFormat::NTriples, "nt"),
+    DumpFormat(RdfFormat::NQuads, "nq"),
+];
+
+/// Writes the data graph — `data`, its triples in the order of the dumps,
+/// named `graph` in N-Quads — in each of `formats`, ungzipped and gzipped,
+/// and the `ontology` file to `destination`, and returns their summaries.
+/// One thread per format serializes the triples, gzips them and hashes both
+/// files as it writes them.
+pub fn write_dumps<D: Destination>(
+    base: &Base,
+    (graph, data): (&NamedNode, &[Triple]),
+    ontology: &[Triple],
+    destination: &D,
+    formats: &[DumpFormat],
+) -> io::Result<Vec<FileSummary>> {
+    let graph = GraphNameRef::NamedNode(graph.as_ref());
+    let files = std::thread::scope(|scope| {
+        let writers: Vec<_> = formats
+            .iter()
+            .map(|&format| {
+                scope.spawn(move || write_dump(destination, base, format, (graph, data)))
             })
-        })
-        .collect();
-        threads
+            .collect();
+        writers
             .into_iter()
-            .map(|t| {
-                t.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
+            .map(super::joined)
             .collect::<io::Result<Vec<_>>>()
     })?;
-    let mut files = Vec::new();
-    for (extension, bytes, gzipped) in serialized {
-        files.push(OutputFile {
-            name: format!("{DUMP_STEM}.{extension}.gz"),
-            bytes: gzipped,
-        });
-        files.push(OutputFile {
-            name: format!("{DUMP_STEM}.{extension}"),
-            bytes,
-        });
-    }
-    files.push(OutputFile {
-        name: ONTOLOGY_DUMP.to_owned(),
-        bytes: serialize_sorted(&data_set.base, RdfFormat::Turtle, ontology)?,
-    });
+    let mut files: Vec<_> = files.into_iter().flatten().collect();
+    files.push(write_file(
+        destination,
+        ONTOLOGY_DUMP,
+        &serialize_sorted(base, RdfFormat::Turtle, ontology.to_vec())?,
+    )?);
     Ok(files)
 }
 
-/// The quads of `graph`.
-fn graph_quads(data_set: &DataSet, graph: &NamedNode) -> io::Result<Vec<Quad>> {
-    data_set
-        .store
-        .quads_for_pattern(
-            None,
-            None,
-            None,
-            Some(GraphNameRef::NamedNode(graph.as_ref())),
-        )
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(io::Error::other)
+/// Writes the dump of the `triples` of `graph` in `format` and its gzipped
+/// copy, and returns their summaries.
+fn write_dump(
+    destination: &impl Destination,
+    base: &Base,
+    DumpFormat(format, extension): DumpFormat,
+    (graph, triples): (GraphNameRef<'_>, &[Triple]),
+) -> io::Result<[FileSummary; 2]> {
+    let name = format!("{DUMP_STEM}.{extension}");
+    let gzipped_name = format!("{name}.gz");
+    let plain = Summarizing::new(destination.create(&name)?);
+    // A fixed gzip header (no file name, no time stamp): the same dump always
+    // gives the same bytes. The default level: on 10⁴ synthetic awards the
+    // best one made the build 1.7 times as long for files 3 % smaller.
+    let gzipped = GzEncoder::new(
+        Summarizing::new(destination.create(&gzipped_name)?),
+        Compression::default(),
+    );
+    let both = io::BufWriter::with_capacity(1 << 16, Tee(plain, gzipped));
+    let mut writer = serializer(base, format)?.for_writer(both);
+    let graph = if format.supports_datasets() {
+        graph
+    } else {
+        GraphNameRef::DefaultGraph
+    };
+    write_triples(&mut writer, triples, graph)?;
+    let Tee(plain, gzipped) = writer
+        .finish()?
+        .into_inner()
+        .map_err(io::IntoInnerError::into_error)?;
+    let (file, plain) = plain.finish(&name)?;
+    destination.close(&name, file)?;
+    let (file, gzipped) = gzipped.finish()?.finish(&gzipped_name)?;
+    destination.close(&gzipped_name, file)?;
+    Ok([gzipped, plain])
 }
 
 /// Prefixes of the data set's own namespaces, relative to the base (IRIs
@@ -144,31 +165,36 @@ const RESOURCE_PREFIXES: &[(&str, &str)] = &[
     ("source", "source/"),
 ];
 
-/// Serializes quads sorted by subject, then `rdf:type` first, then predicate
-/// and object: the same quads always give the same bytes, and Turtle writes
-/// each subject once. Graph formats get the triples; Turtle gets the
-/// prefixes and the base.
-pub fn serialize_sorted(base: &Base, format: RdfFormat, quads: Vec<Quad>) -> io::Result<Vec<u8>> {
-    serialize(base, format, &sorted(quads))
+/// Serializes `triples` in the order of the dumps (see
+/// [`crate::rdf::order`]): the same triples always give the same bytes, and
+/// Turtle writes each subject once. Turtle and RDF/XML get the prefixes and
+/// the base; data set formats put the triples in the default graph.
+pub fn serialize_sorted(
+    base: &Base,
+    format: RdfFormat,
+    mut triples: Vec<Triple>,
+) -> io::Result<Vec<u8>> {
+    sort_triples(&mut triples);
+    let mut writer = serializer(base, format)?.for_writer(Vec::new());
+    write_triples(&mut writer, &triples, GraphNameRef::DefaultGraph)?;
+    writer.finish()
 }
 
-/// `quads` in the order of the dumps, without duplicates.
-fn sorted(mut quads: Vec<Quad>) -> Vec<Quad> {
-    quads.sort_by_cached_key(|q| {
-        (
-            q.subject.to_string(),
-            q.predicate != rdf::TYPE,
-            q.predicate.to_string(),
-            q.object.to_string(),
-            q.graph_name.to_string(),
-        )
-    });
-    quads.dedup();
-    quads
+/// Writes `triples` in their order, in `graph` (the default graph for a
+/// format without graphs).
+fn write_triples<W: Write>(
+    writer: &mut WriterQuadSerializer<W>,
+    triples: &[Triple],
+    graph: GraphNameRef<'_>,
+) -> io::Result<()> {
+    for triple in triples {
+        writer.serialize_quad(triple.as_ref().in_graph(graph))?;
+    }
+    Ok(())
 }
 
-/// Serializes `quads` in their order (see [`serialize_sorted`]).
-fn serialize(base: &Base, format: RdfFormat, quads: &[Quad]) -> io::Result<Vec<u8>> {
+/// A serializer to `format`; Turtle, TriG and RDF/XML get the prefixes.
+fn serializer(base: &Base, format: RdfFormat) -> io::Result<RdfSerializer> {
     let mut serializer = RdfSerializer::from_format(format);
     if matches!(
         format,
@@ -186,24 +212,7 @@ fn serialize(base: &Base, format: RdfFormat, quads: &[Quad]) -> io::Result<Vec<u
                 .map_err(io::Error::other)?;
         }
     }
-    let mut writer = serializer.for_writer(Vec::new());
-    for quad in quads {
-        if format.supports_datasets() {
-            writer.serialize_quad(quad)?;
-        } else {
-            writer.serialize_triple(quad.as_ref())?;
-        }
-    }
-    writer.finish()
-}
-
-/// Gzips `bytes` with a fixed header (no file name, no time stamp), so the
-/// same input always gives the same output. The default level: on 10⁴ synthetic
-/// awards the best one made the build 1.7 times as long for files 3 % smaller.
-fn gzip(bytes: &[u8]) -> io::Result<Vec<u8>> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
-    encoder.write_all(bytes)?;
-    encoder.finish()
+    Ok(serializer)
 }
 
 #[cfg(test)]

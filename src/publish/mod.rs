@@ -4,20 +4,26 @@
 
 mod catalog;
 mod dumps;
+mod files;
 mod release;
 mod void;
 
 pub use catalog::catalog_triples;
-pub use dumps::{DUMP_STEM, FileFormat, ONTOLOGY_DUMP, dump_files, serialize_sorted};
+pub use dumps::{
+    DUMP_FORMATS, DUMP_STEM, DumpFormat, FileFormat, ONTOLOGY_DUMP, serialize_sorted, write_dumps,
+};
+pub use files::{Destination, FileSummary, ToDirectory, ToMemory};
 pub use release::{CURRENT, RELEASES, Release, current_release, publish_release, release_id};
-pub use void::void_triples;
+pub use void::{Statistics, void_triples};
 
-use crate::store::{DataSet, Inputs};
+use crate::rdf::base::mint;
+use crate::store::{DataSet, Graphs, Inputs};
+use files::write_file;
 use oxigraph::io::RdfFormat;
-use oxigraph::model::{GraphName, Triple};
+use oxigraph::model::Triple;
 use sha2::{Digest, Sha256};
 
-/// A file to publish: its name in the output directory and its bytes.
+/// A file held in memory: its name and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     /// File name (no directory part).
@@ -34,8 +40,77 @@ pub const CATALOG_STEM: &str = "catalog";
 /// The name of the VoID file.
 pub const VOID_FILE: &str = "void.ttl";
 
-/// Everything a build publishes: the files, and the catalog and VoID
-/// triples that describe them (also loaded in the store's catalog graph).
+/// What a build wrote: its files, and the catalog and VoID triples that
+/// describe them.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The files, sorted by name, `SHA256SUMS` last.
+    pub files: Vec<FileSummary>,
+    /// The DCAT-AP catalog.
+    pub catalog: Vec<Triple>,
+    /// The VoID description.
+    pub void: Vec<Triple>,
+}
+
+/// Writes every file of a publication of `data_set` to `destination`: the
+/// dumps, then the catalog and VoID description made from their summaries,
+/// and the checksums of them all.
+pub fn write_publication(
+    data_set: &DataSet,
+    destination: &impl Destination,
+) -> std::io::Result<Written> {
+    let data = data_set
+        .data_graph_triples()
+        .map_err(std::io::Error::other)?;
+    let ontology = data_set
+        .ontology_graph_triples()
+        .map_err(std::io::Error::other)?;
+    let dumps = write_dumps(
+        &data_set.base,
+        (&data_set.data_graph, &data),
+        &ontology,
+        destination,
+        &DUMP_FORMATS,
+    )?;
+    let statistics = Statistics::of(&data_set.base, &data);
+    describe_publication(data_set, &statistics, dumps, destination)
+}
+
+/// Writes the catalog and VoID description of a publication whose data
+/// graph is counted in `statistics` and whose dumps are `dumps`, then the
+/// checksums of every file, to `destination`.
+fn describe_publication(
+    data_set: &DataSet,
+    statistics: &Statistics<'_>,
+    dumps: Vec<FileSummary>,
+    destination: &impl Destination,
+) -> std::io::Result<Written> {
+    let mut files = dumps;
+    let catalog = catalog_triples(data_set, &files);
+    let void = void_triples(&data_set.base, statistics, &files);
+    for (name, format, triples) in [
+        (format!("{CATALOG_STEM}.ttl"), RdfFormat::Turtle, &catalog),
+        (format!("{CATALOG_STEM}.rdf"), RdfFormat::RdfXml, &catalog),
+        (VOID_FILE.to_owned(), RdfFormat::Turtle, &void),
+    ] {
+        let bytes = serialize_sorted(&data_set.base, format, triples.clone())?;
+        files.push(write_file(destination, &name, &bytes)?);
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    let checksums = checksums(&files);
+    files.push(write_file(
+        destination,
+        CHECKSUMS_FILE,
+        checksums.as_bytes(),
+    )?);
+    Ok(Written {
+        files,
+        catalog,
+        void,
+    })
+}
+
+/// Every file of a build, in memory, as the server serves them.
 #[derive(Debug, Clone)]
 pub struct Publication {
     /// The files, sorted by name, `SHA256SUMS` last.
@@ -47,33 +122,16 @@ pub struct Publication {
 }
 
 impl Publication {
-    /// Makes every file of a build from `data_set`.
+    /// Makes every file of a build from `data_set`, in memory.
     pub fn prepare(data_set: &DataSet) -> std::io::Result<Self> {
-        let mut files = dump_files(data_set)?;
-        let catalog = catalog_triples(data_set, &files);
-        let void = void_triples(data_set, &files);
-        let as_quads = |triples: &[Triple]| -> Vec<_> {
-            triples
-                .iter()
-                .cloned()
-                .map(|t| t.in_graph(GraphName::DefaultGraph))
-                .collect()
-        };
-        for (name, format, triples) in [
-            (format!("{CATALOG_STEM}.ttl"), RdfFormat::Turtle, &catalog),
-            (format!("{CATALOG_STEM}.rdf"), RdfFormat::RdfXml, &catalog),
-            (VOID_FILE.to_owned(), RdfFormat::Turtle, &void),
-        ] {
-            let bytes = serialize_sorted(&data_set.base, format, as_quads(triples))?;
-            files.push(OutputFile { name, bytes });
-        }
-        files.sort_by(|a, b| a.name.cmp(&b.name));
-        let checksums = checksums(&files);
-        files.push(checksums);
+        let memory = ToMemory::default();
+        let written = write_publication(data_set, &memory)?;
+        let mut files = memory.into_files();
+        files.sort_by_key(|f| written.files.iter().position(|w| w.name == f.name));
         Ok(Self {
             files,
-            catalog,
-            void,
+            catalog: written.catalog,
+            void: written.void,
         })
     }
 
@@ -85,18 +143,23 @@ impl Publication {
 
 /// A build published as a release, and how long its steps took.
 pub struct Build {
-    /// The files, catalog and VoID description.
-    pub publication: Publication,
+    /// The data set built.
+    pub data_set: DataSet,
+    /// The graphs it was loaded from (kept, as the data set is, for the
+    /// caller to decide when to free them: at 10⁶ awards freeing them takes
+    /// seconds a command about to exit can spare).
+    pub graphs: Graphs,
+    /// The files published.
+    pub files: Vec<FileSummary>,
     /// Where they were published.
     pub release: Release,
     /// Triples in the store (data and ontology).
     pub triples: usize,
-    /// Loading, checking and converting the source data into the store.
-    pub load: std::time::Duration,
-    /// Serializing the dumps, catalog, VoID and checksums.
-    pub serialize: std::time::Duration,
-    /// Writing, flushing and switching the release.
-    pub write: std::time::Duration,
+    /// Reading, checking, converting and sorting the source data.
+    pub read: std::time::Duration,
+    /// Loading the store and writing the files (at the same time), and
+    /// switching the release.
+    pub publish: std::time::Duration,
 }
 
 impl std::fmt::Display for Build {
@@ -104,36 +167,66 @@ impl std::fmt::Display for Build {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} triples in the store; load, check, convert and store {:.3} s, \
-             serialize {:.3} s, write {:.3} s",
+            "{} triples in the store; read, check, convert and sort {:.3} s; \
+             load the store while writing the files, and publish {:.3} s",
             self.triples,
-            self.load.as_secs_f64(),
-            self.serialize.as_secs_f64(),
-            self.write.as_secs_f64()
+            self.read.as_secs_f64(),
+            self.publish.as_secs_f64(),
         )
     }
 }
 
 /// Builds the data set from `inputs` and publishes it as a new release of
-/// `out` (see [`publish_release`]).
+/// `out` (see [`publish_release`]), writing each file straight to disk.
+///
+/// The dumps are written from the converted graphs while the store is
+/// loaded from them (each takes one core); the catalog and VoID description
+/// need both.
 pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
     use anyhow::Context;
     let started = std::time::Instant::now();
-    let data_set = DataSet::build(inputs)?;
-    let load = started.elapsed();
-    let publication =
-        Publication::prepare(&data_set).context("cannot serialize the publication")?;
-    let serialize = started.elapsed() - load;
-    let release = publish_release(out, &publication.files)
-        .with_context(|| format!("cannot publish to {}", out.display()))?;
-    Ok(Build {
-        triples: data_set.store.len()?,
-        publication,
-        release,
-        load,
-        serialize,
-        write: started.elapsed() - load - serialize,
+    let graphs = Graphs::read(inputs)?;
+    let read = started.elapsed();
+    let (release, (data_set, written)) = publish_release(out, |staging| {
+        let destination = ToDirectory(staging.to_owned());
+        let data_graph = graphs.base.rebase_node(mint::data_graph());
+        let (data_set, dumps, statistics) = std::thread::scope(|scope| {
+            let dumps = scope.spawn(|| {
+                let (base, data, ontology) = (&graphs.base, &graphs.data, &graphs.ontology);
+                write_dumps(
+                    base,
+                    (&data_graph, data),
+                    ontology,
+                    &destination,
+                    &DUMP_FORMATS,
+                )
+            });
+            let statistics = scope.spawn(|| Statistics::of(&graphs.base, &graphs.data));
+            let data_set = DataSet::load(&graphs);
+            (data_set, joined(dumps), joined(statistics))
+        });
+        let data_set = data_set.map_err(std::io::Error::other)?;
+        let written = describe_publication(&data_set, &statistics, dumps?, &destination)?;
+        Ok((data_set, written))
     })
+    .with_context(|| format!("cannot publish to {}", out.display()))?;
+    Ok(Build {
+        // What was loaded: counting the store would take seconds at 10⁶ awards.
+        triples: graphs.data.len() + graphs.ontology.len(),
+        data_set,
+        graphs,
+        files: written.files,
+        release,
+        read,
+        publish: started.elapsed() - read,
+    })
+}
+
+/// What `thread` returned; its panic, if it panicked.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// The hex SHA-256 of `bytes`.
@@ -141,16 +234,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 
-/// A `SHA256SUMS` file (the format of `sha256sum`) for `files`.
-fn checksums(files: &[OutputFile]) -> OutputFile {
-    let text: String = files
+/// The text of a `SHA256SUMS` file (the format of `sha256sum`) for `files`.
+fn checksums(files: &[FileSummary]) -> String {
+    files
         .iter()
-        .map(|f| format!("{}  {}\n", sha256_hex(&f.bytes), f.name))
-        .collect();
-    OutputFile {
-        name: CHECKSUMS_FILE.to_owned(),
-        bytes: text.into_bytes(),
-    }
+        .map(|f| format!("{}  {}\n", f.sha256, f.name))
+        .collect()
 }
 
 #[cfg(test)]
@@ -159,13 +248,13 @@ mod tests {
 
     #[test]
     fn checksums_use_the_sha256sum_format() {
-        let file = OutputFile {
+        let file = FileSummary {
             name: "a.txt".into(),
-            bytes: b"abc".to_vec(),
+            size: 3,
+            sha256: sha256_hex(b"abc"),
         };
-        let sums = checksums(&[file]);
         assert_eq!(
-            String::from_utf8(sums.bytes).unwrap(),
+            checksums(&[file]),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  a.txt\n"
         );
     }

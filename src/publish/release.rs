@@ -10,17 +10,17 @@
 //! ```
 //!
 //! A build writes every file of a new release in a staging directory,
-//! flushes each file and the directory to disk, renames the directory to its
-//! release name, then switches `current` by renaming a new link over it.
+//! flushes each file (see [`super::ToDirectory`]) and the directory to disk,
+//! renames the directory to its release name, then switches `current` by renaming a new link over it.
 //! Whenever the process stops (error, `kill -9`, power loss after the
 //! flushes), `current` points to a complete release: the previous one or the
 //! new one, never a mix. The previous release is kept, for readers in the
 //! middle of a download; older ones, and staging directories left by killed
 //! builds, are removed by the next build.
 
-use super::{CHECKSUMS_FILE, OutputFile, sha256_hex};
+use super::{CHECKSUMS_FILE, sha256_hex};
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// The link to the published release, in the output directory.
@@ -40,19 +40,20 @@ pub struct Release {
     pub current: PathBuf,
 }
 
-/// The release name of a build made of `files` (which include `SHA256SUMS`).
-pub fn release_id(files: &[OutputFile]) -> String {
-    let sums = files
-        .iter()
-        .find(|f| f.name == CHECKSUMS_FILE)
-        .map_or(&[][..], |f| &f.bytes[..]);
-    sha256_hex(sums)[..16].to_owned()
+/// The release name of a build whose `SHA256SUMS` file is `checksums`.
+pub fn release_id(checksums: &[u8]) -> String {
+    sha256_hex(checksums)[..16].to_owned()
 }
 
-/// Publishes `files` as a new release in `out` (created if missing) and
-/// switches `out/current` to it. Fails, leaving the published release as it
-/// was, if another build is publishing to `out` at the same time.
-pub fn publish_release(out: &Path, files: &[OutputFile]) -> io::Result<Release> {
+/// Publishes a new release in `out` (created if missing): `write` writes
+/// every file, `SHA256SUMS` included, in the staging directory it is given;
+/// they are flushed to disk, the directory becomes a release, and
+/// `out/current` switches to it. Fails, leaving the published release as it
+/// was, if `write` fails or if another build is publishing to `out`.
+pub fn publish_release<T>(
+    out: &Path,
+    write: impl FnOnce(&Path) -> io::Result<T>,
+) -> io::Result<(Release, T)> {
     let releases = out.join(RELEASES);
     fs::create_dir_all(&releases)?;
     let lock = File::create(out.join(LOCK_FILE))?;
@@ -64,42 +65,36 @@ pub fn publish_release(out: &Path, files: &[OutputFile]) -> io::Result<Release> 
     })?;
     remove_staging_leftovers(&releases)?;
 
-    let id = release_id(files);
+    let staging = tempfile::Builder::new()
+        .prefix(STAGING_PREFIX)
+        .tempdir_in(&releases)?;
+    let written = write(staging.path())?;
+    let checksums = staging.path().join(CHECKSUMS_FILE);
+    let checksums = fs::read(&checksums)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", checksums.display())))?;
+    let id = release_id(&checksums);
     let release = releases.join(&id);
     if !release.is_dir() {
-        write_release(&releases, &release, files)?;
+        sync_dir(staging.path())?;
+        fs::rename(staging.path(), &release)?;
+        // The staging directory is now the release: nothing left to delete.
+        let _ = staging.keep();
+        sync_dir(&releases)?;
     }
     let previous = current_release(out);
     switch_current(out, &id)?;
     prune(&releases, &[Some(id.as_str()), previous.as_deref()])?;
-    Ok(Release {
+    let release = Release {
         id,
         current: out.join(CURRENT),
-    })
+    };
+    Ok((release, written))
 }
 
 /// The release `out/current` points to, if any.
 pub fn current_release(out: &Path) -> Option<String> {
     let target = fs::read_link(out.join(CURRENT)).ok()?;
     Some(target.file_name()?.to_str()?.to_owned())
-}
-
-/// Writes and flushes every file in a staging directory, then renames it to
-/// `release`.
-fn write_release(releases: &Path, release: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let staging = tempfile::Builder::new()
-        .prefix(STAGING_PREFIX)
-        .tempdir_in(releases)?;
-    for file in files {
-        let mut out = File::create(staging.path().join(&file.name))?;
-        out.write_all(&file.bytes)?;
-        out.sync_all()?;
-    }
-    sync_dir(staging.path())?;
-    fs::rename(staging.path(), release)?;
-    // The staging directory is now the release: nothing left to delete.
-    let _ = staging.keep();
-    sync_dir(releases)
 }
 
 /// Points `out/current` to `releases/<id>`: a new link is made beside it and
@@ -153,16 +148,14 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    fn files(text: &str) -> Vec<OutputFile> {
-        let data = OutputFile {
-            name: "data.ttl".into(),
-            bytes: text.as_bytes().to_vec(),
-        };
-        let sums = OutputFile {
-            name: CHECKSUMS_FILE.into(),
-            bytes: format!("{}  data.ttl\n", sha256_hex(text.as_bytes())).into_bytes(),
-        };
-        vec![data, sums]
+    /// Publishes a release of one data file holding `text`.
+    fn publish(out: &Path, text: &str) -> io::Result<Release> {
+        publish_release(out, |staging| {
+            fs::write(staging.join("data.ttl"), text)?;
+            let sums = format!("{}  data.ttl\n", sha256_hex(text.as_bytes()));
+            fs::write(staging.join(CHECKSUMS_FILE), sums)
+        })
+        .map(|(release, ())| release)
     }
 
     fn names(dir: &Path) -> Vec<String> {
@@ -177,8 +170,8 @@ mod tests {
     #[test]
     fn current_switches_to_the_new_release_and_keeps_the_previous_one() {
         let out = tempfile::tempdir().unwrap();
-        let first = publish_release(out.path(), &files("one")).unwrap();
-        let second = publish_release(out.path(), &files("two")).unwrap();
+        let first = publish(out.path(), "one").unwrap();
+        let second = publish(out.path(), "two").unwrap();
         assert_ne!(first.id, second.id);
         assert_eq!(fs::read(second.current.join("data.ttl")).unwrap(), b"two");
         assert_eq!(current_release(out.path()), Some(second.id.clone()));
@@ -186,7 +179,7 @@ mod tests {
         kept.sort();
         assert_eq!(names(&out.path().join(RELEASES)), kept);
 
-        let third = publish_release(out.path(), &files("three")).unwrap();
+        let third = publish(out.path(), "three").unwrap();
         let mut kept = vec![second.id, third.id];
         kept.sort();
         assert_eq!(
@@ -200,8 +193,8 @@ mod tests {
     #[test]
     fn the_same_files_make_the_same_release() {
         let out = tempfile::tempdir().unwrap();
-        let a = publish_release(out.path(), &files("same")).unwrap();
-        let b = publish_release(out.path(), &files("same")).unwrap();
+        let a = publish(out.path(), "same").unwrap();
+        let b = publish(out.path(), "same").unwrap();
         assert_eq!(a, b);
         assert_eq!(names(&out.path().join(RELEASES)), [a.id]);
     }
@@ -209,22 +202,35 @@ mod tests {
     #[test]
     fn a_killed_build_leaves_a_staging_directory_that_the_next_build_removes() {
         let out = tempfile::tempdir().unwrap();
-        let first = publish_release(out.path(), &files("one")).unwrap();
+        let first = publish(out.path(), "one").unwrap();
         let leftover = out.path().join(RELEASES).join(".staging-killed");
         fs::create_dir(&leftover).unwrap();
         fs::write(leftover.join("data.ttl"), "half").unwrap();
         assert_eq!(current_release(out.path()), Some(first.id));
-        publish_release(out.path(), &files("two")).unwrap();
+        publish(out.path(), "two").unwrap();
         assert!(!leftover.exists());
+    }
+
+    #[test]
+    fn a_build_without_checksums_is_refused() {
+        let out = tempfile::tempdir().unwrap();
+        let first = publish(out.path(), "one").unwrap();
+        let error = publish_release(out.path(), |staging| {
+            fs::write(staging.join("data.ttl"), "x")
+        })
+        .unwrap_err();
+        assert!(error.to_string().contains(CHECKSUMS_FILE), "{error}");
+        assert_eq!(current_release(out.path()), Some(first.id.clone()));
+        assert_eq!(names(&out.path().join(RELEASES)), [first.id]);
     }
 
     #[test]
     fn a_second_build_at_the_same_time_is_refused() {
         let out = tempfile::tempdir().unwrap();
-        let first = publish_release(out.path(), &files("one")).unwrap();
+        let first = publish(out.path(), "one").unwrap();
         let lock = File::create(out.path().join(LOCK_FILE)).unwrap();
         lock.lock().unwrap();
-        let error = publish_release(out.path(), &files("two")).unwrap_err();
+        let error = publish(out.path(), "two").unwrap_err();
         assert!(error.to_string().contains("another build"), "{error}");
         assert_eq!(current_release(out.path()), Some(first.id));
     }
@@ -232,10 +238,12 @@ mod tests {
     #[test]
     fn a_failed_write_leaves_the_published_release_as_it_was() {
         let out = tempfile::tempdir().unwrap();
-        let first = publish_release(out.path(), &files("one")).unwrap();
-        let mut bad = files("two");
-        bad[0].name = "no/such/dir.ttl".into();
-        assert!(publish_release(out.path(), &bad).is_err());
+        let first = publish(out.path(), "one").unwrap();
+        let failed = publish_release(out.path(), |staging| {
+            fs::write(staging.join("data.ttl"), "half")?;
+            fs::write(staging.join("no/such/dir.ttl"), "x")
+        });
+        assert!(failed.is_err());
         assert_eq!(current_release(out.path()), Some(first.id.clone()));
         assert_eq!(
             fs::read(out.path().join(CURRENT).join("data.ttl")).unwrap(),

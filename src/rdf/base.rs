@@ -5,7 +5,7 @@
 //! so that one place decides what IRIs look like.
 
 use super::vocab::DEFAULT_BASE;
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
 use std::fmt;
 
 /// The base every IRI of the data set starts with, e.g.
@@ -90,24 +90,21 @@ impl Base {
         NamedNode::new_unchecked(self.rebase_str(node.as_str()))
     }
 
-    /// Moves every IRI of `quad` written against [`DEFAULT_BASE`] to this base.
-    pub fn rebase(&self, quad: Quad) -> Quad {
+    /// Moves every IRI of `triple` written against [`DEFAULT_BASE`] to this
+    /// base.
+    pub fn rebase(&self, triple: Triple) -> Triple {
         if self.0 == DEFAULT_BASE {
-            return quad;
+            return triple;
         }
         let node = |n: NamedNode| self.rebase_node(n);
-        Quad {
-            subject: match quad.subject {
+        Triple {
+            subject: match triple.subject {
                 NamedOrBlankNode::NamedNode(n) => node(n).into(),
                 other => other,
             },
-            predicate: node(quad.predicate),
-            object: match quad.object {
+            predicate: node(triple.predicate),
+            object: match triple.object {
                 Term::NamedNode(n) => node(n).into(),
-                other => other,
-            },
-            graph_name: match quad.graph_name {
-                GraphName::NamedNode(n) => node(n).into(),
                 other => other,
             },
         }
@@ -255,13 +252,12 @@ mod tests {
     #[test]
     fn rebase_moves_only_iris_of_the_default_base() {
         let base: Base = "https://data.example.org/".parse().unwrap();
-        let quad = Quad::new(
+        let triple = Triple::new(
             mint::award(2023, "rudi"),
             NamedNode::new_unchecked(format!("{DEFAULT_BASE}ontology#level")),
             Literal::new_simple_literal(DEFAULT_BASE),
-            NamedNode::new_unchecked("http://schema.org/x"),
         );
-        let moved = base.rebase(quad);
+        let moved = base.rebase(triple);
         assert_eq!(
             moved.subject.to_string(),
             "<https://data.example.org/award/2023/rudi>"
@@ -274,7 +270,12 @@ mod tests {
             moved.object,
             Literal::new_simple_literal(DEFAULT_BASE).into()
         );
-        assert_eq!(moved.graph_name.to_string(), "<http://schema.org/x>");
+        let elsewhere = Triple::new(
+            NamedNode::new_unchecked("http://schema.org/x"),
+            NamedNode::new_unchecked("http://schema.org/y"),
+            NamedNode::new_unchecked("http://schema.org/z"),
+        );
+        assert_eq!(base.rebase(elsewhere.clone()), elsewhere);
     }
 
     #[test]

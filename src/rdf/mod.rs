@@ -1,8 +1,9 @@
-//! RDF: the vocabularies used, the IRIs minted, and the conversion of the
-//! source data to triples.
+//! RDF: the vocabularies used, the IRIs minted, the conversion of the
+//! source data to triples, and the order they are written in.
 
 pub mod base;
 pub mod convert;
+pub mod order;
 pub mod triples;
 pub mod vocab;
 

@@ -18,7 +18,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::io::RdfFormat;
-use oxigraph::model::{GraphName, NamedNode, Triple};
+use oxigraph::model::{NamedNode, Triple};
 
 /// The document formats a resource has, by file extension.
 const EXTENSIONS: [(&str, &str, &str); 5] = [
@@ -188,13 +188,8 @@ fn graph_document(
     document: &Document,
     format: RdfFormat,
 ) -> Result<Response, ApiError> {
-    let quads = document
-        .triples
-        .iter()
-        .cloned()
-        .map(|t| t.in_graph(GraphName::DefaultGraph))
-        .collect();
-    let body = serialize_sorted(&state.data_set.base, format, quads).map_err(|e| {
+    let triples = document.triples.clone();
+    let body = serialize_sorted(&state.data_set.base, format, triples).map_err(|e| {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("cannot write the document: {e}"),

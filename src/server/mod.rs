@@ -175,7 +175,11 @@ impl AppState {
             .map(|f| downloads::Download::new(&f.name, &f.bytes))
             .collect();
         let service_description = service_description::triples(&data_set);
-        let release = crate::publish::release_id(&publication.files);
+        let release = crate::publish::release_id(
+            publication
+                .file(crate::publish::CHECKSUMS_FILE)
+                .map_or(&[][..], |f| &f.bytes),
+        );
         let triples = data_set.store.len().map_err(std::io::Error::other)?;
         let cache = cache::AnswerCache::new(config.cache_bytes);
         Ok(Self(Arc::new(Shared {

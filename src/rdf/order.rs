@@ -1,0 +1,184 @@
+//! The order of triples in every file and document the project writes:
+//! by subject, then `rdf:type` first, then by predicate and object. The same
+//! triples always come out in the same order, and Turtle writes each subject
+//! once.
+
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{TermRef, Triple};
+use std::cmp::Ordering;
+use std::ops::Range;
+
+/// Sorts `triples` in the order of the dumps and removes duplicates.
+///
+/// Most of the cost of sorting millions of triples is comparing IRIs that
+/// lie anywhere in memory. The conversion writes the triples of an entity
+/// together, so the triples are first cut into runs of one subject — about
+/// as many as there are subjects, several times fewer than triples — and the
+/// runs are sorted by subject; only the triples of one subject are then
+/// sorted among themselves. Any order of `triples` gives the same result.
+pub fn sort_triples(triples: &mut Vec<Triple>) {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    let mut start = 0;
+    for end in 1..=triples.len() {
+        if end == triples.len() || triples[end].subject != triples[start].subject {
+            runs.push(start..end);
+            start = end;
+        }
+    }
+    let subject = |run: &Range<usize>| TermRef::from(triples[run.start].subject.as_ref());
+    runs.sort_unstable_by(|a, b| term_order(subject(a), subject(b)));
+    let mut order = Vec::with_capacity(triples.len());
+    for same_subject in runs.chunk_by(|a, b| subject(a) == subject(b)) {
+        let first = order.len();
+        order.extend(same_subject.iter().flat_map(Range::clone));
+        order[first..].sort_unstable_by(|&a, &b| triple_order(&triples[a], &triples[b]));
+    }
+    permute(triples, order);
+    triples.dedup();
+}
+
+/// Reorders `items` so that position `k` holds the item that was at
+/// `order[k]`, in place, following each cycle of the permutation.
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    const PLACED: usize = usize::MAX;
+    for start in 0..items.len() {
+        let mut position = start;
+        while order[position] != PLACED {
+            let from = std::mem::replace(&mut order[position], PLACED);
+            if from == start {
+                // The item carried along the cycle is the one that was at
+                // `start`: it is where it belongs.
+                break;
+            }
+            items.swap(position, from);
+            position = from;
+        }
+    }
+}
+
+/// The order of two triples (see the module documentation).
+pub fn triple_order(a: &Triple, b: &Triple) -> Ordering {
+    term_order(a.subject.as_ref().into(), b.subject.as_ref().into())
+        .then_with(|| (a.predicate != rdf::TYPE).cmp(&(b.predicate != rdf::TYPE)))
+        .then_with(|| a.predicate.as_str().cmp(b.predicate.as_str()))
+        .then_with(|| term_order(a.object.as_ref(), b.object.as_ref()))
+}
+
+/// The order of terms: IRIs, then blank nodes, then literals, each by its
+/// text (literals then by datatype and language). Terms are compared in
+/// place, never written out.
+fn term_order(a: TermRef<'_>, b: TermRef<'_>) -> Ordering {
+    fn key(term: TermRef<'_>) -> (u8, &str, &str, &str) {
+        match term {
+            TermRef::NamedNode(n) => (0, n.as_str(), "", ""),
+            TermRef::BlankNode(n) => (1, n.as_str(), "", ""),
+            TermRef::Literal(l) => (
+                2,
+                l.value(),
+                l.datatype().as_str(),
+                l.language().unwrap_or(""),
+            ),
+        }
+    }
+    key(a).cmp(&key(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{BlankNode, Literal, NamedNode};
+
+    fn triple(s: &str, p: &str, o: impl Into<oxigraph::model::Term>) -> Triple {
+        Triple::new(NamedNode::new_unchecked(s), NamedNode::new_unchecked(p), o)
+    }
+
+    #[test]
+    fn subjects_then_types_first_then_predicates_and_objects_without_duplicates() {
+        let a_type = triple(
+            "http://x/a",
+            rdf::TYPE.as_str(),
+            NamedNode::new_unchecked("http://x/C"),
+        );
+        let a_label = triple(
+            "http://x/a",
+            "http://x/label",
+            Literal::new_simple_literal("z"),
+        );
+        let a_iri = triple(
+            "http://x/a",
+            "http://x/label",
+            NamedNode::new_unchecked("http://x/z"),
+        );
+        let a_blank = triple(
+            "http://x/a",
+            "http://x/label",
+            BlankNode::new_unchecked("b"),
+        );
+        let a_name = triple(
+            "http://x/a",
+            "http://x/name",
+            Literal::new_simple_literal("a"),
+        );
+        let b_any = triple("http://x/b", "http://x/a", Literal::new_simple_literal("a"));
+        let mut triples = vec![
+            b_any.clone(),
+            a_name.clone(),
+            a_label.clone(),
+            a_blank.clone(),
+            a_type.clone(),
+            a_iri.clone(),
+            a_name.clone(),
+        ];
+        sort_triples(&mut triples);
+        assert_eq!(triples, [a_type, a_iri, a_blank, a_label, a_name, b_any]);
+    }
+
+    #[test]
+    fn permuting_moves_each_item_to_its_place() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e'];
+        permute(&mut items, vec![2, 0, 1, 4, 3]);
+        assert_eq!(items, ['c', 'a', 'b', 'e', 'd']);
+    }
+
+    #[test]
+    fn scattered_subjects_sort_as_a_whole_sort_does() {
+        // Runs of one subject interleaved, in reverse: the result must be the
+        // order of a plain comparison sort.
+        let mut triples = Vec::new();
+        for round in 0..3 {
+            for subject in (0..20).rev() {
+                for predicate in (0..3).rev() {
+                    triples.push(triple(
+                        &format!("http://x/s{subject}"),
+                        &format!("http://x/p{predicate}"),
+                        Literal::new_simple_literal(format!("{}", (round * 7 + subject) % 5)),
+                    ));
+                }
+            }
+        }
+        let mut expected = triples.clone();
+        expected.sort_by(triple_order);
+        expected.dedup();
+        sort_triples(&mut triples);
+        assert_eq!(triples, expected);
+    }
+
+    #[test]
+    fn literals_of_the_same_text_are_told_apart_by_datatype_and_language() {
+        let fr = triple(
+            "http://x/a",
+            "http://x/p",
+            Literal::new_language_tagged_literal_unchecked("x", "fr"),
+        );
+        let en = triple(
+            "http://x/a",
+            "http://x/p",
+            Literal::new_language_tagged_literal_unchecked("x", "en"),
+        );
+        let plain = triple("http://x/a", "http://x/p", Literal::new_simple_literal("x"));
+        let mut triples = vec![fr.clone(), plain.clone(), en.clone(), fr.clone()];
+        sort_triples(&mut triples);
+        assert_eq!(triples.len(), 3, "only the exact duplicate goes");
+        assert_eq!(triple_order(&en, &fr), Ordering::Less);
+    }
+}
