@@ -2,12 +2,14 @@
 //! gzipped copies, the DCAT-AP catalog and the VoID description made from
 //! them, and checksums, published as one release of an output directory.
 
+mod build;
 mod catalog;
 mod dumps;
 mod files;
 mod release;
 mod void;
 
+pub use build::{Build, build};
 pub use catalog::catalog_triples;
 pub use dumps::{
     DUMP_FORMATS, DUMP_STEM, DumpFormat, FileFormat, ONTOLOGY_DUMP, serialize_sorted, write_dumps,
@@ -16,8 +18,7 @@ pub use files::{Destination, FileSummary, ToDirectory, ToMemory};
 pub use release::{CURRENT, RELEASES, Release, current_release, publish_release, release_id};
 pub use void::{Statistics, void_triples};
 
-use crate::rdf::base::mint;
-use crate::store::{DataSet, Graphs, Inputs};
+use crate::store::DataSet;
 use files::write_file;
 use oxigraph::io::RdfFormat;
 use oxigraph::model::Triple;
@@ -139,87 +140,6 @@ impl Publication {
     pub fn file(&self, name: &str) -> Option<&OutputFile> {
         self.files.iter().find(|f| f.name == name)
     }
-}
-
-/// A build published as a release, and how long its steps took.
-pub struct Build {
-    /// The data set built.
-    pub data_set: DataSet,
-    /// The graphs it was loaded from (kept, as the data set is, for the
-    /// caller to decide when to free them: at 10⁶ awards freeing them takes
-    /// seconds a command about to exit can spare).
-    pub graphs: Graphs,
-    /// The files published.
-    pub files: Vec<FileSummary>,
-    /// Where they were published.
-    pub release: Release,
-    /// Triples in the store (data and ontology).
-    pub triples: usize,
-    /// Reading, checking, converting and sorting the source data.
-    pub read: std::time::Duration,
-    /// Loading the store and writing the files (at the same time), and
-    /// switching the release.
-    pub publish: std::time::Duration,
-}
-
-impl std::fmt::Display for Build {
-    /// The one-line summary `build` prints: triples and step durations.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} triples in the store; read, check, convert and sort {:.3} s; \
-             load the store while writing the files, and publish {:.3} s",
-            self.triples,
-            self.read.as_secs_f64(),
-            self.publish.as_secs_f64(),
-        )
-    }
-}
-
-/// Builds the data set from `inputs` and publishes it as a new release of
-/// `out` (see [`publish_release`]), writing each file straight to disk.
-///
-/// The dumps are written from the converted graphs while the store is
-/// loaded from them (each takes one core); the catalog and VoID description
-/// need both.
-pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
-    use anyhow::Context;
-    let started = std::time::Instant::now();
-    let graphs = Graphs::read(inputs)?;
-    let read = started.elapsed();
-    let (release, (data_set, written)) = publish_release(out, |staging| {
-        let destination = ToDirectory(staging.to_owned());
-        let data_graph = graphs.base.rebase_node(mint::data_graph());
-        let (data_set, dumps, statistics) = std::thread::scope(|scope| {
-            let dumps = scope.spawn(|| {
-                let (base, data, ontology) = (&graphs.base, &graphs.data, &graphs.ontology);
-                write_dumps(
-                    base,
-                    (&data_graph, data),
-                    ontology,
-                    &destination,
-                    &DUMP_FORMATS,
-                )
-            });
-            let statistics = scope.spawn(|| Statistics::of(&graphs.base, &graphs.data));
-            let data_set = DataSet::load(&graphs);
-            (data_set, joined(dumps), joined(statistics))
-        });
-        let data_set = data_set.map_err(std::io::Error::other)?;
-        let written = describe_publication(&data_set, &statistics, dumps?, &destination)?;
-        Ok((data_set, written))
-    })
-    .with_context(|| format!("cannot publish to {}", out.display()))?;
-    Ok(Build {
-        // What was loaded: counting the store would take seconds at 10⁶ awards.
-        triples: graphs.data.len() + graphs.ontology.len(),
-        data_set,
-        graphs,
-        files: written.files,
-        release,
-        read,
-        publish: started.elapsed() - read,
-    })
 }
 
 /// What `thread` returned; its panic, if it panicked.
