@@ -200,3 +200,53 @@ fn w3c_format(media_type: &str) -> Option<&'static str> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rdf::order::sort_triples;
+    use oxigraph::model::BlankNode;
+
+    #[test]
+    fn statistics_count_subjects_entities_objects_classes_and_properties() {
+        let base = Base::default();
+        let iri = |path: &str| base.iri(path);
+        let class = iri("ontology#C");
+        let p = iri("ontology#p");
+        let x = || Literal::new_simple_literal("x");
+        let mut data = vec![
+            Triple::new(iri("b"), p.clone(), x()),
+            Triple::new(iri("a"), rdf::TYPE, class.clone()),
+            Triple::new(
+                NamedNode::new_unchecked("http://other.example/c"),
+                p.clone(),
+                iri("a"),
+            ),
+            Triple::new(iri("a"), p.clone(), x()),
+            Triple::new(
+                BlankNode::new_unchecked("n"),
+                p.clone(),
+                Literal::new_simple_literal("y"),
+            ),
+            Triple::new(iri("b"), rdf::TYPE, class.clone()),
+        ];
+        sort_triples(&mut data);
+        let statistics = Statistics::of(&base, &data);
+        assert_eq!(statistics.triples, 6);
+        assert_eq!(
+            statistics.subjects, 4,
+            "a, b, the other IRI, the blank node"
+        );
+        assert_eq!(statistics.entities, 2, "a and b are under the base");
+        assert_eq!(statistics.objects, 4, "the class, \"x\", a, \"y\"");
+        assert_eq!(
+            statistics.classes[&class]
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            [iri("a").as_str(), iri("b").as_str()]
+        );
+        assert_eq!(statistics.properties[&p], 4);
+        assert_eq!(statistics.properties[&rdf::TYPE.into_owned()], 2);
+    }
+}
