@@ -7,7 +7,6 @@
 
 use std::time::Instant;
 use territoire_innovant::publish::{DUMP_FORMATS, ToDirectory, write_dumps};
-use territoire_innovant::rdf::base::mint;
 use territoire_innovant::store::{Graphs, Inputs};
 
 fn main() -> anyhow::Result<()> {
@@ -30,7 +29,7 @@ fn main() -> anyhow::Result<()> {
     let read_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let destination = ToDirectory(out.into());
-    let data_graph = graphs.base.rebase_node(mint::data_graph());
+    let data_graph = graphs.data_graph();
     write_dumps(
         &graphs.base,
         (&data_graph, &graphs.data),

@@ -107,6 +107,16 @@ impl Graphs {
             ontology_source,
         })
     }
+
+    /// The name of the data graph, under the base.
+    pub fn data_graph(&self) -> NamedNode {
+        self.base.rebase_node(mint::data_graph())
+    }
+
+    /// The name of the ontology graph, under the base.
+    pub fn ontology_graph(&self) -> NamedNode {
+        self.base.rebase_node(mint::ontology_graph())
+    }
 }
 
 impl DataSet {
@@ -118,8 +128,7 @@ impl DataSet {
     /// Loads `graphs` in a new store.
     pub fn load(graphs: &Graphs) -> Result<Self, StorageError> {
         let base = &graphs.base;
-        let data_graph = base.rebase_node(mint::data_graph());
-        let ontology_graph = base.rebase_node(mint::ontology_graph());
+        let (data_graph, ontology_graph) = (graphs.data_graph(), graphs.ontology_graph());
         let store = Store::new()?;
         let mut transaction = store.start_transaction()?;
         for (triples, graph) in [

@@ -5,7 +5,6 @@ use super::{
     DUMP_FORMATS, FileSummary, Release, Statistics, ToDirectory, describe_publication, joined,
     publish_release, write_dumps,
 };
-use crate::rdf::base::mint;
 use crate::store::{DataSet, Graphs, Inputs};
 
 /// A build published as a release, and how long its steps took.
@@ -56,7 +55,7 @@ pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
     let read = started.elapsed();
     let (release, (data_set, written)) = publish_release(out, |staging| {
         let destination = ToDirectory(staging.to_owned());
-        let data_graph = graphs.base.rebase_node(mint::data_graph());
+        let data_graph = graphs.data_graph();
         let (data_set, dumps, statistics) = std::thread::scope(|scope| {
             let dumps = scope.spawn(|| {
                 let (base, data, ontology) = (&graphs.base, &graphs.data, &graphs.ontology);

@@ -77,14 +77,10 @@ pub fn void_triples(
     files: &[FileSummary],
 ) -> Vec<Triple> {
     let Statistics {
-        triples,
-        subjects,
-        entities,
-        objects,
         classes,
         properties,
+        ..
     } = statistics;
-    let (triples, subjects, entities, objects) = (*triples, *subjects, *entities, *objects);
     let dataset = base.rebase_node(mint::dataset());
     let document = base.iri(".well-known/void");
     let mut t = Triples::default();
@@ -109,10 +105,18 @@ pub fn void_triples(
         void::URI_SPACE,
         Literal::new_simple_literal(base.as_str()),
     );
-    t.add(&dataset, void::TRIPLES, integer(triples));
-    t.add(&dataset, void::ENTITIES, integer(entities));
-    t.add(&dataset, void::DISTINCT_SUBJECTS, integer(subjects));
-    t.add(&dataset, void::DISTINCT_OBJECTS, integer(objects));
+    t.add(&dataset, void::TRIPLES, integer(statistics.triples));
+    t.add(&dataset, void::ENTITIES, integer(statistics.entities));
+    t.add(
+        &dataset,
+        void::DISTINCT_SUBJECTS,
+        integer(statistics.subjects),
+    );
+    t.add(
+        &dataset,
+        void::DISTINCT_OBJECTS,
+        integer(statistics.objects),
+    );
     t.add(&dataset, void::CLASSES, integer(classes.len() as u64));
     t.add(&dataset, void::PROPERTIES, integer(properties.len() as u64));
     for file in files.iter().filter(|f| f.name.starts_with(DUMP_STEM)) {
