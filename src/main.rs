@@ -13,6 +13,12 @@ use territoire_innovant::store::{DataSet, Inputs};
 use territoire_innovant::{examples, publish, sparql, synthetic};
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc: at 10⁶ synthetic awards the build takes about a sixth less
+/// time than with the system allocator, much of it from the huge pages it
+/// asks the kernel for (see `BENCHMARKS.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Publishes the laureates of the label « Territoire Innovant » as Linked Open Data.
 #[derive(Parser)]
 #[command(version, about)]
@@ -171,6 +177,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cache_bytes,
             queries,
         } => {
+            use_small_pages();
             tracing_subscriber::fmt()
                 .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
                 .with_env_filter(
@@ -229,4 +236,16 @@ fn positive_seconds(seconds: f64, flag: &str) -> anyhow::Result<Duration> {
         .ok()
         .filter(|t| !t.is_zero())
         .with_context(|| format!("{flag} must be a positive number of seconds"))
+}
+
+/// Stops the kernel from backing this process with huge pages from now on:
+/// the server's heap is small and long-lived, and 2-MiB pages would triple
+/// its memory at rest (about 50 MB instead of 20 on the real data).
+fn use_small_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; it takes
+    // no pointer. On failure (an old kernel) the pages stay as they were.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
 }
