@@ -7,6 +7,7 @@
 
 use std::time::Instant;
 use territoire_innovant::publish::{DUMP_FORMATS, ToDirectory, write_dumps};
+use territoire_innovant::rdf::order::Sorted;
 use territoire_innovant::store::{Graphs, Inputs};
 
 fn main() -> anyhow::Result<()> {
@@ -26,14 +27,15 @@ fn main() -> anyhow::Result<()> {
         ontology_dir: "ontology".into(),
         base: Default::default(),
     })?;
+    let (data, ontology) = (Sorted::new(&graphs.data), Sorted::new(&graphs.ontology));
     let read_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let destination = ToDirectory(out.into());
     let data_graph = graphs.data_graph();
     write_dumps(
         &graphs.base,
-        (&data_graph, &graphs.data),
-        &graphs.ontology,
+        (&data_graph, &data),
+        &ontology,
         &destination,
         &formats,
     )?;
@@ -41,13 +43,14 @@ fn main() -> anyhow::Result<()> {
     println!(
         "{}",
         serde_json::json!({
-            "triples": graphs.data.len(),
+            "triples": data.len(),
             "formats": formats.iter().map(|f| f.1).collect::<Vec<_>>(),
             "read_seconds": read_seconds,
             "dump_seconds": dump_seconds,
         })
     );
     // Exiting: the OS takes the memory back faster than freeing it would.
+    std::mem::forget((data, ontology));
     std::mem::forget(graphs);
     Ok(())
 }

@@ -5,7 +5,6 @@
 use crate::rdf::Base;
 use crate::rdf::base::mint;
 use crate::rdf::convert::data_triples;
-use crate::rdf::order::sort_triples;
 use crate::source::{SourceData, SourceErrors};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{NamedNode, Quad, Triple};
@@ -65,8 +64,8 @@ pub struct DataSet {
 
 /// The graphs of a data set, before they are loaded in a store: the data
 /// graph converted from the source data and the ontology graph parsed from
-/// its file, both under the configured base and in the order of the dumps
-/// (see [`crate::rdf::order`]).
+/// its file, both under the configured base, in the order they were made
+/// (the dumps read them through [`crate::rdf::order::Sorted`]).
 pub struct Graphs {
     /// The base of every IRI.
     pub base: Base,
@@ -89,17 +88,15 @@ impl Graphs {
                 message: format!("cannot read the file: {e}"),
             })?;
         let base = &inputs.base;
-        let mut ontology: Vec<Triple> = parse_turtle(&ontology_path, &ontology_source)?
+        let ontology: Vec<Triple> = parse_turtle(&ontology_path, &ontology_source)?
             .into_iter()
             .map(|q| base.rebase(q.into()))
             .collect();
-        sort_triples(&mut ontology);
-        let mut data: Vec<Triple> = data_triples(&source)
+        let data: Vec<Triple> = data_triples(&source)
             .into_iter()
             .map(|t| base.rebase(t))
             .collect();
         drop(source);
-        sort_triples(&mut data);
         Ok(Self {
             base: base.clone(),
             data,
@@ -148,26 +145,21 @@ impl DataSet {
         })
     }
 
-    /// The triples of the data graph, read from the store, in the order of
-    /// the dumps.
+    /// The triples of the data graph, read from the store, in its order.
     pub fn data_graph_triples(&self) -> Result<Vec<Triple>, StorageError> {
         self.graph_triples(&self.data_graph)
     }
 
-    /// The triples of the ontology graph, read from the store, in the order
-    /// of the dumps.
+    /// The triples of the ontology graph, read from the store, in its order.
     pub fn ontology_graph_triples(&self) -> Result<Vec<Triple>, StorageError> {
         self.graph_triples(&self.ontology_graph)
     }
 
     fn graph_triples(&self, graph: &NamedNode) -> Result<Vec<Triple>, StorageError> {
-        let mut triples = self
-            .store
+        self.store
             .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
             .map(|quad| quad.map(Triple::from))
-            .collect::<Result<Vec<_>, _>>()?;
-        sort_triples(&mut triples);
-        Ok(triples)
+            .collect()
     }
 
     /// Loads the catalog and VoID description of a publication in the

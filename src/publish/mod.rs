@@ -18,6 +18,7 @@ pub use files::{Destination, FileSummary, ToDirectory, ToMemory};
 pub use release::{CURRENT, RELEASES, Release, current_release, publish_release, release_id};
 pub use void::{Statistics, void_triples};
 
+use crate::rdf::order::Sorted;
 use crate::store::DataSet;
 use files::write_file;
 use oxigraph::io::RdfFormat;
@@ -66,6 +67,7 @@ pub fn write_publication(
     let ontology = data_set
         .ontology_graph_triples()
         .map_err(std::io::Error::other)?;
+    let (data, ontology) = (Sorted::new(&data), Sorted::new(&ontology));
     let dumps = write_dumps(
         &data_set.base,
         (&data_set.data_graph, &data),
@@ -94,7 +96,7 @@ fn describe_publication(
         (format!("{CATALOG_STEM}.rdf"), RdfFormat::RdfXml, &catalog),
         (VOID_FILE.to_owned(), RdfFormat::Turtle, &void),
     ] {
-        let bytes = serialize_sorted(&data_set.base, format, triples.clone())?;
+        let bytes = serialize_sorted(&data_set.base, format, triples)?;
         files.push(write_file(destination, &name, &bytes)?);
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));

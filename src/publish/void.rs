@@ -6,6 +6,7 @@ use super::FileSummary;
 use super::dumps::{DUMP_STEM, FileFormat};
 use crate::rdf::Base;
 use crate::rdf::base::mint;
+use crate::rdf::order::Sorted;
 use crate::rdf::triples::{Triples, en, fr, integer};
 use crate::rdf::vocab::{PREFIXES, dct, foaf, ti, void};
 use oxigraph::model::vocab::rdf;
@@ -27,9 +28,9 @@ pub struct Statistics<'a> {
 }
 
 impl<'a> Statistics<'a> {
-    /// Counts the triples of the data graph `data` (in the order of the
-    /// dumps) whose resources are under `base`.
-    pub fn of(base: &Base, data: &'a [Triple]) -> Self {
+    /// Counts the triples of the data graph `data` whose resources are
+    /// under `base`.
+    pub fn of(base: &Base, data: &Sorted<'a>) -> Self {
         let mut statistics = Self {
             triples: data.len() as u64,
             subjects: 0,
@@ -41,7 +42,7 @@ impl<'a> Statistics<'a> {
         // A fast hash: at 10⁶ awards the objects are counted among 12 million.
         let mut objects = FxHashSet::default();
         let mut previous_subject = None;
-        for triple in data {
+        for triple in data.iter() {
             // The triples of a subject are together: a new subject starts here.
             if previous_subject != Some(&triple.subject) {
                 previous_subject = Some(&triple.subject);
@@ -208,7 +209,6 @@ fn w3c_format(media_type: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rdf::order::sort_triples;
     use oxigraph::model::BlankNode;
 
     #[test]
@@ -218,7 +218,7 @@ mod tests {
         let class = iri("ontology#C");
         let p = iri("ontology#p");
         let x = || Literal::new_simple_literal("x");
-        let mut data = vec![
+        let data = vec![
             Triple::new(iri("b"), p.clone(), x()),
             Triple::new(iri("a"), rdf::TYPE, class.clone()),
             Triple::new(
@@ -234,8 +234,7 @@ mod tests {
             ),
             Triple::new(iri("b"), rdf::TYPE, class.clone()),
         ];
-        sort_triples(&mut data);
-        let statistics = Statistics::of(&base, &data);
+        let statistics = Statistics::of(&base, &Sorted::new(&data));
         assert_eq!(statistics.triples, 6);
         assert_eq!(
             statistics.subjects, 4,

@@ -8,51 +8,59 @@ use oxigraph::model::{TermRef, Triple};
 use std::cmp::Ordering;
 use std::ops::Range;
 
-/// Sorts `triples` in the order of the dumps and removes duplicates.
-///
-/// Most of the cost of sorting millions of triples is comparing IRIs that
-/// lie anywhere in memory. The conversion writes the triples of an entity
-/// together, so the triples are first cut into runs of one subject — about
-/// as many as there are subjects, several times fewer than triples — and the
-/// runs are sorted by subject; only the triples of one subject are then
-/// sorted among themselves. Any order of `triples` gives the same result.
-pub fn sort_triples(triples: &mut Vec<Triple>) {
-    let mut runs: Vec<Range<usize>> = Vec::new();
-    let mut start = 0;
-    for end in 1..=triples.len() {
-        if end == triples.len() || triples[end].subject != triples[start].subject {
-            runs.push(start..end);
-            start = end;
-        }
-    }
-    let subject = |run: &Range<usize>| TermRef::from(triples[run.start].subject.as_ref());
-    runs.sort_unstable_by(|a, b| term_order(subject(a), subject(b)));
-    let mut order = Vec::with_capacity(triples.len());
-    for same_subject in runs.chunk_by(|a, b| subject(a) == subject(b)) {
-        let first = order.len();
-        order.extend(same_subject.iter().flat_map(Range::clone));
-        order[first..].sort_unstable_by(|&a, &b| triple_order(&triples[a], &triples[b]));
-    }
-    permute(triples, order);
-    triples.dedup();
+/// Triples read in the order of the dumps, without duplicates, where they
+/// lie: only their positions are sorted, so the triples stay free to be read
+/// meanwhile (the build loads the store from them while it sorts).
+#[derive(Debug, Clone)]
+pub struct Sorted<'a> {
+    triples: &'a [Triple],
+    order: Vec<usize>,
 }
 
-/// Reorders `items` so that position `k` holds the item that was at
-/// `order[k]`, in place, following each cycle of the permutation.
-fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
-    const PLACED: usize = usize::MAX;
-    for start in 0..items.len() {
-        let mut position = start;
-        while order[position] != PLACED {
-            let from = std::mem::replace(&mut order[position], PLACED);
-            if from == start {
-                // The item carried along the cycle is the one that was at
-                // `start`: it is where it belongs.
-                break;
+impl<'a> Sorted<'a> {
+    /// Sorts the positions of `triples` and drops those of duplicates.
+    ///
+    /// Most of the cost of sorting millions of triples is comparing IRIs
+    /// that lie anywhere in memory. The conversion writes the triples of an
+    /// entity together, so the triples are first cut into runs of one
+    /// subject — about as many as there are subjects, several times fewer
+    /// than triples — and the runs are sorted by subject; only the triples
+    /// of one subject are then sorted among themselves. Any order of
+    /// `triples` gives the same result.
+    pub fn new(triples: &'a [Triple]) -> Self {
+        let mut runs: Vec<Range<usize>> = Vec::new();
+        let mut start = 0;
+        for end in 1..=triples.len() {
+            if end == triples.len() || triples[end].subject != triples[start].subject {
+                runs.push(start..end);
+                start = end;
             }
-            items.swap(position, from);
-            position = from;
         }
+        let subject = |run: &Range<usize>| TermRef::from(triples[run.start].subject.as_ref());
+        runs.sort_unstable_by(|a, b| term_order(subject(a), subject(b)));
+        let mut order = Vec::with_capacity(triples.len());
+        for same_subject in runs.chunk_by(|a, b| subject(a) == subject(b)) {
+            let first = order.len();
+            order.extend(same_subject.iter().flat_map(Range::clone));
+            order[first..].sort_unstable_by(|&a, &b| triple_order(&triples[a], &triples[b]));
+        }
+        order.dedup_by(|a, b| triples[*a] == triples[*b]);
+        Self { triples, order }
+    }
+
+    /// The number of distinct triples.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether there is no triple.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The triples, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a Triple> + '_ {
+        self.order.iter().map(|&position| &self.triples[position])
     }
 }
 
@@ -129,15 +137,11 @@ mod tests {
             a_iri.clone(),
             a_name.clone(),
         ];
-        sort_triples(&mut triples);
-        assert_eq!(triples, [a_type, a_iri, a_blank, a_label, a_name, b_any]);
-    }
-
-    #[test]
-    fn permuting_moves_each_item_to_its_place() {
-        let mut items = vec!['a', 'b', 'c', 'd', 'e'];
-        permute(&mut items, vec![2, 0, 1, 4, 3]);
-        assert_eq!(items, ['c', 'a', 'b', 'e', 'd']);
+        let sorted: Vec<_> = Sorted::new(&triples).iter().collect();
+        assert_eq!(
+            sorted,
+            [&a_type, &a_iri, &a_blank, &a_label, &a_name, &b_any]
+        );
     }
 
     #[test]
@@ -159,8 +163,9 @@ mod tests {
         let mut expected = triples.clone();
         expected.sort_by(triple_order);
         expected.dedup();
-        sort_triples(&mut triples);
-        assert_eq!(triples, expected);
+        let sorted = Sorted::new(&triples);
+        assert_eq!(sorted.len(), expected.len());
+        assert!(sorted.iter().eq(&expected));
     }
 
     #[test]
@@ -176,9 +181,12 @@ mod tests {
             Literal::new_language_tagged_literal_unchecked("x", "en"),
         );
         let plain = triple("http://x/a", "http://x/p", Literal::new_simple_literal("x"));
-        let mut triples = vec![fr.clone(), plain.clone(), en.clone(), fr.clone()];
-        sort_triples(&mut triples);
-        assert_eq!(triples.len(), 3, "only the exact duplicate goes");
+        let triples = [fr.clone(), plain.clone(), en.clone(), fr.clone()];
+        assert_eq!(
+            Sorted::new(&triples).len(),
+            3,
+            "only the exact duplicate goes"
+        );
         assert_eq!(triple_order(&en, &fr), Ordering::Less);
     }
 }

@@ -188,8 +188,7 @@ fn graph_document(
     document: &Document,
     format: RdfFormat,
 ) -> Result<Response, ApiError> {
-    let triples = document.triples.clone();
-    let body = serialize_sorted(&state.data_set.base, format, triples).map_err(|e| {
+    let body = serialize_sorted(&state.data_set.base, format, &document.triples).map_err(|e| {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("cannot write the document: {e}"),
