@@ -128,7 +128,7 @@ mod tests {
             Literal::new_simple_literal("a"),
         );
         let b_any = triple("http://x/b", "http://x/a", Literal::new_simple_literal("a"));
-        let mut triples = vec![
+        let triples = [
             b_any.clone(),
             a_name.clone(),
             a_label.clone(),
