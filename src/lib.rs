@@ -5,10 +5,12 @@
 //! [`source`] (the human-edited `data/`, checked) → [`rdf`] (conversion to
 //! triples) → [`store`] (the embedded oxigraph store) → [`publish`] (dumps,
 //! checksums) and [`sparql`] (querying); [`server`] answers HTTP.
-//! [`synthetic`] makes data of any size for the benchmarks.
+//! [`synthetic`] makes data of any size for the benchmarks; [`memory`] is the
+//! allocator of every program of the crate.
 
 pub mod describe;
 pub mod examples;
+pub mod memory;
 pub mod output;
 pub mod publish;
 pub mod rdf;

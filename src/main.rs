@@ -10,14 +10,8 @@ use territoire_innovant::output::{OutputFormat, write_results};
 use territoire_innovant::rdf::Base;
 use territoire_innovant::server::{self, AppState, Config, Site};
 use territoire_innovant::store::{DataSet, Inputs};
-use territoire_innovant::{examples, publish, sparql, synthetic};
+use territoire_innovant::{examples, memory, publish, sparql, synthetic};
 use tracing_subscriber::EnvFilter;
-
-/// mimalloc: at 10⁶ synthetic awards the build takes about a sixth less
-/// time than with the system allocator, much of it from the huge pages it
-/// asks the kernel for (see `BENCHMARKS.md`).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Publishes the laureates of the label « Territoire Innovant » as Linked Open Data.
 #[derive(Parser)]
@@ -177,7 +171,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cache_bytes,
             queries,
         } => {
-            release_memory_promptly();
+            memory::release_memory_promptly();
             tracing_subscriber::fmt()
                 .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
                 .with_env_filter(
@@ -236,41 +230,4 @@ fn positive_seconds(seconds: f64, flag: &str) -> anyhow::Result<Duration> {
         .ok()
         .filter(|t| !t.is_zero())
         .with_context(|| format!("{flag} must be a positive number of seconds"))
-}
-
-/// mimalloc's `mi_option_purge_delay`: the milliseconds before freed memory
-/// goes back to the OS (1000 by default in mimalloc 3). Its number in
-/// mimalloc's option enum (the same in versions 2 and 3), which
-/// libmimalloc-sys does not name.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Sets up memory for a long-lived server whose heap is small at rest but
-/// peaks under load: freed memory goes back to the OS at once (mimalloc
-/// purges only when it allocates, so an idle server kept its peak: 1.6 GB
-/// at rest after the soak instead of 40 MB), and no huge pages (2-MiB pages
-/// made it 50 MB at rest on the real data instead of 20).
-fn release_memory_promptly() {
-    // SAFETY: mi_option_set takes no pointer; it is called before the
-    // server starts its threads.
-    unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
-    }
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; it takes
-    // no pointer. On failure (an old kernel) the pages stay as they were.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_purge_delay_option_is_the_one_set_for_serving() {
-        // SAFETY: mi_option_get takes no pointer.
-        let default = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
-        assert_eq!(default, 1000, "mimalloc 3's purge delay is 1 s by default");
-    }
 }

@@ -118,7 +118,7 @@ pub async fn evaluate(
         let answer = parse_and_run(store, &text, dataset, formats, limits, thread_token);
         let _ = sender.send(answer);
         if started.elapsed() >= LONG_EVALUATION {
-            release_free_memory();
+            crate::memory::release_free_memory();
         }
     });
     if let Err(e) = spawned {
@@ -147,19 +147,6 @@ pub async fn evaluate(
 /// Evaluations at least this long may have allocated much (a cancelled
 /// cartesian product materializes hundreds of MB in a second).
 const LONG_EVALUATION: Duration = Duration::from_millis(250);
-
-/// Gives the memory freed by a long evaluation back to the system. glibc
-/// keeps freed memory in its per-thread arenas: without this, the RSS at
-/// rest grew by 74 % over a 10-minute soak with hostile queries (see
-/// RELIABILITY.md).
-fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free pages of the allocator's arenas
-    // to the system; it has no precondition.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
 
 /// The work of one query thread: parse, pick the format, evaluate, serialize.
 fn parse_and_run(
