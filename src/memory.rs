@@ -2,9 +2,9 @@
 //! long-lived server gives memory back to the system.
 //!
 //! mimalloc is faster than the system allocator for the build's millions of
-//! small allocations and backs its arenas with transparent huge pages: at
-//! 10⁶ synthetic awards the build takes 81 s instead of 107 s, 9.4 GiB at
-//! peak instead of 10.9 (see `BENCHMARKS.md`). The server's heap is small at
+//! small allocations and backs its arenas with transparent huge pages: two
+//! builds of 10⁶ synthetic awards one after the other took 81 s and 9.4 GiB
+//! at peak with it, 107 s and 10.9 GiB without (see `BENCHMARKS.md`). The server's heap is small at
 //! rest but peaks under hostile queries, so `serve` turns both the delayed
 //! purging and the huge pages off ([`release_memory_promptly`]).
 

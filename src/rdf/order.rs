@@ -11,7 +11,7 @@ use std::ops::Range;
 /// Triples read in the order of the dumps, without duplicates, where they
 /// lie: only their positions are sorted, so the triples stay free to be read
 /// meanwhile (the build loads the store from them while it sorts).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Sorted<'a> {
     triples: &'a [Triple],
     order: Vec<usize>,
