@@ -11,7 +11,8 @@ use territoire_innovant::server::endpoint::ProtocolRequest;
 use territoire_innovant::server::negotiate;
 use territoire_innovant::source::{InMemory, SourceData};
 
-/// Every source file of the data directory `data`, by name.
+/// Every source file of the data directory `data` (the TOML files the
+/// loader reads; not the documents of `data/sources/`), by name.
 pub fn source_files(data: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     let mut directories = vec![PathBuf::new()];
@@ -21,7 +22,7 @@ pub fn source_files(data: &Path) -> BTreeMap<String, Vec<u8>> {
             let name = relative.join(entry.file_name());
             if entry.file_type().expect("a file type").is_dir() {
                 directories.push(name);
-            } else {
+            } else if name.extension().is_some_and(|e| e == "toml") {
                 let bytes = std::fs::read(entry.path()).expect("a source file");
                 files.insert(name.to_string_lossy().replace('\\', "/"), bytes);
             }

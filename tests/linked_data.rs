@@ -324,7 +324,7 @@ async fn unknown_iris_get_a_helpful_404() {
 /// Runs pySHACL on `data` with the DCAT-AP 3 profile "Full" (base shapes,
 /// ranges, recommended, deprecated URIs); warnings are allowed.
 fn dcat_ap_violations(data: &Path) -> (bool, String) {
-    let shapes = repo().join("../shared/vocab/dcat-ap/dcat-ap-3.0.0");
+    let shapes = repo().join("tests/fixtures/dcat-ap-3.0.0");
     let script = r#"
 import sys, rdflib
 from pyshacl import validate

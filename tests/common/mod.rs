@@ -13,9 +13,9 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The press release, from `../shared/seeds/` beside the repository.
+/// The press release the data is transcribed from (`data/sources/`).
 pub fn press_release() -> String {
-    let path = repo().join("../shared/seeds/label-territoire-innovant-2023.txt");
+    let path = repo().join("data/sources/communique-2023.txt");
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the press release must be at {}: {e}", path.display()))
 }
