@@ -331,6 +331,19 @@ pub fn catalog_triples(data_set: &DataSet, files: &[FileSummary]) -> Vec<Triple>
     t.add(&sparql_distribution, AVAILABILITY, stable);
     t.add(&sparql_distribution, dcat::ACCESS_URL, endpoint);
     t.add(&sparql_distribution, dcat::ACCESS_SERVICE, service);
+    // Its format: queries (EU file type SPARQLQ, media type of a query body),
+    // so that harvesters show the endpoint with a format like the files.
+    let query_media_type = NamedNode::new_unchecked(format!("{IANA}application/sparql-query"));
+    t.add(&query_media_type, rdf::TYPE, dct::MEDIA_TYPE);
+    t.add(&sparql_distribution, dcat::MEDIA_TYPE, query_media_type);
+    let query_format = authority(
+        &mut t,
+        "file-type/SPARQLQ",
+        dct::MEDIA_TYPE_OR_EXTENT,
+        "SPARQL",
+        "SPARQL",
+    );
+    t.add(&sparql_distribution, dct::FORMAT, query_format);
     if let Some(license) = &license {
         t.add(&sparql_distribution, dct::LICENSE, license.clone());
     }
