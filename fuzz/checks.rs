@@ -117,10 +117,11 @@ pub fn query_parameters(input: &[u8]) {
     };
     match ProtocolRequest::from_pairs(parameters) {
         Ok(request) => {
-            let format = request.format.as_deref();
-            let _ = negotiate::results_format(&headers, format).map_err(refused);
-            let _ = negotiate::graph_format(&headers, format).map_err(refused);
-            let _ = negotiate::page_or_graph(&headers, format).map_err(refused);
+            let formats = &request.formats;
+            let _ = negotiate::results_format(&headers, formats).map_err(refused);
+            let _ = negotiate::boolean_format(&headers, formats).map_err(refused);
+            let _ = negotiate::graph_format(&headers, formats).map_err(refused);
+            let _ = negotiate::page_or_graph(&headers, formats).map_err(refused);
         }
         Err(error) => refused(error),
     }

@@ -80,9 +80,16 @@ enum Command {
         /// Longest query text, in bytes.
         #[arg(long, env = "TI_MAX_QUERY_BYTES", default_value_t = Config::default().max_query_bytes)]
         max_query_bytes: usize,
-        /// Queries evaluated at once; others wait in line.
+        /// Long queries evaluated at once (past the quick lane's time); others wait in line.
         #[arg(long, env = "TI_MAX_CONCURRENT_QUERIES", default_value_t = Config::default().max_concurrent_queries)]
         max_concurrent_queries: usize,
+        /// Queries evaluated at once in the quick lane, where every query starts.
+        #[arg(long, env = "TI_QUICK_QUERIES", default_value_t = Config::default().quick_queries)]
+        quick_queries: usize,
+        /// Seconds a query may run in the quick lane before it moves to the
+        /// long lane (0: no quick lane).
+        #[arg(long, env = "TI_QUICK_QUERY_TIME", default_value_t = Config::default().quick_query_time.as_secs_f64())]
+        quick_query_time: f64,
         /// Seconds a query waits for its turn before a 503.
         #[arg(long, env = "TI_QUEUE_TIMEOUT", default_value_t = 2.0)]
         queue_timeout: f64,
@@ -166,6 +173,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             max_body_bytes,
             max_query_bytes,
             max_concurrent_queries,
+            quick_queries,
+            quick_query_time,
             queue_timeout,
             header_read_timeout,
             cache_bytes,
@@ -184,6 +193,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 max_body_bytes,
                 max_query_bytes,
                 max_concurrent_queries,
+                quick_queries,
+                quick_query_time: Duration::try_from_secs_f64(quick_query_time)
+                    .context("--quick-query-time must be a number of seconds, 0 or more")?,
                 queue_timeout: positive_seconds(queue_timeout, "--queue-timeout")?,
                 header_read_timeout: positive_seconds(
                     header_read_timeout,

@@ -104,17 +104,39 @@ pub struct ParsedQuery {
     query: Query,
 }
 
-/// Parses a SPARQL query.
-pub fn parse(query: &str) -> Result<ParsedQuery, SparqlSyntaxError> {
+/// Parses a SPARQL query; its relative IRIs are resolved against
+/// `base_iri` (the endpoint's IRI, for the server), unless the query
+/// states its own `BASE`.
+pub fn parse(query: &str, base_iri: Option<&str>) -> Result<ParsedQuery, SparqlSyntaxError> {
+    let mut parser = SparqlParser::new();
+    if let Some(base) = base_iri {
+        parser = parser
+            .with_base_iri(base)
+            .expect("the base IRI of the data set is a valid IRI");
+    }
     Ok(ParsedQuery {
-        query: SparqlParser::new().parse_query(query)?,
+        query: parser.parse_query(query)?,
     })
 }
 
-/// Whether `text` is a SPARQL Update request (to answer it as refused rather
-/// than as a syntax error).
-pub fn is_update(text: &str) -> bool {
-    SparqlParser::new().parse_update(text).is_ok()
+/// What a text that is not a valid query is, to explain a refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotAQuery {
+    /// Nothing but white space, comments or prologue: no query at all.
+    Empty,
+    /// A valid SPARQL Update request.
+    Update,
+    /// Neither: a syntax error.
+    Malformed,
+}
+
+/// Tells why `text`, which does not parse as a query, is not one.
+pub fn not_a_query(text: &str) -> NotAQuery {
+    match SparqlParser::new().parse_update(text) {
+        Ok(update) if update.operations.is_empty() => NotAQuery::Empty,
+        Ok(_) => NotAQuery::Update,
+        Err(_) => NotAQuery::Malformed,
+    }
 }
 
 /// The data set a query runs on, from the SPARQL protocol's
@@ -225,7 +247,7 @@ impl DefaultServiceHandler for ServiceGuard {
 /// Parses and runs a query against `store` on its default data set (see
 /// [`ParsedQuery::prepare`]).
 pub fn run(store: &Store, query: &str) -> Result<QueryResults<'static>, QueryError> {
-    let (prepared, guard) = parse(query)?.prepare(&ProtocolDataset::default(), None);
+    let (prepared, guard) = parse(query, None)?.prepare(&ProtocolDataset::default(), None);
     let results = prepared.on_store(store).execute()?;
     match guard.attempted() {
         Some(service) => Err(QueryError::Service(ServiceRefused(service))),
@@ -307,7 +329,7 @@ mod tests {
             default_graphs: vec![NamedNode::new_unchecked("http://example.org/none")],
             named_graphs: vec![],
         };
-        let (prepared, _) = parse("SELECT * { ?s ?p ?o }")
+        let (prepared, _) = parse("SELECT * { ?s ?p ?o }", None)
             .unwrap()
             .prepare(&dataset, None);
         assert_eq!(count(prepared.on_store(&store).execute().unwrap()), 0);
@@ -331,11 +353,44 @@ mod tests {
 
     #[test]
     fn forms_and_updates_are_recognised() {
-        assert_eq!(parse("ASK {}").unwrap().form(), QueryForm::Ask);
-        assert!(parse("DESCRIBE <http://x>").unwrap().form().returns_graph());
-        assert!(is_update(
-            "INSERT DATA { <http://x> <http://x> <http://x> }"
-        ));
-        assert!(!is_update("SELECT * {}"));
+        assert_eq!(parse("ASK {}", None).unwrap().form(), QueryForm::Ask);
+        assert!(
+            parse("DESCRIBE <http://x>", None)
+                .unwrap()
+                .form()
+                .returns_graph()
+        );
+        assert_eq!(
+            not_a_query("INSERT DATA { <http://x> <http://x> <http://x> }"),
+            NotAQuery::Update
+        );
+        assert_eq!(not_a_query("SELECT * {"), NotAQuery::Malformed);
+        for empty in ["", "  \n", "# only a comment", "PREFIX x: <http://x/>"] {
+            assert_eq!(not_a_query(empty), NotAQuery::Empty, "{empty:?}");
+        }
+    }
+
+    #[test]
+    fn relative_iris_resolve_against_the_base() {
+        let store = Store::new().unwrap();
+        let (prepared, _) = parse(
+            "CONSTRUCT { <s> <p> 1 } WHERE {}",
+            Some("https://example.org/data/sparql"),
+        )
+        .unwrap()
+        .prepare(&ProtocolDataset::default(), None);
+        let QueryResults::Graph(triples) = prepared.on_store(&store).execute().unwrap() else {
+            panic!("not a graph");
+        };
+        let triples: Vec<_> = triples.map(Result::unwrap).collect();
+        assert_eq!(triples.len(), 1);
+        assert_eq!(
+            triples[0].subject.to_string(),
+            "<https://example.org/data/s>"
+        );
+        assert!(
+            parse("ASK { <s> ?p ?o }", None).is_err(),
+            "no base: no relative IRI"
+        );
     }
 }

@@ -84,9 +84,10 @@ fn cases() -> Vec<Case> {
         case("huge OFFSET", get(format!("{TI}SELECT ?a WHERE {{ ?a a ti:Award }} OFFSET 999999999999999999")), &[200]),
         case("SERVICE to a local port", get("SELECT * WHERE { SERVICE <http://127.0.0.1:22/sparql> { ?s ?p ?o } }".into()), &[400]),
         case("SERVICE SILENT to a metadata address", get("SELECT * WHERE { SERVICE SILENT <http://169.254.169.254/latest/meta-data/> { ?s ?p ?o } }".into()), &[400]),
-        case("LOAD", get("LOAD <http://127.0.0.1:22/data.ttl>".into()), &[403]),
+        case("LOAD as query", get("LOAD <http://127.0.0.1:22/data.ttl>".into()), &[400]),
+        case("LOAD as update", Box::new(|c, url| c.post(format!("{url}sparql")).header(CONTENT_TYPE, "application/sparql-update").body("LOAD <http://127.0.0.1:22/data.ttl>")), &[403]),
         case("INSERT DATA as update", Box::new(|c, url| c.post(format!("{url}sparql")).form(&[("update", "INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }")])), &[403]),
-        case("DROP ALL as query", get("DROP ALL".into()), &[403]),
+        case("DROP ALL as query", get("DROP ALL".into()), &[400]),
         case("query and update together", Box::new(|c, url| c.post(format!("{url}sparql")).form(&[("query", "ASK {}"), ("update", "CLEAR ALL")])), &[403]),
         case("10 MB body", post_direct(format!("ASK {{}} #{}", "x".repeat(10 << 20)).into_bytes()), &[413]),
         case("query over the length limit", post_direct(format!("ASK {{}} #{}", "x".repeat(40_000)).into_bytes()), &[413]),
@@ -160,8 +161,9 @@ fn hostile_queries_get_their_status_in_time_and_light_queries_stay_fast() {
             // A client still sending 10 MB when the 413 arrives sees the connection closed.
             Err(e) => assert!(
                 case.name == "10 MB body" && !e.is_timeout(),
-                "{}: {e}",
-                case.name
+                "{}: {e:?} (the server is alive: {})",
+                case.name,
+                server.alive()
             ),
         }
         assert!(
@@ -290,4 +292,96 @@ fn slow_clients_cannot_hold_a_connection() {
         .send()
         .unwrap();
     assert_eq!(health.status(), 200);
+}
+
+/// What a light client saw while `hostile` clients sent queries that run to
+/// the time limit, in a loop: its latencies, the statuses it got other than
+/// 200, and the statuses the hostile clients got.
+struct UnderAttack {
+    latencies: Vec<Duration>,
+    refused: Vec<u16>,
+    hostile: Vec<u16>,
+}
+
+fn light_client_under_attack(env: &[(&str, &str)], hostile: usize, light: usize) -> UnderAttack {
+    let server = ServeProcess::start(env);
+    let stop = Arc::new(AtomicBool::new(false));
+    let attackers: Vec<_> = (0..hostile)
+        .map(|_| {
+            let (url, stop) = (server.url.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let client = client();
+                let mut statuses = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    let response = client
+                        .get(format!("{url}sparql"))
+                        .query(&[(
+                            "query",
+                            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                        )])
+                        .send()
+                        .unwrap();
+                    statuses.push(response.status().as_u16());
+                }
+                statuses
+            })
+        })
+        .collect();
+    // Let the runaway queries leave the quick lane and fill the long one.
+    std::thread::sleep(Duration::from_millis(1000));
+    let client = client();
+    let mut latencies = Vec::new();
+    let mut refused = Vec::new();
+    for _ in 0..light {
+        let started = Instant::now();
+        let response = client
+            .get(format!("{}sparql", server.url))
+            .query(&[("query", "ASK { ?s ?p ?o }")])
+            .send()
+            .unwrap();
+        latencies.push(started.elapsed());
+        if response.status() != 200 {
+            refused.push(response.status().as_u16());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    stop.store(true, Ordering::Relaxed);
+    let hostile = attackers
+        .into_iter()
+        .flat_map(|a| a.join().unwrap())
+        .collect();
+    UnderAttack {
+        latencies,
+        refused,
+        hostile,
+    }
+}
+
+#[test]
+fn light_queries_are_never_refused_while_runaway_queries_hold_every_long_slot() {
+    let settings = [
+        ("TI_QUERY_TIMEOUT", "3"),
+        ("TI_MAX_CONCURRENT_QUERIES", "4"),
+        ("TI_CACHE_BYTES", "0"),
+    ];
+    let seen = light_client_under_attack(&settings, 6, 60);
+    assert!(
+        seen.hostile.iter().filter(|s| **s == 503).count() >= 4,
+        "the runaway queries ran to the time limit: {:?}",
+        seen.hostile
+    );
+    assert_eq!(seen.refused, Vec::<u16>::new(), "light queries refused");
+    let p99 = percentile(seen.latencies, 0.99);
+    assert!(p99 < Duration::from_secs(1), "light query p99 {p99:?}");
+
+    // Without the quick lane, the same load starves the light client: the
+    // test above measures the lanes, not a lucky schedule.
+    let without_lanes = [&settings[..], &[("TI_QUICK_QUERY_TIME", "0")]].concat();
+    let seen = light_client_under_attack(&without_lanes, 6, 6);
+    let p99 = percentile(seen.latencies, 0.99);
+    assert!(
+        !seen.refused.is_empty() || p99 >= Duration::from_secs(1),
+        "without lanes: {} refused, p99 {p99:?}",
+        seen.refused.len()
+    );
 }

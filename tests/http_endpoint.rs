@@ -228,7 +228,13 @@ async fn negotiation_honours_q_values_parameters_and_answers_406() {
         Some("application/sparql-results+json"),
     )
     .await;
-    assert_eq!(graph_as_results.status(), StatusCode::NOT_ACCEPTABLE);
+    assert_eq!(
+        content_type(&graph_as_results),
+        "text/turtle; charset=utf-8",
+        "SPARQL clients build Accept from their format before they know the query form: a graph query gets its default format"
+    );
+    let nothing_acceptable = get_query(&server, CONSTRUCT_LEVELS, Some("image/png")).await;
+    assert_eq!(nothing_acceptable.status(), StatusCode::NOT_ACCEPTABLE);
     for (name, value, expected) in [
         ("format", "csv", "text/csv; charset=utf-8"),
         ("output", "xml", "application/sparql-results+xml"),
@@ -391,6 +397,8 @@ async fn browsers_get_the_query_page_with_the_examples() {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
+/// Updates sent the update way are refused with 403; an update sent as a
+/// query is a malformed query (400), with a message that says why.
 #[tokio::test]
 async fn updates_are_refused_with_403() {
     let server = TestServer::default().await;
@@ -411,10 +419,16 @@ async fn updates_are_refused_with_403() {
         .await
         .unwrap();
     let as_query = get_query(&server, "DROP ALL", None).await;
-    for response in [direct, form, as_query] {
+    for response in [direct, form] {
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert!(response.text().await.unwrap().contains("read-only"));
     }
+    assert_eq!(as_query.status(), StatusCode::BAD_REQUEST);
+    let message = as_query.text().await.unwrap();
+    assert!(
+        message.contains("SPARQL Update, sent as a query") && message.contains("read-only"),
+        "{message}"
+    );
     let count = get_query(&server, "ASK { <http://example.org/a> ?p ?o }", None)
         .await
         .text()
@@ -469,6 +483,56 @@ async fn malformed_requests_get_400_with_the_parser_message() {
         .await
         .unwrap();
     assert_eq!(empty_post.status(), StatusCode::BAD_REQUEST);
+    for empty in [
+        "",
+        "  \n# a comment only\n",
+        "PREFIX ti: <https://w3id.org/territoire-innovant/ontology#>",
+    ] {
+        let response = client()
+            .post(server.at("/sparql"))
+            .header(CONTENT_TYPE, "application/sparql-query")
+            .body(empty)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{empty:?}");
+        let message = response.text().await.unwrap();
+        assert!(message.starts_with("empty query"), "{empty:?}: {message}");
+    }
+    let graphs_only = client()
+        .get(server.at("/sparql"))
+        .query(&[(
+            "default-graph-uri",
+            "https://w3id.org/territoire-innovant/graph/data",
+        )])
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(graphs_only.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        graphs_only
+            .text()
+            .await
+            .unwrap()
+            .starts_with("missing query")
+    );
+    let latin1 = client()
+        .post(server.at("/sparql"))
+        .header(CONTENT_TYPE, "application/sparql-query; charset=ISO-8859-1")
+        .body(COUNT_AWARDS)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(latin1.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let utf8 = client()
+        .post(server.at("/sparql"))
+        .header(CONTENT_TYPE, "application/sparql-query; charset=\"utf-8\"")
+        .body(COUNT_AWARDS)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(utf8.status(), StatusCode::OK);
 }
 
 #[tokio::test]

@@ -4,10 +4,10 @@
 
 use super::AppState;
 use super::error::ApiError;
-use super::evaluate::{AnswerFormat, Formats, evaluate};
-use super::negotiate::{self, PageOrGraph};
+use super::evaluate::{AnswerFormat, Formats, QueryRequest, evaluate};
+use super::negotiate::{self, PageOrGraph, RequestedFormats};
 use super::{QueryHash, query_page, service_description};
-use crate::sparql::{self, ProtocolDataset};
+use crate::sparql::{self, NotAQuery, ProtocolDataset};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -23,8 +23,8 @@ pub struct ProtocolRequest {
     pub update: Option<String>,
     /// `default-graph-uri` and `named-graph-uri`, each an IRI.
     pub dataset: ProtocolDataset,
-    /// `format` or `output` (both may be given if they agree).
-    pub format: Option<String>,
+    /// `format`, `output` or `results` (several may be given if they agree).
+    pub formats: RequestedFormats,
 }
 
 impl ProtocolRequest {
@@ -43,7 +43,7 @@ impl ProtocolRequest {
                     .default_graphs
                     .push(graph_iri(&name, value)?),
                 "named-graph-uri" => request.dataset.named_graphs.push(graph_iri(&name, value)?),
-                "format" | "output" => set_agreeing(&mut request.format, value)?,
+                "format" | "output" | "results" => request.formats.add(&value),
                 _ => {}
             }
         }
@@ -58,20 +58,6 @@ fn set_once(slot: &mut Option<String>, name: &str, value: String) -> Result<(), 
         )));
     }
     Ok(())
-}
-
-/// `format` and `output` may both be given (SPARQLWrapper sends both), as
-/// long as they agree.
-fn set_agreeing(slot: &mut Option<String>, value: String) -> Result<(), ApiError> {
-    match slot {
-        Some(previous) if *previous != value => Err(ApiError::bad_request(format!(
-            "conflicting formats \"{previous}\" and \"{value}\" in the format/output parameters"
-        ))),
-        _ => {
-            *slot = Some(value);
-            Ok(())
-        }
-    }
 }
 
 fn graph_iri(name: &str, value: String) -> Result<NamedNode, ApiError> {
@@ -90,7 +76,10 @@ pub async fn get(
         Err(e) => return e.into_response(),
     };
     if request.query.is_none() && request.update.is_none() {
-        return describe_service(&state, &headers, request.format.as_deref());
+        if !request.dataset.is_empty() {
+            return missing_query().into_response();
+        }
+        return describe_service(&state, &headers, &request.formats);
     }
     answer(state, request, &headers).await
 }
@@ -103,9 +92,13 @@ pub async fn post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let media_type = headers
+    let content_type = headers
         .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.to_str().ok());
+    if let Err(e) = utf8_charset(content_type) {
+        return e.into_response();
+    }
+    let media_type = content_type
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase());
     let request = match media_type.as_deref() {
@@ -130,19 +123,49 @@ pub async fn post(
     };
     match request {
         Ok(request) if request.query.is_none() && request.update.is_none() => {
-            ApiError::bad_request("missing query: expected a \"query\" parameter").into_response()
+            missing_query().into_response()
         }
         Ok(request) => answer(state, request, &headers).await,
         Err(e) => e.into_response(),
     }
 }
 
-/// The answer to a query that is an update, or a syntax error.
+/// The answer to a query operation whose text is not a query: a `400`
+/// that says whether it is empty, an update, or malformed (with the
+/// parser's position). Updates sent as updates are refused with `403`.
 pub(super) fn parse_error(text: &str, error: &oxigraph::sparql::SparqlSyntaxError) -> ApiError {
-    if sparql::is_update(text) {
-        read_only()
-    } else {
-        ApiError::bad_request(format!("malformed query: {error}"))
+    match sparql::not_a_query(text) {
+        NotAQuery::Empty => ApiError::bad_request(
+            "empty query: expected a SELECT, ASK, CONSTRUCT or DESCRIBE query",
+        ),
+        NotAQuery::Update => ApiError::bad_request(
+            "this is a SPARQL Update, sent as a query: this endpoint is read-only and answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)",
+        ),
+        NotAQuery::Malformed => ApiError::bad_request(format!("malformed query: {error}")),
+    }
+}
+
+fn missing_query() -> ApiError {
+    ApiError::bad_request(
+        "missing query: expected a \"query\" parameter (or a query as the body of a POST with Content-Type application/sparql-query)",
+    )
+}
+
+/// Query bodies are UTF-8 (SPARQL 1.1 Protocol, 2.1.3): another charset
+/// is refused rather than misread.
+fn utf8_charset(content_type: Option<&str>) -> Result<(), ApiError> {
+    let charset = content_type
+        .into_iter()
+        .flat_map(|v| v.split(';').skip(1))
+        .filter_map(|parameter| parameter.split_once('='))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("charset"))
+        .map(|(_, value)| value.trim().trim_matches('"'));
+    match charset {
+        Some(charset) if !charset.eq_ignore_ascii_case("utf-8") => Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("unsupported charset \"{charset}\": the body must be UTF-8"),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -160,18 +183,11 @@ async fn answer(state: AppState, request: ProtocolRequest, headers: &HeaderMap) 
     }
     let text = request.query.unwrap_or_default();
     let hash = QueryHash::of(&text);
-    let mut response = match answer_query(
-        &state,
-        &text,
-        request.dataset,
-        request.format.as_deref(),
-        headers,
-    )
-    .await
-    {
-        Ok(response) => response,
-        Err(e) => e.into_response(),
-    };
+    let mut response =
+        match answer_query(&state, &text, request.dataset, &request.formats, headers).await {
+            Ok(response) => response,
+            Err(e) => e.into_response(),
+        };
     response.extensions_mut().insert(hash);
     response
 }
@@ -180,7 +196,7 @@ async fn answer_query(
     state: &AppState,
     text: &str,
     dataset: ProtocolDataset,
-    format: Option<&str>,
+    formats: &RequestedFormats,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
     if text.len() > state.config.max_query_bytes {
@@ -194,13 +210,18 @@ async fn answer_query(
         ));
     }
     let formats = Formats {
-        results: negotiate::results_format(headers, format).map(AnswerFormat::Results),
-        graph: negotiate::graph_format(headers, format).map(AnswerFormat::Graph),
+        results: negotiate::results_format(headers, formats).map(AnswerFormat::Results),
+        boolean: negotiate::boolean_format(headers, formats).map(AnswerFormat::Results),
+        graph: negotiate::graph_format(headers, formats).map(AnswerFormat::Graph),
+    };
+    let query = QueryRequest {
+        text: text.to_owned(),
+        base_iri: state.data_set.base.iri("sparql").into_string(),
+        dataset,
     };
     let answer = evaluate(
         state.data_set.store.clone(),
-        text.to_owned(),
-        dataset,
+        query,
         formats,
         state.config.limits(),
         &state.evaluators,
@@ -217,8 +238,8 @@ async fn answer_query(
 }
 
 /// The service description, or the query page for browsers.
-fn describe_service(state: &AppState, headers: &HeaderMap, format: Option<&str>) -> Response {
-    match negotiate::page_or_graph(headers, format) {
+fn describe_service(state: &AppState, headers: &HeaderMap, formats: &RequestedFormats) -> Response {
+    match negotiate::page_or_graph(headers, formats) {
         Ok(PageOrGraph::Html) => query_page::render_page(state),
         Ok(PageOrGraph::Graph(format)) => service_description::render(state, format),
         Err(e) => e.into_response(),

@@ -2,45 +2,59 @@
 //! timeout (or when the client goes away), its results bounded in number and
 //! serialized with oxigraph's writers before the status is chosen, so that
 //! every failure is a proper error status.
+//!
+//! Two lanes keep light queries served while expensive ones run: every
+//! query starts in the *quick lane*, with a short time budget; one still
+//! running at the end of its budget moves to the *long lane*, whose slots
+//! are few. It keeps running if a long slot is free at once; otherwise it is
+//! cancelled and started again once a long slot frees up (or refused after
+//! the queue timeout). Queries that will hit the time limit thus fill the
+//! long lane only, and a light query never waits behind them.
 
 use super::error::ApiError;
 use super::negotiate::content_type;
-use crate::sparql::{self, ProtocolDataset, QueryThreads, ServiceRefused};
+use crate::sparql::{self, ProtocolDataset, QueryForm, QueryThreads, ServiceRefused};
 use axum::http::StatusCode;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults};
 use oxigraph::store::Store;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 /// Bounds of one evaluation.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Wall-clock time after which the query is cancelled.
     pub timeout: Duration,
+    /// Time a query may run in the quick lane before it moves to the long
+    /// lane (zero: every query goes to the long lane).
+    pub quick_time: Duration,
     /// Largest number of solutions or triples answered.
     pub max_results: usize,
     /// How long a query waits for an evaluation slot.
     pub queue_timeout: Duration,
 }
 
-/// What evaluates queries: a bounded number of slots, and the threads
-/// that run them. Shared by the states of a server across reloads, so that
-/// the bound holds.
+/// What evaluates queries: the slots of the two lanes, and the threads that
+/// run them (one per slot). Shared by the states of a server across
+/// reloads, so that the bounds hold.
 pub struct Evaluators {
-    slots: Arc<Semaphore>,
+    quick: Arc<Semaphore>,
+    long: Arc<Semaphore>,
     threads: QueryThreads,
 }
 
 impl Evaluators {
-    /// `count` slots and as many threads.
-    pub fn new(count: usize) -> std::io::Result<Self> {
-        let count = count.max(1);
+    /// `quick` slots in the quick lane, `long` (at least one) in the long
+    /// lane, and as many threads as slots.
+    pub fn new(quick: usize, long: usize) -> std::io::Result<Self> {
+        let long = long.max(1);
         Ok(Self {
-            slots: Arc::new(Semaphore::new(count)),
-            threads: QueryThreads::new(count)?,
+            quick: Arc::new(Semaphore::new(quick)),
+            long: Arc::new(Semaphore::new(long)),
+            threads: QueryThreads::new(quick + long)?,
         })
     }
 }
@@ -56,11 +70,26 @@ pub enum AnswerFormat {
 
 /// The negotiated format for each kind of answer (the query form is known
 /// only once the query is parsed).
+#[derive(Debug, Clone)]
 pub struct Formats {
-    /// For SELECT and ASK.
+    /// For SELECT.
     pub results: Result<AnswerFormat, ApiError>,
+    /// For ASK.
+    pub boolean: Result<AnswerFormat, ApiError>,
     /// For CONSTRUCT and DESCRIBE.
     pub graph: Result<AnswerFormat, ApiError>,
+}
+
+/// A query to evaluate: its text, the IRI its relative IRIs resolve
+/// against, and the data set the protocol names.
+#[derive(Debug, Clone)]
+pub struct QueryRequest {
+    /// The SPARQL text.
+    pub text: String,
+    /// The base IRI (the endpoint's public IRI).
+    pub base_iri: String,
+    /// `default-graph-uri` and `named-graph-uri`.
+    pub dataset: ProtocolDataset,
 }
 
 /// A serialized answer.
@@ -81,41 +110,89 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Parses and evaluates `text` against `store` within `limits`, once one of
-/// the evaluation slots is free, on one of the query threads (large stacks:
-/// the parser and the evaluator recurse once per nesting level). The slot is
-/// held until the evaluation really ends, cancelled or not, so that
-/// cancelled work still counts.
+/// The slot an evaluation holds: the query thread keeps it until the
+/// evaluation really ends, cancelled or not, so that cancelled work still
+/// counts; a query that moves to the long lane swaps it.
+type Slot = Arc<Mutex<OwnedSemaphorePermit>>;
+
+/// An evaluation started on a query thread.
+struct Running {
+    receiver: oneshot::Receiver<Result<Answer, ApiError>>,
+    slot: Slot,
+    _cancel: CancelOnDrop,
+}
+
+/// Parses and evaluates `query` against `store` within `limits`, first in
+/// the quick lane, then, if it runs past its budget there, in the long lane
+/// (see the module's documentation).
 pub async fn evaluate(
     store: Store,
-    text: String,
-    dataset: ProtocolDataset,
+    query: QueryRequest,
     formats: Formats,
     limits: Limits,
     evaluators: &Evaluators,
 ) -> Result<Answer, ApiError> {
-    let slot = match tokio::time::timeout(
-        limits.queue_timeout,
-        Arc::clone(&evaluators.slots).acquire_owned(),
-    )
-    .await
-    {
-        Ok(Ok(slot)) => slot,
-        _ => {
-            return Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "too many queries are running: retry in a few seconds",
-            ));
+    if !limits.quick_time.is_zero() {
+        let slot = wait_for(&evaluators.quick, limits.queue_timeout).await?;
+        let mut quick = start(
+            evaluators,
+            slot,
+            store.clone(),
+            query.clone(),
+            formats.clone(),
+            limits,
+        )?;
+        match tokio::time::timeout(limits.quick_time, &mut quick.receiver).await {
+            Ok(answer) => return received(answer),
+            Err(_) => {
+                if let Ok(long) = Arc::clone(&evaluators.long).try_acquire_owned() {
+                    // A long slot is free: the evaluation goes on there.
+                    if let Ok(mut slot) = quick.slot.lock() {
+                        *slot = long;
+                    }
+                    let left = limits.timeout.saturating_sub(limits.quick_time);
+                    return finish(quick, left, limits.timeout).await;
+                }
+            }
         }
-    };
+    }
+    let slot = wait_for(&evaluators.long, limits.queue_timeout).await?;
+    let long = start(evaluators, slot, store, query, formats, limits)?;
+    finish(long, limits.timeout, limits.timeout).await
+}
+
+async fn wait_for(
+    slots: &Arc<Semaphore>,
+    queue_timeout: Duration,
+) -> Result<OwnedSemaphorePermit, ApiError> {
+    match tokio::time::timeout(queue_timeout, Arc::clone(slots).acquire_owned()).await {
+        Ok(Ok(slot)) => Ok(slot),
+        _ => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many queries are running: retry in a few seconds",
+        )),
+    }
+}
+
+/// Starts the evaluation on a query thread (large stacks: the parser and
+/// the evaluator recurse once per nesting level).
+fn start(
+    evaluators: &Evaluators,
+    slot: OwnedSemaphorePermit,
+    store: Store,
+    query: QueryRequest,
+    formats: Formats,
+    limits: Limits,
+) -> Result<Running, ApiError> {
     let token = CancellationToken::new();
-    let _cancel = CancelOnDrop(token.clone());
     let thread_token = token.clone();
-    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let slot: Slot = Arc::new(Mutex::new(slot));
+    let thread_slot = Arc::clone(&slot);
+    let (sender, receiver) = oneshot::channel();
     let spawned = evaluators.threads.run(move || {
-        let _slot = slot;
+        let _slot = thread_slot;
         let started = std::time::Instant::now();
-        let answer = parse_and_run(store, &text, dataset, formats, limits, thread_token);
+        let answer = parse_and_run(store, &query, formats, limits, thread_token);
         let _ = sender.send(answer);
         if started.elapsed() >= LONG_EVALUATION {
             crate::memory::release_free_memory();
@@ -128,20 +205,32 @@ pub async fn evaluate(
             "cannot start the query: retry in a few seconds",
         ));
     }
-    match tokio::time::timeout(limits.timeout, receiver).await {
-        Ok(Ok(answer)) => answer,
-        Ok(Err(_)) => {
-            tracing::error!("a query thread ended without an answer");
-            Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the query evaluation failed",
-            ))
-        }
-        Err(_) => {
-            token.cancel();
-            Err(timed_out(limits.timeout))
-        }
+    Ok(Running {
+        receiver,
+        slot,
+        _cancel: CancelOnDrop(token),
+    })
+}
+
+/// Waits for the answer of a running evaluation, at most `wait`; it is
+/// cancelled past that, at the time limit `limit`.
+async fn finish(mut running: Running, wait: Duration, limit: Duration) -> Result<Answer, ApiError> {
+    match tokio::time::timeout(wait, &mut running.receiver).await {
+        Ok(answer) => received(answer),
+        Err(_) => Err(timed_out(limit)),
     }
+}
+
+fn received(
+    answer: Result<Result<Answer, ApiError>, oneshot::error::RecvError>,
+) -> Result<Answer, ApiError> {
+    answer.unwrap_or_else(|_| {
+        tracing::error!("a query thread ended without an answer");
+        Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the query evaluation failed",
+        ))
+    })
 }
 
 /// Evaluations at least this long may have allocated much (a cancelled
@@ -151,19 +240,20 @@ const LONG_EVALUATION: Duration = Duration::from_millis(250);
 /// The work of one query thread: parse, pick the format, evaluate, serialize.
 fn parse_and_run(
     store: Store,
-    text: &str,
-    dataset: ProtocolDataset,
+    request: &QueryRequest,
     formats: Formats,
     limits: Limits,
     token: CancellationToken,
 ) -> Result<Answer, ApiError> {
-    let query = sparql::parse(text).map_err(|e| super::endpoint::parse_error(text, &e))?;
-    let format = if query.form().returns_graph() {
-        formats.graph
-    } else {
-        formats.results
+    let text = &request.text;
+    let query = sparql::parse(text, Some(&request.base_iri))
+        .map_err(|e| super::endpoint::parse_error(text, &e))?;
+    let format = match query.form() {
+        QueryForm::Select => formats.results,
+        QueryForm::Ask => formats.boolean,
+        QueryForm::Construct | QueryForm::Describe => formats.graph,
     }?;
-    let (prepared, guard) = query.prepare(&dataset, Some(token));
+    let (prepared, guard) = query.prepare(&request.dataset, Some(token));
     let results = prepared
         .on_store(&store)
         .execute()

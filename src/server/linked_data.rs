@@ -116,7 +116,7 @@ pub fn answer(
 ) -> Response {
     let format = match fixed {
         Some(format) => format,
-        None => match negotiate::page_or_graph(headers, None) {
+        None => match negotiate::page_or_graph(headers, &Default::default()) {
             Ok(format) => format,
             Err(e) => return e.into_response(),
         },
@@ -205,7 +205,7 @@ fn graph_document(
 /// A 404 that helps: the HTML page for browsers, plain text otherwise.
 pub fn not_found(state: &AppState, path: &str, headers: &HeaderMap) -> Response {
     let iri = state.data_set.base.iri(path.trim_start_matches('/'));
-    match negotiate::page_or_graph(headers, None) {
+    match negotiate::page_or_graph(headers, &Default::default()) {
         Ok(PageOrGraph::Html) => pages::not_found(iri.as_str()),
         _ => ApiError::new(
             StatusCode::NOT_FOUND,

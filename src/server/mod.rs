@@ -47,8 +47,15 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Longest query text, in bytes.
     pub max_query_bytes: usize,
-    /// Queries evaluated at once; others wait in line.
+    /// Long queries evaluated at once (those past the quick lane's
+    /// budget); others wait in line.
     pub max_concurrent_queries: usize,
+    /// Queries evaluated at once in the quick lane, where every query
+    /// starts.
+    pub quick_queries: usize,
+    /// How long a query may run in the quick lane before it moves to the
+    /// long lane (zero: no quick lane).
+    pub quick_query_time: Duration,
     /// How long a query waits for its turn before a `503`.
     pub queue_timeout: Duration,
     /// How long a client may take to send its request headers: slow
@@ -67,6 +74,8 @@ impl Default for Config {
             max_body_bytes: 1 << 20,
             max_query_bytes: 32 * 1024,
             max_concurrent_queries: 4,
+            quick_queries: 4,
+            quick_query_time: Duration::from_millis(250),
             queue_timeout: Duration::from_secs(2),
             header_read_timeout: Duration::from_secs(10),
             cache_bytes: 32 << 20,
@@ -78,6 +87,7 @@ impl Config {
     fn limits(&self) -> evaluate::Limits {
         evaluate::Limits {
             timeout: self.query_timeout,
+            quick_time: self.quick_query_time,
             max_results: self.max_results,
             queue_timeout: self.queue_timeout,
         }
@@ -86,7 +96,7 @@ impl Config {
     /// The longest a whole request may take: reading its body, waiting for
     /// a turn, evaluating and writing the answer.
     fn request_timeout(&self) -> Duration {
-        self.queue_timeout + self.query_timeout + Duration::from_secs(5)
+        self.quick_query_time + 2 * self.queue_timeout + self.query_timeout + Duration::from_secs(5)
     }
 }
 
@@ -133,7 +143,10 @@ impl AppState {
         config: Config,
         examples: Vec<ExampleQuery>,
     ) -> std::io::Result<Self> {
-        let evaluators = Arc::new(evaluate::Evaluators::new(config.max_concurrent_queries)?);
+        let evaluators = Arc::new(evaluate::Evaluators::new(
+            config.quick_queries,
+            config.max_concurrent_queries,
+        )?);
         Self::with_evaluators(data_set, config, examples, evaluators)
     }
 
@@ -296,7 +309,7 @@ fn not_ranged(
 }
 
 async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match negotiate::page_or_graph(&headers, None) {
+    match negotiate::page_or_graph(&headers, &Default::default()) {
         Ok(negotiate::PageOrGraph::Html) => pages::home(&state),
         Ok(negotiate::PageOrGraph::Graph(_)) => linked_data::answer(
             &state,

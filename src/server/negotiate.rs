@@ -39,6 +39,18 @@ static RESULTS: LazyLock<Vec<Offer<QueryResultsFormat>>> = LazyLock::new(|| {
     ])
 });
 
+/// ASK answers: the SPARQL results formats that define a boolean (CSV and
+/// TSV do not).
+static BOOLEANS: LazyLock<Vec<Offer<QueryResultsFormat>>> = LazyLock::new(|| {
+    offers(&[
+        ("application/sparql-results+json", QueryResultsFormat::Json),
+        ("application/sparql-results+xml", QueryResultsFormat::Xml),
+        ("application/json", QueryResultsFormat::Json),
+        ("application/xml", QueryResultsFormat::Xml),
+        ("text/xml", QueryResultsFormat::Xml),
+    ])
+});
+
 static GRAPHS: LazyLock<Vec<Offer<RdfFormat>>> = LazyLock::new(|| {
     offers(&[
         ("text/turtle", RdfFormat::Turtle),
@@ -52,6 +64,10 @@ static GRAPHS: LazyLock<Vec<Offer<RdfFormat>>> = LazyLock::new(|| {
         ),
         ("application/n-quads", RdfFormat::NQuads),
         ("application/trig", RdfFormat::TriG),
+        // Turtle is N3 too (rdflib and SPARQLWrapper ask for N3 this way).
+        ("text/n3", RdfFormat::Turtle),
+        ("text/rdf+n3", RdfFormat::Turtle),
+        ("application/turtle", RdfFormat::Turtle),
         ("text/plain", RdfFormat::NTriples),
         ("application/xml", RdfFormat::RdfXml),
         (
@@ -61,6 +77,15 @@ static GRAPHS: LazyLock<Vec<Offer<RdfFormat>>> = LazyLock::new(|| {
             },
         ),
     ])
+});
+
+/// Every media type some query answer is offered in.
+static ANSWERS: LazyLock<Vec<MediaType<'static>>> = LazyLock::new(|| {
+    RESULTS
+        .iter()
+        .map(|o| o.media_type.clone())
+        .chain(GRAPHS.iter().map(|o| o.media_type.clone()))
+        .collect()
 });
 
 /// What a page-or-data resource answers: an HTML page or RDF.
@@ -84,34 +109,138 @@ static PAGE_OR_GRAPH: LazyLock<Vec<Offer<PageOrGraph>>> = LazyLock::new(|| {
     list
 });
 
+/// The formats a request names in its `format`, `output` or `results`
+/// parameters, which override `Accept`. Servers spell the parameter
+/// differently (Virtuoso `format`, Fuseki `output`, Rasqal `results`), and
+/// clients send several: SPARQLWrapper repeats its one return format under
+/// the three names, adding its media types as a second value (for instance
+/// `rdf+xml` and `application/rdf+xml`, or `json-ld` and
+/// `application/ld+json,application/x-json+ld`).
+#[derive(Debug, Clone, Default)]
+pub struct RequestedFormats(Vec<String>);
+
+impl RequestedFormats {
+    /// Adds the names of one parameter value: a comma-separated list of
+    /// short names or media types; empty items are ignored.
+    pub fn add(&mut self, value: &str) {
+        self.0.extend(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+                .map(str::to_owned),
+        );
+    }
+
+    /// A request that names `name`.
+    pub fn named(name: &str) -> Self {
+        let mut requested = Self::default();
+        requested.add(name);
+        requested
+    }
+
+    /// The one format of a kind of answer that the names give, if any:
+    /// names that give two different formats of that kind conflict (`400`);
+    /// names of formats of other kinds of answer only (`turtle` for a
+    /// SELECT, which a client sends without knowing the query form) leave
+    /// the choice to `Accept`; a name that no kind knows is a `406`.
+    fn choose<T: Copy + PartialEq>(
+        &self,
+        of_kind: impl Fn(&str) -> Option<T>,
+        expected: &str,
+    ) -> Result<Option<T>, ApiError> {
+        let mut chosen: Option<(T, &str)> = None;
+        for name in &self.0 {
+            let Some(format) = of_kind(name) else {
+                continue;
+            };
+            match chosen {
+                Some((previous, previous_name)) if previous != format => {
+                    return Err(ApiError::bad_request(format!(
+                        "conflicting formats \"{previous_name}\" and \"{name}\" in the format/output parameters"
+                    )));
+                }
+                Some(_) => {}
+                None => chosen = Some((format, name)),
+            }
+        }
+        if let Some((format, _)) = chosen {
+            return Ok(Some(format));
+        }
+        match self.0.iter().find(|name| !is_known(name)) {
+            Some(unknown) => Err(unknown_format(unknown, expected)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Whether some kind of answer has a format of this name.
+fn is_known(name: &str) -> bool {
+    results_format_named(name).is_some() || rdf_format_named(name).is_some() || is_html(name)
+}
+
+fn is_html(name: &str) -> bool {
+    name.eq_ignore_ascii_case("html") || name.eq_ignore_ascii_case("text/html")
+}
+
 /// The format of SELECT and ASK results.
 pub fn results_format(
     headers: &HeaderMap,
-    format: Option<&str>,
+    requested: &RequestedFormats,
 ) -> Result<QueryResultsFormat, ApiError> {
-    if let Some(name) = format {
-        return QueryResultsFormat::from_extension(name)
-            .or_else(|| QueryResultsFormat::from_media_type(name))
-            .ok_or_else(|| unknown_format(name, "json, xml, csv, tsv"));
+    match requested.choose(results_format_named, "json, xml, csv, tsv")? {
+        Some(format) => Ok(format),
+        None => negotiate(headers, &RESULTS, true),
     }
-    negotiate(headers, &RESULTS)
+}
+
+/// The format of ASK results.
+pub fn boolean_format(
+    headers: &HeaderMap,
+    requested: &RequestedFormats,
+) -> Result<QueryResultsFormat, ApiError> {
+    let named = |name: &str| {
+        results_format_named(name)
+            .filter(|f| matches!(f, QueryResultsFormat::Json | QueryResultsFormat::Xml))
+    };
+    match requested.choose(named, "json, xml")? {
+        Some(format) => Ok(format),
+        None => negotiate(headers, &BOOLEANS, true),
+    }
 }
 
 /// The format of CONSTRUCT and DESCRIBE results and other RDF documents.
-pub fn graph_format(headers: &HeaderMap, format: Option<&str>) -> Result<RdfFormat, ApiError> {
-    if let Some(name) = format {
-        return rdf_format_named(name)
-            .ok_or_else(|| unknown_format(name, "turtle, ntriples, rdfxml, jsonld, nquads, trig"));
+pub fn graph_format(
+    headers: &HeaderMap,
+    requested: &RequestedFormats,
+) -> Result<RdfFormat, ApiError> {
+    match requested.choose(
+        rdf_format_named,
+        "turtle, ntriples, rdfxml, jsonld, nquads, trig",
+    )? {
+        Some(format) => Ok(format),
+        None => negotiate(headers, &GRAPHS, true),
     }
-    negotiate(headers, &GRAPHS)
 }
 
 /// An HTML page or an RDF format, for resources that have both.
-pub fn page_or_graph(headers: &HeaderMap, format: Option<&str>) -> Result<PageOrGraph, ApiError> {
-    match format {
-        Some("html") => Ok(PageOrGraph::Html),
-        Some(_) => graph_format(headers, format).map(PageOrGraph::Graph),
-        None => negotiate(headers, &PAGE_OR_GRAPH),
+pub fn page_or_graph(
+    headers: &HeaderMap,
+    requested: &RequestedFormats,
+) -> Result<PageOrGraph, ApiError> {
+    let named = |name: &str| {
+        if is_html(name) {
+            Some(PageOrGraph::Html)
+        } else {
+            rdf_format_named(name).map(PageOrGraph::Graph)
+        }
+    };
+    match requested.choose(
+        named,
+        "html, turtle, ntriples, rdfxml, jsonld, nquads, trig",
+    )? {
+        Some(format) => Ok(format),
+        None => negotiate(headers, &PAGE_OR_GRAPH, false),
     }
 }
 
@@ -124,17 +253,22 @@ pub fn content_type(media_type: &str) -> String {
     }
 }
 
+fn results_format_named(name: &str) -> Option<QueryResultsFormat> {
+    let name = name.to_ascii_lowercase();
+    QueryResultsFormat::from_extension(&name).or_else(|| QueryResultsFormat::from_media_type(&name))
+}
+
 fn rdf_format_named(name: &str) -> Option<RdfFormat> {
-    let alias = match name.to_ascii_lowercase().as_str() {
-        "turtle" => "ttl",
+    let name = name.to_ascii_lowercase();
+    let alias = match name.as_str() {
+        "turtle" | "n3" | "text/n3" | "text/rdf+n3" | "application/turtle" => "ttl",
         "ntriples" | "n-triples" => "nt",
         "nquads" | "n-quads" => "nq",
-        "rdfxml" | "rdf/xml" | "xml" => "rdf",
-        "json-ld" | "json" => "jsonld",
-        _ => name,
-    }
-    .to_owned();
-    RdfFormat::from_extension(&alias).or_else(|| RdfFormat::from_media_type(name))
+        "rdfxml" | "rdf/xml" | "rdf+xml" | "xml" => "rdf",
+        "json-ld" | "json" | "application/x-json+ld" => "jsonld",
+        other => other,
+    };
+    RdfFormat::from_extension(alias).or_else(|| RdfFormat::from_media_type(&name))
 }
 
 fn unknown_format(name: &str, expected: &str) -> ApiError {
@@ -145,8 +279,16 @@ fn unknown_format(name: &str, expected: &str) -> ApiError {
 }
 
 /// The offer the client prefers; no `Accept` header (or one that cannot be
-/// parsed) accepts anything.
-fn negotiate<T: Copy>(headers: &HeaderMap, offers: &[Offer<T>]) -> Result<T, ApiError> {
+/// parsed) accepts anything. With `for_queries`, an `Accept` that names
+/// only formats of other kinds of query answers (results types for a
+/// graph, Turtle or CSV for an ASK) gets the first offer: SPARQL clients
+/// build `Accept` from the format they want, before they know the form of
+/// the query.
+fn negotiate<T: Copy>(
+    headers: &HeaderMap,
+    offers: &[Offer<T>],
+    for_queries: bool,
+) -> Result<T, ApiError> {
     let accept = headers
         .get_all(header::ACCEPT)
         .iter()
@@ -160,25 +302,36 @@ fn negotiate<T: Copy>(headers: &HeaderMap, offers: &[Offer<T>]) -> Result<T, Api
         return Ok(offers[0].value);
     }
     let chosen = accept.negotiate(offers.iter().map(|o| &o.media_type));
-    chosen
-        .and_then(|media_type| offers.iter().find(|o| &o.media_type == media_type))
-        .map(|o| o.value)
-        .ok_or_else(|| {
-            let available: Vec<_> = offers.iter().map(|o| o.media_type.to_string()).collect();
-            ApiError::new(
-                StatusCode::NOT_ACCEPTABLE,
-                format!(
-                    "none of the accepted media types is available: expected one of {}",
-                    available.join(", ")
-                ),
-            )
-        })
+    if let Some(offer) =
+        chosen.and_then(|media_type| offers.iter().find(|o| &o.media_type == media_type))
+    {
+        return Ok(offer.value);
+    }
+    if for_queries && accept.negotiate(ANSWERS.iter()).is_some() {
+        return Ok(offers[0].value);
+    }
+    let available: Vec<_> = offers.iter().map(|o| o.media_type.to_string()).collect();
+    Err(ApiError::new(
+        StatusCode::NOT_ACCEPTABLE,
+        format!(
+            "none of the accepted media types is available: expected one of {}",
+            available.join(", ")
+        ),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+
+    fn none() -> RequestedFormats {
+        RequestedFormats::default()
+    }
+
+    fn named(name: &str) -> RequestedFormats {
+        RequestedFormats::named(name)
+    }
 
     fn accept(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -188,33 +341,32 @@ mod tests {
 
     #[test]
     fn results_follow_q_values_and_wildcards() {
-        let none = HeaderMap::new();
         assert_eq!(
-            results_format(&none, None).unwrap(),
+            results_format(&HeaderMap::new(), &none()).unwrap(),
             QueryResultsFormat::Json
         );
         assert_eq!(
-            results_format(&accept("*/*"), None).unwrap(),
+            results_format(&accept("*/*"), &none()).unwrap(),
             QueryResultsFormat::Json
         );
         assert_eq!(
             results_format(
                 &accept("application/sparql-results+json;q=0.5, application/sparql-results+xml"),
-                None
+                &none()
             )
             .unwrap(),
             QueryResultsFormat::Xml
         );
         assert_eq!(
-            results_format(&accept("text/*"), None).unwrap(),
+            results_format(&accept("text/*"), &none()).unwrap(),
             QueryResultsFormat::Csv
         );
         assert_eq!(
-            results_format(&accept("text/csv;q=0, text/*;q=0.5"), None).unwrap(),
+            results_format(&accept("text/csv;q=0, text/*;q=0.5"), &none()).unwrap(),
             QueryResultsFormat::Tsv
         );
         assert_eq!(
-            results_format(&accept("image/png"), None)
+            results_format(&accept("image/png"), &none())
                 .unwrap_err()
                 .status,
             StatusCode::NOT_ACCEPTABLE
@@ -224,23 +376,23 @@ mod tests {
     #[test]
     fn graphs_follow_q_values_and_wildcards() {
         assert_eq!(
-            graph_format(&accept("*/*"), None).unwrap(),
+            graph_format(&accept("*/*"), &none()).unwrap(),
             RdfFormat::Turtle
         );
         assert_eq!(
-            graph_format(&accept("application/rdf+xml, text/turtle;q=0.9"), None).unwrap(),
+            graph_format(&accept("application/rdf+xml, text/turtle;q=0.9"), &none()).unwrap(),
             RdfFormat::RdfXml
         );
         assert_eq!(
-            graph_format(&accept("application/n-quads"), None).unwrap(),
+            graph_format(&accept("application/n-quads"), &none()).unwrap(),
             RdfFormat::NQuads
         );
         assert!(matches!(
-            graph_format(&accept("application/ld+json"), None).unwrap(),
+            graph_format(&accept("application/ld+json"), &none()).unwrap(),
             RdfFormat::JsonLd { .. }
         ));
         assert_eq!(
-            graph_format(&accept("application/sparql-results+json"), None)
+            graph_format(&accept("image/png"), &none())
                 .unwrap_err()
                 .status,
             StatusCode::NOT_ACCEPTABLE
@@ -251,24 +403,27 @@ mod tests {
     fn the_format_parameter_overrides_accept() {
         let html = accept("text/html");
         assert_eq!(
-            results_format(&html, Some("csv")).unwrap(),
+            results_format(&html, &named("csv")).unwrap(),
             QueryResultsFormat::Csv
         );
         assert_eq!(
-            results_format(&html, Some("application/sparql-results+xml")).unwrap(),
+            results_format(&html, &named("application/sparql-results+xml")).unwrap(),
             QueryResultsFormat::Xml
         );
         assert_eq!(
-            graph_format(&html, Some("ntriples")).unwrap(),
+            graph_format(&html, &named("ntriples")).unwrap(),
             RdfFormat::NTriples
         );
-        assert_eq!(graph_format(&html, Some("xml")).unwrap(), RdfFormat::RdfXml);
+        assert_eq!(
+            graph_format(&html, &named("xml")).unwrap(),
+            RdfFormat::RdfXml
+        );
         assert!(matches!(
-            graph_format(&html, Some("json")).unwrap(),
+            graph_format(&html, &named("json")).unwrap(),
             RdfFormat::JsonLd { .. }
         ));
         assert_eq!(
-            results_format(&html, Some("yaml")).unwrap_err().status,
+            results_format(&html, &named("yaml")).unwrap_err().status,
             StatusCode::NOT_ACCEPTABLE
         );
     }
@@ -276,10 +431,80 @@ mod tests {
     #[test]
     fn browsers_get_html_and_tools_get_rdf() {
         let browser = accept("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
-        assert_eq!(page_or_graph(&browser, None).unwrap(), PageOrGraph::Html);
+        assert_eq!(page_or_graph(&browser, &none()).unwrap(), PageOrGraph::Html);
         assert_eq!(
-            page_or_graph(&accept("text/turtle"), None).unwrap(),
+            page_or_graph(&accept("text/turtle"), &none()).unwrap(),
             PageOrGraph::Graph(RdfFormat::Turtle)
+        );
+    }
+
+    #[test]
+    fn an_accept_for_the_other_kind_of_answer_gets_the_default() {
+        assert_eq!(
+            graph_format(&accept("application/sparql-results+json"), &none()).unwrap(),
+            RdfFormat::Turtle
+        );
+        assert_eq!(
+            results_format(&accept("text/turtle, application/rdf+xml"), &none()).unwrap(),
+            QueryResultsFormat::Json
+        );
+    }
+
+    /// What SPARQLWrapper 2.0 sends for each of its return formats: the
+    /// format under `format`, `output` and `results`, and for some of them
+    /// its media types as a second value (empty when it accepts anything).
+    #[test]
+    fn the_spellings_of_sparqlwrapper_agree() {
+        let sent = |values: &[&str]| {
+            let mut requested = RequestedFormats::default();
+            for _ in ["format", "output", "results"] {
+                for value in values {
+                    requested.add(value);
+                }
+            }
+            requested
+        };
+        let html = accept("*/*");
+        assert_eq!(
+            graph_format(&html, &sent(&["rdf+xml", "application/rdf+xml"])).unwrap(),
+            RdfFormat::RdfXml
+        );
+        assert!(matches!(
+            graph_format(
+                &html,
+                &sent(&["json-ld", "application/ld+json,application/x-json+ld"])
+            )
+            .unwrap(),
+            RdfFormat::JsonLd { .. }
+        ));
+        assert_eq!(
+            results_format(&html, &sent(&["tsv", "text/tab-separated-values"])).unwrap(),
+            QueryResultsFormat::Tsv
+        );
+        assert_eq!(
+            graph_format(&html, &sent(&["n3"])).unwrap(),
+            RdfFormat::Turtle
+        );
+        assert_eq!(
+            graph_format(&html, &sent(&["rdf"])).unwrap(),
+            RdfFormat::RdfXml
+        );
+        // A graph format asked for a SELECT, with an empty second value: Accept decides.
+        assert_eq!(
+            results_format(&accept("*/*"), &sent(&["rdf+xml", ""])).unwrap(),
+            QueryResultsFormat::Json
+        );
+        assert_eq!(
+            results_format(&accept("*/*"), &sent(&["turtle"])).unwrap(),
+            QueryResultsFormat::Json
+        );
+        // Two formats of one kind that differ still conflict.
+        let mut conflicting = RequestedFormats::default();
+        conflicting.add("json");
+        conflicting.add("xml");
+        assert_eq!(
+            results_format(&html, &conflicting).unwrap_err().status,
+            StatusCode::BAD_REQUEST
         );
     }
 }

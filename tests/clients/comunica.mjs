@@ -1,24 +1,26 @@
-// Runs SELECT, ASK and CONSTRUCT with Comunica (@comunica/query-sparql)
-// against the endpoint given as first argument; prints a JSON summary.
+// Runs each query form with Comunica (@comunica/query-sparql) against the
+// endpoint given as first argument; the queries come as a JSON object
+// (form -> text) in the second. Prints a JSON object: form -> count of rows
+// or triples, or the boolean of an ASK (or the error).
 import { QueryEngine } from "@comunica/query-sparql";
 
 const endpoint = process.argv[2];
+const queries = JSON.parse(process.argv[3]);
 const context = { sources: [{ type: "sparql", value: endpoint }] };
-const TI = "https://w3id.org/territoire-innovant/ontology#";
 const engine = new QueryEngine();
 
-const select = await engine.queryBindings(
-  `SELECT ?award ?level WHERE { ?award a <${TI}Award> ; <${TI}level> ?level }`,
-  context,
-);
-const rows = await select.toArray();
-const ask = await engine.queryBoolean(
-  `ASK { ?award <${TI}level> <https://w3id.org/territoire-innovant/level/or> }`,
-  context,
-);
-const construct = await engine.queryQuads(
-  `CONSTRUCT { ?award <${TI}level> ?level } WHERE { ?award <${TI}level> ?level }`,
-  context,
-);
-const quads = await construct.toArray();
-console.log(JSON.stringify({ select: rows.length, ask, construct: quads.length }));
+const summary = {};
+for (const [form, query] of Object.entries(queries)) {
+  try {
+    if (form === "ASK") {
+      summary[form] = await engine.queryBoolean(query, context);
+    } else if (form === "SELECT") {
+      summary[form] = (await (await engine.queryBindings(query, context)).toArray()).length;
+    } else {
+      summary[form] = (await (await engine.queryQuads(query, context)).toArray()).length;
+    }
+  } catch (error) {
+    summary[form] = `error: ${error.message}`;
+  }
+}
+console.log(JSON.stringify(summary));
