@@ -1,5 +1,8 @@
 // Starts YASGUI on the query page, pre-filled with the example queries of
-// queries/ that the page embeds as JSON.
+// queries/ that the page embeds as JSON, and makes its widgets accessible
+// (WCAG 2.1 AA): every control named, the editor's scroll area reachable by
+// keyboard, the tab list holding tabs only. YASGUI redraws parts of itself
+// (tabs, results), so the fixes are applied again whenever it does.
 (function () {
   "use strict";
   var examples = JSON.parse(document.getElementById("examples").textContent);
@@ -11,6 +14,39 @@
     persistenceId: null,
     autoAddOnInit: false,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+  });
+
+  // Accessible names of YASGUI's unnamed controls (its interface is in English).
+  var names = [
+    [".autocomplete", "SPARQL endpoint address"],
+    [".CodeMirror textarea", "SPARQL query"],
+    [".tableSizer", "Results per page"],
+    [".yasr input[type=text]:not([aria-label])", "Filter the results"],
+  ];
+  function makeAccessible() {
+    names.forEach(function (entry) {
+      element.querySelectorAll(entry[0]).forEach(function (control) {
+        if (!control.hasAttribute("aria-label")) {
+          control.setAttribute("aria-label", entry[1]);
+        }
+      });
+    });
+    // CodeMirror makes its scroll area unfocusable (tabindex -1).
+    element.querySelectorAll(".CodeMirror-scroll:not([tabindex='0'])").forEach(function (area) {
+      area.setAttribute("tabindex", "0");
+      area.setAttribute("aria-label", "SPARQL query editor");
+    });
+    // A tab list holds tabs only: YASGUI's "+" button is replaced by the
+    // page's own "new tab" button, outside the list.
+    element.querySelectorAll(".tabsList .addTab").forEach(function (button) {
+      button.parentElement.setAttribute("hidden", "");
+    });
+  }
+  new MutationObserver(makeAccessible).observe(element, { childList: true, subtree: true });
+  makeAccessible();
+
+  document.getElementById("new-tab").addEventListener("click", function () {
+    yasgui.addTab(true);
   });
   if (examples.length > 0) {
     yasgui.addTab(true, {

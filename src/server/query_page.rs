@@ -33,6 +33,11 @@ pub const STATIC_FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../static/yasgui/yasgui.min.css"),
     ),
     (
+        "query-page.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../static/query-page.css"),
+    ),
+    (
         "query-page.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../static/query-page.js"),

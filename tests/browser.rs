@@ -1,0 +1,125 @@
+//! A real browser: Debian's Chromium, headless, driven by Selenium through
+//! Debian's chromedriver (`tests/clients/browser.py`), opens one page of
+//! every kind the sitemap lists (home, edition, award, project, organisation,
+//! category, level, criterion, kind, place, territory, scheme, source, data
+//! set, catalog, distribution, VoID, ontology, query page) and the 404 page,
+//! on a phone-sized and a desktop window. Each page must be in French, have a
+//! title and a heading, load without a console error (a resource blocked by
+//! the Content-Security-Policy, a script error), fit the window's width, and
+//! have no WCAG 2.1 A/AA violation that axe-core finds. On the query page,
+//! YASGUI must run the first example query and show its rows. Installed by
+//! `scripts/install-test-tools` (apt `chromium`, `chromium-driver`; PyPI
+//! `selenium`; npm `axe-core`).
+
+mod common;
+
+use common::{TestServer, repo};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::process::Command;
+
+const BASE: &str = "https://w3id.org/territoire-innovant/";
+
+/// One path of each kind in the sitemap (kind: the first segment of the
+/// path), and a path that does not exist.
+async fn pages_of_every_kind(server: &TestServer) -> Vec<String> {
+    let sitemap = reqwest::get(server.at("/sitemap.xml"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut kinds = BTreeMap::new();
+    for location in sitemap.split("<loc>").skip(1) {
+        let iri = location
+            .split("</loc>")
+            .next()
+            .unwrap()
+            .replace("&#x2f;", "/")
+            .replace("&amp;", "&");
+        let path = iri.strip_prefix(BASE).expect("an IRI under the base");
+        let kind = path.split('/').next().unwrap().to_owned();
+        kinds.entry(kind).or_insert(format!("/{path}"));
+    }
+    let mut pages: Vec<String> = kinds.into_values().collect();
+    pages.push("/no/such/resource".to_owned());
+    pages
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_page_renders_and_is_accessible_in_chromium() {
+    let server = TestServer::default().await;
+    let pages = pages_of_every_kind(&server).await;
+    for kind in [
+        "/",
+        "/sparql",
+        "/ontology",
+        "/award/",
+        "/organisation/",
+        "/catalog",
+    ] {
+        assert!(
+            pages
+                .iter()
+                .any(|p| p == kind || (kind.ends_with('/') && p.starts_with(kind))),
+            "the sitemap lists no {kind} page: {pages:?}"
+        );
+    }
+    let url = server.url.clone();
+    let arguments = pages.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("python3")
+            .arg(repo().join("tests/clients/browser.py"))
+            .arg(url)
+            .args(arguments)
+            .current_dir(repo().join("tests/clients"))
+            .output()
+            .expect("python3 runs")
+    })
+    .await
+    .unwrap();
+    assert!(
+        output.status.success(),
+        "the browser run failed (install Chromium, chromedriver, Selenium and axe-core with scripts/install-test-tools):\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Vec<Value> = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    assert_eq!(report.len(), 2 * pages.len(), "every page in two windows");
+    let mut failures = Vec::new();
+    for page in &report {
+        let at = format!("{} ({})", page["path"], page["window"]);
+        if page["lang"] != "fr" {
+            failures.push(format!("{at}: lang {}", page["lang"]));
+        }
+        if page["title"].as_str().is_none_or(str::is_empty) {
+            failures.push(format!("{at}: no title"));
+        }
+        if page["h1"].as_str().is_none_or(str::is_empty) {
+            failures.push(format!("{at}: no heading"));
+        }
+        if page["scroll_width"].as_u64() > page["width"].as_u64() {
+            failures.push(format!(
+                "{at}: {} px wide in a {} px window",
+                page["scroll_width"], page["width"]
+            ));
+        }
+        for error in page["console_errors"].as_array().unwrap() {
+            failures.push(format!("{at}: console: {error}"));
+        }
+        for violation in page["violations"].as_array().unwrap() {
+            failures.push(format!(
+                "{at}: axe {} ({}): {} on {}",
+                violation["id"], violation["impact"], violation["help"], violation["nodes"]
+            ));
+        }
+        if page["path"] == "/sparql" {
+            let (shown, expected) = (&page["rows_shown"], &page["rows_expected"]);
+            if shown.as_u64().unwrap_or(0) == 0 || shown != expected {
+                failures.push(format!(
+                    "{at}: the first example shows {shown} rows, the endpoint answers {expected}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

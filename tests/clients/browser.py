@@ -1,0 +1,126 @@
+"""Drives Debian's Chromium (headless, through Debian's chromedriver and
+Selenium; no browser download) over the pages of a running server, given as
+first argument (http://HOST:PORT); the paths to visit follow. For each page:
+its title, its first heading, the browser console's errors (a blocked
+resource, a script error), and the WCAG 2.1 A/AA violations that axe-core
+(node_modules/axe-core) finds, for a phone-sized and a desktop window. On
+the query page it also runs the first example query by clicking its button,
+and reports how many result rows YASGUI shows and how many rows the
+endpoint answers (JSON). Prints a JSON list with one object per page and
+window."""
+
+import json
+import os
+import pathlib
+import sys
+import tempfile
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ready
+from selenium.webdriver.support.ui import WebDriverWait
+
+os.environ["SE_OFFLINE"] = "true"  # never let Selenium Manager download anything
+base = sys.argv[1]
+paths = sys.argv[2:]
+axe = (pathlib.Path(__file__).parent / "node_modules/axe-core/axe.min.js").read_text()
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WINDOWS = {"phone": (390, 844), "desktop": (1280, 900)}
+
+
+def browser(profile):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--lang=fr-FR",
+    ]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+
+
+def console_errors(driver):
+    return [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if entry["level"] in ("SEVERE", "ERROR")
+        # The 404 page is expected to be a 404.
+        and "the server responded with a status of 404" not in entry["message"]
+    ]
+
+
+def axe_violations(driver):
+    driver.execute_script(axe)
+    results = driver.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: "tag", values: arguments[0] } })
+          .then((r) => done(r.violations.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
+          }))))
+          .catch((e) => done([{ id: "axe-error", help: String(e), nodes: [] }]));
+        """,
+        WCAG,
+    )
+    return results
+
+
+def first_example_rows(driver):
+    """Clicks the first example query and counts the rows YASGUI shows, and
+    the rows the endpoint gives for the same query."""
+    wait = WebDriverWait(driver, 20)
+    button = wait.until(ready.element_to_be_clickable((By.CSS_SELECTOR, "button[data-example='0']")))
+    examples = json.loads(driver.find_element(By.ID, "examples").get_attribute("textContent"))
+    button.click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr td"))
+    shown = len(driver.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))
+    url = base + "/sparql?" + urllib.parse.urlencode({"query": examples[0]["query"]})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request) as response:
+        expected = len(json.load(response)["results"]["bindings"])
+    return shown, expected
+
+
+report = []
+with tempfile.TemporaryDirectory() as profile:
+    driver = browser(profile)
+    driver.set_script_timeout(60)
+    try:
+        for window, (width, height) in WINDOWS.items():
+            driver.set_window_size(width, height)
+            for path in paths:
+                driver.get(base + path)
+                page = {"path": path, "window": window}
+                if path.startswith("/sparql"):
+                    WebDriverWait(driver, 20).until(
+                        lambda d: d.find_elements(By.CSS_SELECTOR, ".yasqe .CodeMirror")
+                    )
+                    page["rows_shown"], page["rows_expected"] = first_example_rows(driver)
+                page["title"] = driver.title
+                page["lang"] = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+                headings = driver.find_elements(By.TAG_NAME, "h1")
+                page["h1"] = headings[0].text if headings else ""
+                page["scroll_width"] = driver.execute_script(
+                    "return document.documentElement.scrollWidth"
+                )
+                page["width"] = driver.execute_script("return window.innerWidth")
+                page["violations"] = axe_violations(driver)
+                page["console_errors"] = console_errors(driver)
+                report.append(page)
+    finally:
+        driver.quit()
+print(json.dumps(report, ensure_ascii=False))
