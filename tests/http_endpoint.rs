@@ -568,6 +568,15 @@ async fn large_bodies_get_413() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // The rest of the body may be left unread: the connection is not for
+    // reuse, and the client is told so (else it may reuse it and see a reset).
+    assert_eq!(
+        response
+            .headers()
+            .get(reqwest::header::CONNECTION)
+            .map(|v| v.to_str().unwrap()),
+        Some("close")
+    );
 }
 
 #[tokio::test]

@@ -279,7 +279,18 @@ pub fn router(state: AppState) -> Router {
             header::CONTENT_SECURITY_POLICY,
             content_security_policy,
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONNECTION,
+            close_after_refused_body,
+        ))
         .layer(trace)
+}
+
+/// A body refused for its size may be left unread, and the connection is
+/// then closed: `Connection: close` tells the client not to reuse it (a
+/// client that did would see its next request reset).
+fn close_after_refused_body(response: &Response) -> Option<HeaderValue> {
+    (response.status() == StatusCode::PAYLOAD_TOO_LARGE).then(|| HeaderValue::from_static("close"))
 }
 
 /// The Content-Security-Policy of HTML pages: scripts and styles from this
