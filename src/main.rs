@@ -83,7 +83,7 @@ enum Command {
         /// Long queries evaluated at once (past the quick lane's time); others wait in line.
         #[arg(long, env = "TI_MAX_CONCURRENT_QUERIES", default_value_t = Config::default().max_concurrent_queries)]
         max_concurrent_queries: usize,
-        /// Queries evaluated at once in the quick lane, where every query starts.
+        /// Queries evaluated at once in the quick lane, where every query starts (0: no quick lane).
         #[arg(long, env = "TI_QUICK_QUERIES", default_value_t = Config::default().quick_queries)]
         quick_queries: usize,
         /// Seconds a query may run in the quick lane before it moves to the

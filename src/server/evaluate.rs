@@ -29,7 +29,7 @@ pub struct Limits {
     /// Wall-clock time after which the query is cancelled.
     pub timeout: Duration,
     /// Time a query may run in the quick lane before it moves to the long
-    /// lane (zero: every query goes to the long lane).
+    /// lane (zero, or no quick slot: every query goes to the long lane).
     pub quick_time: Duration,
     /// Largest number of solutions or triples answered.
     pub max_results: usize,
@@ -41,6 +41,7 @@ pub struct Limits {
 /// run them (one per slot). Shared by the states of a server across
 /// reloads, so that the bounds hold.
 pub struct Evaluators {
+    quick_slots: usize,
     quick: Arc<Semaphore>,
     long: Arc<Semaphore>,
     threads: QueryThreads,
@@ -52,6 +53,7 @@ impl Evaluators {
     pub fn new(quick: usize, long: usize) -> std::io::Result<Self> {
         let long = long.max(1);
         Ok(Self {
+            quick_slots: quick,
             quick: Arc::new(Semaphore::new(quick)),
             long: Arc::new(Semaphore::new(long)),
             threads: QueryThreads::new(quick + long)?,
@@ -132,7 +134,7 @@ pub async fn evaluate(
     limits: Limits,
     evaluators: &Evaluators,
 ) -> Result<Answer, ApiError> {
-    if !limits.quick_time.is_zero() {
+    if !limits.quick_time.is_zero() && evaluators.quick_slots > 0 {
         let slot = wait_for(&evaluators.quick, limits.queue_timeout).await?;
         let mut quick = start(
             evaluators,
@@ -355,5 +357,56 @@ fn serialize(
             StatusCode::INTERNAL_SERVER_ERROR,
             "the negotiated format does not fit the query form",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::negotiate::RequestedFormats;
+    use axum::http::HeaderMap;
+
+    fn ask(
+        evaluators: &Evaluators,
+        quick_time: Duration,
+    ) -> impl Future<Output = Result<Answer, ApiError>> {
+        let headers = HeaderMap::new();
+        let requested = RequestedFormats::default();
+        let format = |f: Result<QueryResultsFormat, ApiError>| f.map(AnswerFormat::Results);
+        let formats = Formats {
+            results: format(crate::server::negotiate::results_format(
+                &headers, &requested,
+            )),
+            boolean: format(crate::server::negotiate::boolean_format(
+                &headers, &requested,
+            )),
+            graph: Err(ApiError::bad_request("no graph here")),
+        };
+        let limits = Limits {
+            timeout: Duration::from_secs(5),
+            quick_time,
+            max_results: 10,
+            queue_timeout: Duration::from_secs(1),
+        };
+        let query = QueryRequest {
+            text: "ASK { <s> ?p ?o }".to_owned(),
+            base_iri: "http://example.org/sparql".to_owned(),
+            dataset: ProtocolDataset::default(),
+        };
+        evaluate(Store::new().unwrap(), query, formats, limits, evaluators)
+    }
+
+    #[tokio::test]
+    async fn queries_are_answered_with_or_without_a_quick_lane() {
+        let lanes = [
+            (Evaluators::new(1, 1).unwrap(), Duration::from_millis(250)),
+            (Evaluators::new(0, 1).unwrap(), Duration::from_millis(250)),
+            (Evaluators::new(1, 1).unwrap(), Duration::ZERO),
+        ];
+        for (evaluators, quick_time) in &lanes {
+            let answer = ask(evaluators, *quick_time).await.expect("an answer");
+            assert_eq!(answer.content_type, "application/sparql-results+json");
+            assert!(String::from_utf8(answer.body).unwrap().contains("false"));
+        }
     }
 }
