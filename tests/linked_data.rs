@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestServer, copy_dir, data_set, inputs, repo};
+use common::{TestServer, copy_dir, data_set, inputs, raw_client, repo};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
 use reqwest::StatusCode;
@@ -456,7 +456,8 @@ async fn the_catalog_validates_against_dcat_ap_3_and_its_files_download_as_decla
 #[tokio::test]
 async fn dumps_support_revalidation_ranges_and_head() {
     let server = TestServer::default().await;
-    let client = client();
+    // No Accept-Encoding: the files as they are.
+    let client = raw_client();
     let url = server.at("/dumps/territoire-innovant.nt");
     let full = client.get(&url).send().await.unwrap();
     assert_eq!(full.status(), StatusCode::OK);
@@ -537,6 +538,126 @@ async fn dumps_support_revalidation_ranges_and_head() {
         .await
         .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+/// Like nginx's `gzip_static`: a client that accepts gzip gets the gzipped
+/// twin of a file with `Content-Encoding: gzip`, with the twin's ETag,
+/// ranges and length; every q-value case of the negotiation is a unit test
+/// of `server::encoding`.
+#[tokio::test]
+async fn dumps_are_sent_as_their_gzipped_twin_to_clients_that_accept_gzip() {
+    use std::io::Read;
+    let server = TestServer::default().await;
+    let client = raw_client();
+    let url = server.at("/dumps/territoire-innovant.nt");
+    let get =
+        |accept_encoding: &'static str| client.get(&url).header("Accept-Encoding", accept_encoding);
+    let plain = client.get(&url).send().await.unwrap();
+    assert_eq!(plain.headers()["vary"], "Accept-Encoding");
+    let plain_etag = plain.headers()["etag"].to_str().unwrap().to_owned();
+    let plain = plain.bytes().await.unwrap();
+    let twin = client
+        .get(server.at("/dumps/territoire-innovant.nt.gz"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+
+    let gzipped = get("gzip, deflate, br").send().await.unwrap();
+    assert_eq!(gzipped.status(), StatusCode::OK);
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert_eq!(content_type(&gzipped), "application/n-triples");
+    assert_eq!(gzipped.headers()["vary"], "Accept-Encoding");
+    assert_eq!(gzipped.headers()["accept-ranges"], "bytes");
+    let etag = gzipped.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(
+        etag,
+        format!("\"{}\"", territoire_innovant::publish::sha256_hex(&twin))
+    );
+    assert_ne!(etag, plain_etag, "each representation has its own ETag");
+    let body = gzipped.bytes().await.unwrap();
+    assert_eq!(body, twin, "the twin as stored, not compressed again");
+    let mut decoded = Vec::new();
+    flate2::read::GzDecoder::new(&body[..])
+        .read_to_end(&mut decoded)
+        .unwrap();
+    assert_eq!(decoded, plain);
+
+    let revalidated = get("gzip")
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+    let other_representation = get("gzip")
+        .header("If-None-Match", &plain_etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_representation.status(), StatusCode::OK);
+    let range = get("gzip")
+        .header("Range", "bytes=0-9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(range.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(range.headers()["content-encoding"], "gzip");
+    assert_eq!(
+        range.headers()["content-range"],
+        format!("bytes 0-9/{}", twin.len()).as_str()
+    );
+    assert_eq!(range.bytes().await.unwrap(), twin.slice(0..10));
+    let head = client
+        .head(&url)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        head.headers()["content-length"],
+        twin.len().to_string().as_str()
+    );
+
+    for (accept_encoding, expected) in [
+        ("gzip;q=0", Some(plain.len())),
+        ("br", Some(plain.len())),
+        ("*", Some(twin.len())),
+        ("identity;q=0, gzip", Some(twin.len())),
+        ("identity;q=0", None),
+    ] {
+        let response = get(accept_encoding).send().await.unwrap();
+        match expected {
+            Some(length) => {
+                assert_eq!(response.status(), StatusCode::OK, "{accept_encoding}");
+                assert_eq!(
+                    response.bytes().await.unwrap().len(),
+                    length,
+                    "{accept_encoding}"
+                );
+            }
+            None => assert_eq!(
+                response.status(),
+                StatusCode::NOT_ACCEPTABLE,
+                "{accept_encoding}"
+            ),
+        }
+    }
+    // The twin itself, and a file without one, are sent as stored.
+    for path in ["/dumps/territoire-innovant.nt.gz", "/dumps/ontology.ttl"] {
+        let response = client
+            .get(server.at(path))
+            .header("Accept-Encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert!(
+            response.headers().get("content-encoding").is_none(),
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]

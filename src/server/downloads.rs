@@ -2,8 +2,15 @@
 //! their media type, a strong `ETag` (their SHA-256), `Last-Modified`,
 //! conditional requests (`304`), byte ranges (`206`) and `HEAD`. Files are
 //! built once at start-up: a download never mixes two builds.
+//!
+//! A file that has a gzipped twin (`NAME.gz`) is sent as that twin, with
+//! `Content-Encoding: gzip`, to clients that accept gzip (like nginx's
+//! `gzip_static`): the twin's bytes, `ETag` and byte ranges, and
+//! `Vary: Accept-Encoding` on both. `NAME.gz` itself is a file of its own
+//! (`application/gzip`, no content coding), as the catalog lists it.
 
 use super::AppState;
+use super::encoding::{self, Coding};
 use crate::publish::{FileFormat, sha256_hex};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -53,9 +60,22 @@ pub async fn download(
         )
         .into_response();
     };
+    let twin_name = format!("{name}.gz");
+    let twin = state.downloads.iter().find(|d| d.name == twin_name);
+    let (sent, coding) = match twin.map(|twin| (twin, encoding::preferred(&headers))) {
+        None | Some((_, Coding::Identity)) => (file, Coding::Identity),
+        Some((twin, Coding::Gzip)) => (twin, Coding::Gzip),
+        Some((_, Coding::Unacceptable)) => {
+            return super::error::ApiError::new(
+                StatusCode::NOT_ACCEPTABLE,
+                format!("{name} is available as it is (identity) or gzipped, and Accept-Encoding excludes both"),
+            )
+            .into_response();
+        }
+    };
     let last_modified = LastModified::from(state.started);
     let not_modified = match headers.typed_get::<IfNoneMatch>() {
-        Some(if_none_match) => !if_none_match.precondition_passes(&file.etag),
+        Some(if_none_match) => !if_none_match.precondition_passes(&sent.etag),
         None => headers
             .typed_get::<IfModifiedSince>()
             .is_some_and(|since| !since.is_modified(state.started)),
@@ -65,10 +85,10 @@ pub async fn download(
     } else {
         let mut response = match range {
             // The whole file: its shared bytes as they are, never copied.
-            None => file.bytes.clone().into_response(),
+            None => sent.bytes.clone().into_response(),
             Some(TypedHeader(range)) => {
-                let size = file.bytes.len() as u64;
-                let body = KnownSize::sized(Cursor::new(file.bytes.clone()), size);
+                let size = sent.bytes.len() as u64;
+                let body = KnownSize::sized(Cursor::new(sent.bytes.clone()), size);
                 Ranged::new(Some(range), body).into_response()
             }
         };
@@ -79,7 +99,13 @@ pub async fn download(
         response
     };
     let headers = response.headers_mut();
-    headers.typed_insert(file.etag.clone());
+    headers.typed_insert(sent.etag.clone());
+    if coding == Coding::Gzip {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    if twin.is_some() {
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
     headers.typed_insert(last_modified);
     headers.insert(
         header::CACHE_CONTROL,

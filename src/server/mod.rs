@@ -4,6 +4,7 @@
 
 mod cache;
 mod downloads;
+mod encoding;
 pub mod endpoint;
 pub mod error;
 mod evaluate;
