@@ -36,6 +36,10 @@
       area.setAttribute("tabindex", "0");
       area.setAttribute("aria-label", "SPARQL query editor");
     });
+    // Tab names are the titles of the examples, in French.
+    element.querySelectorAll(".tabsList [role=tab] span:not([lang])").forEach(function (name) {
+      name.setAttribute("lang", "fr");
+    });
     // A tab list holds tabs only: YASGUI's "+" button is replaced by the
     // page's own "new tab" button, outside the list.
     element.querySelectorAll(".tabsList .addTab").forEach(function (button) {
