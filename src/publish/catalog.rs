@@ -256,20 +256,15 @@ pub fn catalog_triples(data_set: &DataSet, files: &[FileSummary]) -> Vec<Triple>
         t.add(&distribution, AVAILABILITY, stable.clone());
         t.add(&distribution, dcat::DOWNLOAD_URL, url.clone());
         t.add(&distribution, dcat::ACCESS_URL, url);
-        let media_type = NamedNode::new_unchecked(format!("{IANA}{}", format.media_type));
-        t.add(&media_type, rdf::TYPE, dct::MEDIA_TYPE);
-        t.add(&distribution, dcat::MEDIA_TYPE, media_type);
-        let eu_format = authority(
+        describe_format(
             &mut t,
-            &format!("file-type/{file_type}"),
-            dct::MEDIA_TYPE_OR_EXTENT,
+            &distribution,
+            format.media_type,
             file_type,
             file_type,
         );
-        t.add(&distribution, dct::FORMAT, eu_format);
         if format.gzipped {
-            let gzip = NamedNode::new_unchecked(format!("{IANA}application/gzip"));
-            t.add(&gzip, rdf::TYPE, dct::MEDIA_TYPE);
+            let gzip = media_type(&mut t, "application/gzip");
             t.add(&distribution, dcat::COMPRESS_FORMAT, gzip);
         }
         t.add(
@@ -333,17 +328,13 @@ pub fn catalog_triples(data_set: &DataSet, files: &[FileSummary]) -> Vec<Triple>
     t.add(&sparql_distribution, dcat::ACCESS_SERVICE, service);
     // Its format: queries (EU file type SPARQLQ, media type of a query body),
     // so that harvesters show the endpoint with a format like the files.
-    let query_media_type = NamedNode::new_unchecked(format!("{IANA}application/sparql-query"));
-    t.add(&query_media_type, rdf::TYPE, dct::MEDIA_TYPE);
-    t.add(&sparql_distribution, dcat::MEDIA_TYPE, query_media_type);
-    let query_format = authority(
+    describe_format(
         &mut t,
-        "file-type/SPARQLQ",
-        dct::MEDIA_TYPE_OR_EXTENT,
-        "SPARQL",
+        &sparql_distribution,
+        "application/sparql-query",
+        "SPARQLQ",
         "SPARQL",
     );
-    t.add(&sparql_distribution, dct::FORMAT, query_format);
     if let Some(license) = &license {
         t.add(&sparql_distribution, dct::LICENSE, license.clone());
     }
@@ -374,6 +365,34 @@ fn file_description(name: &str, format: FileFormat) -> String {
         ""
     };
     format!("{content} en {syntax}{compression}.")
+}
+
+/// An IANA media type, typed `dct:MediaType`.
+fn media_type(t: &mut Triples, name: &str) -> NamedNode {
+    let iri = NamedNode::new_unchecked(format!("{IANA}{name}"));
+    t.add(&iri, rdf::TYPE, dct::MEDIA_TYPE);
+    iri
+}
+
+/// A distribution's IANA media type (`dcat:mediaType`) and its EU file
+/// type (`dct:format`, labelled `label`).
+fn describe_format(
+    t: &mut Triples,
+    distribution: &NamedNode,
+    media: &str,
+    file_type: &str,
+    label: &str,
+) {
+    let media = media_type(t, media);
+    t.add(distribution, dcat::MEDIA_TYPE, media);
+    let format = authority(
+        t,
+        &format!("file-type/{file_type}"),
+        dct::MEDIA_TYPE_OR_EXTENT,
+        label,
+        label,
+    );
+    t.add(distribution, dct::FORMAT, format);
 }
 
 /// An IRI of an EU authority table, typed and labelled.

@@ -183,15 +183,20 @@ fn is_html(name: &str) -> bool {
     name.eq_ignore_ascii_case("html") || name.eq_ignore_ascii_case("text/html")
 }
 
-/// The format of SELECT and ASK results.
+/// The format of SELECT results.
 pub fn results_format(
     headers: &HeaderMap,
     requested: &RequestedFormats,
 ) -> Result<QueryResultsFormat, ApiError> {
-    match requested.choose(results_format_named, "json, xml, csv, tsv")? {
-        Some(format) => Ok(format),
-        None => negotiate(headers, &RESULTS, true),
-    }
+    let expected = "json, xml, csv, tsv";
+    requested_or_negotiated(
+        headers,
+        requested,
+        results_format_named,
+        expected,
+        &RESULTS,
+        true,
+    )
 }
 
 /// The format of ASK results.
@@ -203,10 +208,7 @@ pub fn boolean_format(
         results_format_named(name)
             .filter(|f| matches!(f, QueryResultsFormat::Json | QueryResultsFormat::Xml))
     };
-    match requested.choose(named, "json, xml")? {
-        Some(format) => Ok(format),
-        None => negotiate(headers, &BOOLEANS, true),
-    }
+    requested_or_negotiated(headers, requested, named, "json, xml", &BOOLEANS, true)
 }
 
 /// The format of CONSTRUCT and DESCRIBE results and other RDF documents.
@@ -214,13 +216,15 @@ pub fn graph_format(
     headers: &HeaderMap,
     requested: &RequestedFormats,
 ) -> Result<RdfFormat, ApiError> {
-    match requested.choose(
+    let expected = "turtle, ntriples, rdfxml, jsonld, nquads, trig";
+    requested_or_negotiated(
+        headers,
+        requested,
         rdf_format_named,
-        "turtle, ntriples, rdfxml, jsonld, nquads, trig",
-    )? {
-        Some(format) => Ok(format),
-        None => negotiate(headers, &GRAPHS, true),
-    }
+        expected,
+        &GRAPHS,
+        true,
+    )
 }
 
 /// An HTML page or an RDF format, for resources that have both.
@@ -235,12 +239,23 @@ pub fn page_or_graph(
             rdf_format_named(name).map(PageOrGraph::Graph)
         }
     };
-    match requested.choose(
-        named,
-        "html, turtle, ntriples, rdfxml, jsonld, nquads, trig",
-    )? {
+    let expected = "html, turtle, ntriples, rdfxml, jsonld, nquads, trig";
+    requested_or_negotiated(headers, requested, named, expected, &PAGE_OR_GRAPH, false)
+}
+
+/// The format that `requested` names for this kind of answer (see
+/// [`RequestedFormats`]), else the one `Accept` prefers among `offers`.
+fn requested_or_negotiated<T: Copy + PartialEq>(
+    headers: &HeaderMap,
+    requested: &RequestedFormats,
+    named: impl Fn(&str) -> Option<T>,
+    expected: &str,
+    offers: &[Offer<T>],
+    for_queries: bool,
+) -> Result<T, ApiError> {
+    match requested.choose(named, expected)? {
         Some(format) => Ok(format),
-        None => negotiate(headers, &PAGE_OR_GRAPH, false),
+        None => negotiate(headers, offers, for_queries),
     }
 }
 
