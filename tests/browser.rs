@@ -7,7 +7,9 @@
 //! title and a heading, load without a console error (a resource blocked by
 //! the Content-Security-Policy, a script error), fit the window's width, and
 //! have no WCAG 2.1 A/AA violation that axe-core finds. On the query page,
-//! YASGUI must run the first example query and show its rows. Installed by
+//! YASGUI must run the first example query and show its rows, and the page's
+//! new-tab button (which replaces YASGUI's own, kept out of the tab list)
+//! must open a tab. Installed by
 //! `scripts/install-test-tools` (apt `chromium`, `chromium-driver`; PyPI
 //! `selenium`; npm `axe-core`).
 
@@ -117,6 +119,12 @@ async fn every_kind_of_page_renders_and_is_accessible_in_chromium() {
             if shown.as_u64().unwrap_or(0) == 0 || shown != expected {
                 failures.push(format!(
                     "{at}: the first example shows {shown} rows, the endpoint answers {expected}"
+                ));
+            }
+            let (before, after) = (&page["tabs_before_new"], &page["tabs_after_new"]);
+            if after.as_u64() != before.as_u64().map(|n| n + 1) {
+                failures.push(format!(
+                    "{at}: the new-tab button: {before} tabs, then {after}"
                 ));
             }
         }

@@ -6,7 +6,8 @@ resource, a script error), and the WCAG 2.1 A/AA violations that axe-core
 (node_modules/axe-core) finds, for a phone-sized and a desktop window. On
 the query page it also runs the first example query by clicking its button,
 and reports how many result rows YASGUI shows and how many rows the
-endpoint answers (JSON). Prints a JSON list with one object per page and
+endpoint answers (JSON), and how many tabs there are before and after a click
+on the page's new-tab button. Prints a JSON list with one object per page and
 window."""
 
 import json
@@ -95,6 +96,15 @@ def first_example_rows(driver):
     return shown, expected
 
 
+def new_tab(driver):
+    """Clicks the page's new-tab button: the tabs YASGUI shows, before and after."""
+    tabs = lambda: len(driver.find_elements(By.CSS_SELECTOR, ".tabsList [role=tab]"))
+    before = tabs()
+    driver.find_element(By.ID, "new-tab").click()
+    WebDriverWait(driver, 10).until(lambda d: tabs() > before)
+    return before, tabs()
+
+
 report = []
 with tempfile.TemporaryDirectory() as profile:
     driver = browser(profile)
@@ -110,6 +120,7 @@ with tempfile.TemporaryDirectory() as profile:
                         lambda d: d.find_elements(By.CSS_SELECTOR, ".yasqe .CodeMirror")
                     )
                     page["rows_shown"], page["rows_expected"] = first_example_rows(driver)
+                    page["tabs_before_new"], page["tabs_after_new"] = new_tab(driver)
                 page["title"] = driver.title
                 page["lang"] = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
                 headings = driver.find_elements(By.TAG_NAME, "h1")
