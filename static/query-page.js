@@ -40,13 +40,26 @@
     element.querySelectorAll(".tabsList [role=tab] span:not([lang])").forEach(function (name) {
       name.setAttribute("lang", "fr");
     });
+    // YASR greys out unavailable buttons with a class only: say it to
+    // assistive technologies too.
+    element.querySelectorAll(".yasr_btn").forEach(function (button) {
+      var disabled = button.classList.contains("disabled") ? "true" : "false";
+      if (button.getAttribute("aria-disabled") !== disabled) {
+        button.setAttribute("aria-disabled", disabled);
+      }
+    });
     // A tab list holds tabs only: YASGUI's "+" button is replaced by the
     // page's own "new tab" button, outside the list.
     element.querySelectorAll(".tabsList .addTab").forEach(function (button) {
       button.parentElement.setAttribute("hidden", "");
     });
   }
-  new MutationObserver(makeAccessible).observe(element, { childList: true, subtree: true });
+  new MutationObserver(makeAccessible).observe(element, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["class"],
+  });
   makeAccessible();
 
   document.getElementById("new-tab").addEventListener("click", function () {

@@ -9,7 +9,8 @@
 //! have no WCAG 2.1 A/AA violation that axe-core finds. On the query page,
 //! YASGUI must run the first example query and show its rows, and the page's
 //! new-tab button (which replaces YASGUI's own, kept out of the tab list)
-//! must open a tab. Installed by
+//! must open a tab, where a malformed query shows the endpoint's message
+//! (with its position); axe-core checks the page in both states. Installed by
 //! `scripts/install-test-tools` (apt `chromium`, `chromium-driver`; PyPI
 //! `selenium`; npm `axe-core`).
 
@@ -126,6 +127,10 @@ async fn every_kind_of_page_renders_and_is_accessible_in_chromium() {
                 failures.push(format!(
                     "{at}: the new-tab button: {before} tabs, then {after}"
                 ));
+            }
+            let error = page["error_shown"].as_str().unwrap_or_default();
+            if !error.contains("malformed query: error at 1:") {
+                failures.push(format!("{at}: a malformed query shows {error:?}"));
             }
         }
     }

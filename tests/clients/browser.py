@@ -6,8 +6,9 @@ resource, a script error), and the WCAG 2.1 A/AA violations that axe-core
 (node_modules/axe-core) finds, for a phone-sized and a desktop window. On
 the query page it also runs the first example query by clicking its button,
 and reports how many result rows YASGUI shows and how many rows the
-endpoint answers (JSON), and how many tabs there are before and after a click
-on the page's new-tab button. Prints a JSON list with one object per page and
+endpoint answers (JSON), how many tabs there are before and after a click on
+the page's new-tab button, and the error YASGUI shows for a malformed query
+in that tab; axe-core checks the page with the results and with the error. Prints a JSON list with one object per page and
 window."""
 
 import json
@@ -58,8 +59,10 @@ def console_errors(driver):
         entry["message"]
         for entry in driver.get_log("browser")
         if entry["level"] in ("SEVERE", "ERROR")
-        # The 404 page is expected to be a 404.
+        # The 404 page is expected to be a 404, the malformed query a 400.
         and "the server responded with a status of 404" not in entry["message"]
+        and "/sparql - Failed to load resource: the server responded with a status of 400"
+        not in entry["message"]
     ]
 
 
@@ -105,6 +108,19 @@ def new_tab(driver):
     return before, tabs()
 
 
+def error_shown(driver, query):
+    """Runs a malformed query in the current tab: the error YASGUI shows."""
+    driver.execute_script(
+        "document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.setValue(arguments[0])",
+        query,
+    )
+    driver.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasqe_queryButton").click()
+    shown = WebDriverWait(driver, 20).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".tabPanel.active .yasr .errorResult")
+    )
+    return shown[0].text
+
+
 report = []
 with tempfile.TemporaryDirectory() as profile:
     driver = browser(profile)
@@ -120,7 +136,9 @@ with tempfile.TemporaryDirectory() as profile:
                         lambda d: d.find_elements(By.CSS_SELECTOR, ".yasqe .CodeMirror")
                     )
                     page["rows_shown"], page["rows_expected"] = first_example_rows(driver)
+                    with_results = axe_violations(driver)
                     page["tabs_before_new"], page["tabs_after_new"] = new_tab(driver)
+                    page["error_shown"] = error_shown(driver, "SELECT * WHERE { ?s ?p }")
                 page["title"] = driver.title
                 page["lang"] = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
                 headings = driver.find_elements(By.TAG_NAME, "h1")
@@ -130,6 +148,8 @@ with tempfile.TemporaryDirectory() as profile:
                 )
                 page["width"] = driver.execute_script("return window.innerWidth")
                 page["violations"] = axe_violations(driver)
+                if path.startswith("/sparql"):
+                    page["violations"] += with_results
                 page["console_errors"] = console_errors(driver)
                 report.append(page)
     finally:
