@@ -59,3 +59,20 @@ fn every_example_query_gives_its_expected_result() {
         );
     }
 }
+
+/// What `typed-values.rq` tells researchers holds: the same query with the
+/// year untyped, or the level's label without its language, finds nothing.
+#[test]
+fn the_typed_values_example_says_what_goes_wrong_without_types() {
+    let data = data_set();
+    let query = std::fs::read_to_string(repo().join("queries/typed-values.rq")).unwrap();
+    let rows = |text: &str| match sparql::run(&data.store, text).unwrap() {
+        oxigraph::sparql::QueryResults::Solutions(solutions) => solutions.count(),
+        _ => panic!("a SELECT"),
+    };
+    assert!(rows(&query) > 5);
+    for (typed, untyped) in [("\"2023\"^^xsd:gYear .", "2023 ."), ("\"Or\"@fr .", "\"Or\" .")] {
+        assert!(query.contains(typed), "{typed}");
+        assert_eq!(rows(&query.replace(typed, untyped)), 0, "{untyped}");
+    }
+}
