@@ -71,7 +71,10 @@ fn the_typed_values_example_says_what_goes_wrong_without_types() {
         _ => panic!("a SELECT"),
     };
     assert!(rows(&query) > 5);
-    for (typed, untyped) in [("\"2023\"^^xsd:gYear .", "2023 ."), ("\"Or\"@fr .", "\"Or\" .")] {
+    for (typed, untyped) in [
+        ("\"2023\"^^xsd:gYear .", "2023 ."),
+        ("\"Or\"@fr .", "\"Or\" ."),
+    ] {
         assert!(query.contains(typed), "{typed}");
         assert_eq!(rows(&query.replace(typed, untyped)), 0, "{untyped}");
     }
