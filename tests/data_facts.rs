@@ -93,6 +93,51 @@ fn there_are_31_laureate_organisations_each_named_once_as_in_the_release() {
     );
 }
 
+/// The class of laureates answers "how many laureates?" without a trap:
+/// exactly the objects of `ti:laureate`, not the jury bodies or the
+/// organiser that are organisations too.
+#[test]
+fn laureates_are_a_class_of_their_own() {
+    let data = data_set();
+    let count = |query: &str| select_one(&data, query);
+    assert_eq!(
+        count("SELECT (COUNT(?o) AS ?n) WHERE { ?o a ti:Laureate }"),
+        "31"
+    );
+    assert_eq!(
+        count(
+            "SELECT (COUNT(?o) AS ?n) WHERE { ?o a ti:Laureate FILTER NOT EXISTS { ?a ti:laureate ?o } }"
+        ),
+        "0"
+    );
+    assert_eq!(
+        count(
+            "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?a ti:laureate ?o FILTER NOT EXISTS { ?o a ti:Laureate } }"
+        ),
+        "0"
+    );
+    let organisations: usize = count("SELECT (COUNT(?o) AS ?n) WHERE { ?o a org:Organization }")
+        .parse()
+        .unwrap();
+    assert!(
+        organisations > 31,
+        "jury bodies and the organiser are organisations too"
+    );
+    for not_laureate in [
+        "organisation/les-interconnectes",
+        "organisation/orange",
+        "jury/2023",
+    ] {
+        assert_eq!(
+            count(&format!(
+                "SELECT (COUNT(*) AS ?n) WHERE {{ <https://w3id.org/territoire-innovant/{not_laureate}> a ti:Laureate }}"
+            )),
+            "0",
+            "{not_laureate}"
+        );
+    }
+}
+
 #[test]
 fn there_are_25_projects_titled_as_in_the_release() {
     let data = data_set();

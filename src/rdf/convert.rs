@@ -496,8 +496,9 @@ impl Graph {
             .add(&iri, ti::LEVEL_OF, mint::level(award.level.get_ref()));
         self.0.add(&iri, ti::PROJECT_OF, project.clone());
         for laureate in award.laureates.get_ref() {
-            self.0
-                .add(&iri, ti::LAUREATE, mint::organisation(laureate.get_ref()));
+            let laureate = mint::organisation(laureate.get_ref());
+            self.0.add(&iri, ti::LAUREATE, laureate.clone());
+            self.0.add(&laureate, rdf::TYPE, ti::LAUREATE_CLASS);
         }
         self.0.add(&project, rdf::TYPE, ti::PROJECT);
         self.0.add(&project, dct::TITLE, fr(award.title.get_ref()));
