@@ -103,6 +103,19 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+/// Sends a query that runs until the time limit (a counted cartesian
+/// product) to the server at `url`.
+fn send_runaway(client: &Client, url: &str) -> reqwest::blocking::Response {
+    client
+        .get(format!("{url}sparql"))
+        .query(&[(
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        )])
+        .send()
+        .unwrap()
+}
+
 fn percentile(mut samples: Vec<Duration>, p: f64) -> Duration {
     samples.sort();
     samples[((samples.len() as f64 - 1.0) * p).round() as usize]
@@ -214,14 +227,7 @@ fn queries_past_the_concurrency_bound_wait_then_get_503_with_retry_after() {
         .map(|_| {
             let url = server.url.clone();
             std::thread::spawn(move || {
-                let response = client()
-                    .get(format!("{url}sparql"))
-                    .query(&[(
-                        "query",
-                        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-                    )])
-                    .send()
-                    .unwrap();
+                let response = send_runaway(&client(), &url);
                 let retry_after = response
                     .headers()
                     .get("retry-after")
@@ -313,15 +319,7 @@ fn light_client_under_attack(env: &[(&str, &str)], hostile: usize, light: usize)
                 let client = client();
                 let mut statuses = Vec::new();
                 while !stop.load(Ordering::Relaxed) {
-                    let response = client
-                        .get(format!("{url}sparql"))
-                        .query(&[(
-                            "query",
-                            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-                        )])
-                        .send()
-                        .unwrap();
-                    statuses.push(response.status().as_u16());
+                    statuses.push(send_runaway(&client, &url).status().as_u16());
                 }
                 statuses
             })
