@@ -55,8 +55,28 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     ] {
         env.add_template(name, source).expect("the templates parse");
     }
+    env.add_filter("xml", xml_text);
     env
 });
+
+/// The `xml` filter: text escaped for XML content (`&`, `<`, `>`, quotes)
+/// and nothing else. minijinja's automatic escaping of `.xml` templates is
+/// HTML's, which also writes `/` as `&#x2f;`: valid, but a sitemap of
+/// `https:&#x2f;&#x2f;…` defeats readers that do not decode entities.
+fn xml_text(text: String) -> minijinja::Value {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            other => escaped.push(other),
+        }
+    }
+    minijinja::Value::from_safe_string(escaped)
+}
 
 /// Renders `template` with `context` as a page answered with `status`.
 pub fn render(template: &str, context: impl Serialize, status: StatusCode) -> Response {
@@ -179,5 +199,16 @@ impl TermView {
             lang: None,
             note: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn xml_text_escapes_xml_specials_only() {
+        assert_eq!(
+            super::xml_text("https://x.org/a?b=1&c='<d>\"".to_owned()).to_string(),
+            "https://x.org/a?b=1&amp;c=&apos;&lt;d&gt;&quot;"
+        );
     }
 }
