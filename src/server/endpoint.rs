@@ -95,12 +95,10 @@ pub async fn post(
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    if let Err(e) = utf8_charset(content_type) {
-        return e.into_response();
-    }
-    let media_type = content_type
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase());
+    let media_type = match body_media_type(content_type) {
+        Ok(media_type) => media_type,
+        Err(e) => return e.into_response(),
+    };
     let request = match media_type.as_deref() {
         Some("application/x-www-form-urlencoded") => ProtocolRequest::from_pairs(&body),
         Some("application/sparql-query") => ProtocolRequest::from_pairs(
@@ -151,12 +149,16 @@ fn missing_query() -> ApiError {
     )
 }
 
+/// The media type of a request body (lower case, without parameters).
 /// Query bodies are UTF-8 (SPARQL 1.1 Protocol, 2.1.3): another charset
 /// is refused rather than misread.
-fn utf8_charset(content_type: Option<&str>) -> Result<(), ApiError> {
-    let charset = content_type
-        .into_iter()
-        .flat_map(|v| v.split(';').skip(1))
+fn body_media_type(content_type: Option<&str>) -> Result<Option<String>, ApiError> {
+    let Some(content_type) = content_type else {
+        return Ok(None);
+    };
+    let mut parts = content_type.split(';');
+    let media_type = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+    let charset = parts
         .filter_map(|parameter| parameter.split_once('='))
         .find(|(name, _)| name.trim().eq_ignore_ascii_case("charset"))
         .map(|(_, value)| value.trim().trim_matches('"'));
@@ -165,7 +167,7 @@ fn utf8_charset(content_type: Option<&str>) -> Result<(), ApiError> {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             format!("unsupported charset \"{charset}\": the body must be UTF-8"),
         )),
-        _ => Ok(()),
+        _ => Ok(Some(media_type)),
     }
 }
 

@@ -41,8 +41,8 @@ pub struct Limits {
 /// run them (one per slot). Shared by the states of a server across
 /// reloads, so that the bounds hold.
 pub struct Evaluators {
-    quick_slots: usize,
-    quick: Arc<Semaphore>,
+    /// The quick lane's slots; none without a quick lane.
+    quick: Option<Arc<Semaphore>>,
     long: Arc<Semaphore>,
     threads: QueryThreads,
 }
@@ -53,8 +53,7 @@ impl Evaluators {
     pub fn new(quick: usize, long: usize) -> std::io::Result<Self> {
         let long = long.max(1);
         Ok(Self {
-            quick_slots: quick,
-            quick: Arc::new(Semaphore::new(quick)),
+            quick: (quick > 0).then(|| Arc::new(Semaphore::new(quick))),
             long: Arc::new(Semaphore::new(long)),
             threads: QueryThreads::new(quick + long)?,
         })
@@ -134,8 +133,12 @@ pub async fn evaluate(
     limits: Limits,
     evaluators: &Evaluators,
 ) -> Result<Answer, ApiError> {
-    if !limits.quick_time.is_zero() && evaluators.quick_slots > 0 {
-        let slot = wait_for(&evaluators.quick, limits.queue_timeout).await?;
+    let quick_lane = evaluators
+        .quick
+        .as_ref()
+        .filter(|_| !limits.quick_time.is_zero());
+    if let Some(quick_slots) = quick_lane {
+        let slot = wait_for(quick_slots, limits.queue_timeout).await?;
         let mut quick = start(
             evaluators,
             slot,
