@@ -96,10 +96,9 @@ fn cases() -> Vec<Case> {
         case("duplicate query parameters", raw_get("query=ASK%7B%7D&query=SELECT%20*%7B%7D".into()), &[400]),
         case("unterminated string", get("SELECT * WHERE { ?s ?p \"open }".into()), &[400]),
         case("lone surrogate escape", get("SELECT * WHERE { ?s ?p \"\\uD800\" }".into()), &[400]),
-        // Last: a path closure joined with the graph is cut at the time limit, but the
-        // closure itself is not interruptible and keeps one evaluation slot busy until it
-        // ends (RELIABILITY: known limits).
-        case("property path closure joined", get("SELECT (COUNT(*) AS ?n) WHERE { ?s (<http://x/p>|!<http://x/p>)* ?o . ?o ?p ?x }".into()), &[503]),
+        // A path closure joined with the graph: planned, it ends within the limit in a
+        // release build (33 ms); unplanned, or in a slow build, it is cut at the limit.
+        case("property path closure joined", get("SELECT (COUNT(*) AS ?n) WHERE { ?s (<http://x/p>|!<http://x/p>)* ?o . ?o ?p ?x }".into()), &[200, 503]),
     ]
 }
 

@@ -60,6 +60,15 @@ fn every_example_query_gives_its_expected_result() {
     }
 }
 
+#[test]
+fn every_example_query_is_planned_by_the_optimizer() {
+    for path in example_queries() {
+        let query = std::fs::read_to_string(&path).unwrap();
+        let parsed = sparql::parse(&query, None).unwrap();
+        assert!(parsed.is_planned(), "{}", path.display());
+    }
+}
+
 /// What `typed-values.rq` tells researchers holds: the same query with the
 /// year untyped, or the level's label without its language, finds nothing.
 #[test]

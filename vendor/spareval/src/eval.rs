@@ -106,11 +106,21 @@ impl<'a, D: QueryableDataset<'a>> EvalDataset<'a, D> {
     ) -> impl Iterator<Item = Result<InternalQuad<D::InternalTerm>, QueryEvaluationError>> + use<'a, D>
     {
         let cancellation_token = self.cancellation_token.clone();
+        let mut cancelled = false;
+        // Once cancelled, yield the error once and end: operators that buffer their
+        // input (hash joins, ORDER BY, GROUP BY) collect errors and keep reading, so
+        // an iterator that went on yielding errors would run the query to its end.
         self.dataset
             .internal_quads_for_pattern(subject, predicate, object, graph_name)
-            .map(move |r| {
-                cancellation_token.ensure_alive()?;
-                r.map_err(|e| QueryEvaluationError::Dataset(Box::new(e)))
+            .map_while(move |r| {
+                if cancelled {
+                    return None;
+                }
+                if let Err(e) = cancellation_token.ensure_alive() {
+                    cancelled = true;
+                    return Some(Err(e));
+                }
+                Some(r.map_err(|e| QueryEvaluationError::Dataset(Box::new(e))))
             })
     }
 
@@ -225,9 +235,16 @@ impl<'a, D: QueryableDataset<'a>> EvalDataset<'a, D> {
             )
         } else {
             let cancellation_token = self.cancellation_token.clone();
-            Box::new(self.dataset.internal_named_graphs().map(move |r| {
-                cancellation_token.ensure_alive()?;
-                r.map_err(|e| QueryEvaluationError::Dataset(Box::new(e)))
+            let mut cancelled = false;
+            Box::new(self.dataset.internal_named_graphs().map_while(move |r| {
+                if cancelled {
+                    return None;
+                }
+                if let Err(e) = cancellation_token.ensure_alive() {
+                    cancelled = true;
+                    return Some(Err(e));
+                }
+                Some(r.map_err(|e| QueryEvaluationError::Dataset(Box::new(e))))
             }))
         }
     }
@@ -1218,6 +1235,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                 stat_children.push(right_stats);
                 let left = left?;
                 let right = right?;
+                let cancellation_token = self.dataset.cancellation_token.clone();
 
                 match algorithm {
                     JoinAlgorithm::HashBuildLeftProbeRight { keys } => {
@@ -1249,6 +1267,8 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                                     probe_iter,
                                     built: built_values,
                                     buffered_results: errors,
+                                    current: None,
+                                    cancellation_token: cancellation_token.clone(),
                                 })
                             })
                         } else {
@@ -1282,6 +1302,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                                     probe_iter,
                                     built: built_values,
                                     buffered_results: errors,
+                                    cancellation_token: cancellation_token.clone(),
                                 })
                             })
                         }
@@ -1409,6 +1430,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                     encoded_variables,
                     stat_children,
                 )?;
+                let cancellation_token = self.dataset.cancellation_token.clone();
 
                 match algorithm {
                     LeftJoinAlgorithm::HashBuildRightProbeLeft { keys } => {
@@ -1437,6 +1459,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                                 right: right_values,
                                 buffered_results: errors,
                                 expression: Rc::clone(&expression),
+                                cancellation_token: cancellation_token.clone(),
                             })
                         })
                     }
@@ -1546,6 +1569,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                         })
                     })
                     .collect::<Result<Vec<_>, QueryEvaluationError>>()?;
+                let cancellation_token = self.dataset.cancellation_token.clone();
                 Rc::new(move |from| {
                     let mut errors = Vec::default();
                     let mut values = child(from)
@@ -1557,6 +1581,10 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                             }
                         })
                         .collect::<Vec<_>>();
+                    if let Err(error) = cancellation_token.ensure_alive() {
+                        // Sorting what was read before the cancellation would be wasted work.
+                        return Box::new(once(Err(error)));
+                    }
                     values.sort_unstable_by(|a, b| {
                         for comp in &by {
                             match comp {
@@ -3750,13 +3778,31 @@ impl<'a, D: QueryableDataset<'a>> Clone for PathEvaluator<'a, D> {
     }
 }
 
+/// How many built tuples a join combines with one probe tuple between two
+/// checks of the cancellation token.
+const CANCELLATION_CHECK_INTERVAL: usize = 4096;
+
+/// Ends the iterator of a join: what remains to probe is dropped, and the
+/// cancellation error is the last item.
+fn cancelled_join<'a, T: 'a>(
+    probe_iter: &mut Peekable<InternalTuplesIterator<'a, T>>,
+    error: QueryEvaluationError,
+) -> Option<Result<InternalTuple<T>, QueryEvaluationError>> {
+    let nothing: InternalTuplesIterator<'a, T> = Box::new(empty());
+    *probe_iter = nothing.peekable();
+    Some(Err(error))
+}
+
 struct CartesianProductJoinIterator<'a, T> {
     probe_iter: Peekable<InternalTuplesIterator<'a, T>>,
     built: Vec<InternalTuple<T>>,
     buffered_results: Vec<Result<InternalTuple<T>, QueryEvaluationError>>,
+    /// The probe tuple being combined, and the position of the next built tuple to combine it with.
+    current: Option<(InternalTuple<T>, usize)>,
+    cancellation_token: CancellationToken,
 }
 
-impl<T: Clone + Eq> Iterator for CartesianProductJoinIterator<'_, T> {
+impl<'a, T: Clone + Eq + 'a> Iterator for CartesianProductJoinIterator<'a, T> {
     type Item = Result<InternalTuple<T>, QueryEvaluationError>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -3764,15 +3810,31 @@ impl<T: Clone + Eq> Iterator for CartesianProductJoinIterator<'_, T> {
             if let Some(result) = self.buffered_results.pop() {
                 return Some(result);
             }
+            // The combinations are made one at a time: buffering all those of a probe tuple
+            // holds |built| tuples in memory and cannot be interrupted.
+            if let Some((probe_tuple, position)) = &mut self.current {
+                while let Some(built_tuple) = self.built.get(*position) {
+                    *position += 1;
+                    if *position % CANCELLATION_CHECK_INTERVAL == 0 {
+                        if let Err(error) = self.cancellation_token.ensure_alive() {
+                            self.current = None;
+                            return cancelled_join(&mut self.probe_iter, error);
+                        }
+                    }
+                    if let Some(result_tuple) = probe_tuple.combine_with(built_tuple) {
+                        return Some(Ok(result_tuple));
+                    }
+                }
+                self.current = None;
+            }
             let probe_tuple = match self.probe_iter.next()? {
                 Ok(probe_tuple) => probe_tuple,
                 Err(error) => return Some(Err(error)),
             };
-            for built_tuple in &self.built {
-                if let Some(result_tuple) = probe_tuple.combine_with(built_tuple) {
-                    self.buffered_results.push(Ok(result_tuple))
-                }
+            if let Err(error) = self.cancellation_token.ensure_alive() {
+                return cancelled_join(&mut self.probe_iter, error);
             }
+            self.current = Some((probe_tuple, 0));
         }
     }
 
@@ -3789,9 +3851,10 @@ struct HashJoinIterator<'a, T> {
     probe_iter: Peekable<InternalTuplesIterator<'a, T>>,
     built: InternalTupleSet<T>,
     buffered_results: Vec<Result<InternalTuple<T>, QueryEvaluationError>>,
+    cancellation_token: CancellationToken,
 }
 
-impl<T: Clone + Eq + Hash> Iterator for HashJoinIterator<'_, T> {
+impl<'a, T: Clone + Eq + Hash + 'a> Iterator for HashJoinIterator<'a, T> {
     type Item = Result<InternalTuple<T>, QueryEvaluationError>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -3803,6 +3866,9 @@ impl<T: Clone + Eq + Hash> Iterator for HashJoinIterator<'_, T> {
                 Ok(probe_tuple) => probe_tuple,
                 Err(error) => return Some(Err(error)),
             };
+            if let Err(error) = self.cancellation_token.ensure_alive() {
+                return cancelled_join(&mut self.probe_iter, error);
+            }
             self.buffered_results.extend(
                 self.built
                     .get(&probe_tuple)
@@ -3828,9 +3894,10 @@ struct HashLeftJoinIterator<'a, T> {
     right: InternalTupleSet<T>,
     buffered_results: Vec<Result<InternalTuple<T>, QueryEvaluationError>>,
     expression: Rc<dyn Fn(&InternalTuple<T>) -> Option<bool> + 'a>,
+    cancellation_token: CancellationToken,
 }
 
-impl<T: Clone + Eq + Hash> Iterator for HashLeftJoinIterator<'_, T> {
+impl<'a, T: Clone + Eq + Hash + 'a> Iterator for HashLeftJoinIterator<'a, T> {
     type Item = Result<InternalTuple<T>, QueryEvaluationError>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -3842,6 +3909,10 @@ impl<T: Clone + Eq + Hash> Iterator for HashLeftJoinIterator<'_, T> {
                 Ok(left_tuple) => left_tuple,
                 Err(error) => return Some(Err(error)),
             };
+            if let Err(error) = self.cancellation_token.ensure_alive() {
+                self.left_iter = Box::new(empty());
+                return Some(Err(error));
+            }
             self.buffered_results.extend(
                 self.right
                     .get(&left_tuple)

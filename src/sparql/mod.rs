@@ -3,6 +3,8 @@
 //! the protocol names a data set, `SERVICE` is refused, and evaluation can be
 //! cancelled.
 
+mod planning;
+
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::{
     CancellationToken, DefaultServiceHandler, PreparedSparqlQuery, QueryEvaluationError,
@@ -167,6 +169,13 @@ impl ParsedQuery {
         }
     }
 
+    /// Whether oxigraph's optimizer plans the query (it does unless the query
+    /// is so large that planning would take longer than evaluating it as
+    /// written; see `planning`).
+    pub fn is_planned(&self) -> bool {
+        planning::worth_planning(&self.query)
+    }
+
     /// Prepares the query for evaluation. A data set given by the protocol
     /// replaces the query's own (`FROM`); without either, the default graph
     /// is the union of every graph of the store.
@@ -176,9 +185,10 @@ impl ParsedQuery {
         cancellation: Option<CancellationToken>,
     ) -> (PreparedSparqlQuery, ServiceGuard) {
         let guard = ServiceGuard::default();
-        let mut evaluator = SparqlEvaluator::new()
-            .without_optimizations()
-            .with_default_service_handler(guard.clone());
+        let mut evaluator = SparqlEvaluator::new().with_default_service_handler(guard.clone());
+        if !self.is_planned() {
+            evaluator = evaluator.without_optimizations();
+        }
         if let Some(token) = cancellation {
             evaluator = evaluator.with_cancellation_token(token);
         }
