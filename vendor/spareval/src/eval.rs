@@ -438,6 +438,9 @@ pub struct SimpleEvaluator<'a, D: QueryableDataset<'a>> {
     custom_aggregate_functions: Rc<CustomAggregateFunctionRegistry>,
     run_stats: bool,
     explain: bool,
+    /// Set by a `Slice` (`LIMIT`) right above an `OrderBy` (or a `Project` of one): how many
+    /// sorted tuples the `OrderBy` must keep, taken by the `OrderBy` when it is built.
+    order_by_limit: Cell<Option<usize>>,
 }
 
 impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
@@ -461,6 +464,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
             custom_aggregate_functions,
             run_stats,
             explain,
+            order_by_limit: Cell::new(None),
         })
     }
 
@@ -1545,6 +1549,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                 })
             }
             GraphPattern::OrderBy { inner, expression } => {
+                let limit = self.order_by_limit.take();
                 let (child, child_stats) = self.graph_pattern_evaluator(inner, encoded_variables);
                 stat_children.push(child_stats);
                 let child = child?;
@@ -1571,44 +1576,60 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                     .collect::<Result<Vec<_>, QueryEvaluationError>>()?;
                 let cancellation_token = self.dataset.cancellation_token.clone();
                 Rc::new(move |from| {
-                    let mut errors = Vec::default();
-                    let mut values = child(from)
-                        .filter_map(|result| match result {
-                            Ok(result) => Some(result),
-                            Err(error) => {
-                                errors.push(Err(error));
-                                None
+                    // Each tuple's sort keys are computed once, not at each comparison.
+                    let compare = |a: &SortedTuple<D::InternalTerm>,
+                                   b: &SortedTuple<D::InternalTerm>| {
+                        for (comp, (a, b)) in by.iter().zip(a.0.iter().zip(&b.0)) {
+                            let ordering = cmp_terms(a.as_ref(), b.as_ref());
+                            match comp {
+                                ComparatorFunction::Asc(_) if ordering.is_ne() => return ordering,
+                                ComparatorFunction::Desc(_) if ordering.is_ne() => {
+                                    return ordering.reverse();
+                                }
+                                _ => (),
                             }
-                        })
-                        .collect::<Vec<_>>();
+                        }
+                        Ordering::Equal
+                    };
+                    let keep = |values: Vec<SortedTuple<D::InternalTerm>>, limit: usize| {
+                        let mut values = merge_sort(values, &compare);
+                        values.truncate(limit);
+                        values
+                    };
+                    let mut errors = Vec::default();
+                    let mut values = Vec::new();
+                    for result in child(from) {
+                        match result {
+                            Ok(tuple) => {
+                                let keys = by
+                                    .iter()
+                                    .map(|comp| match comp {
+                                        ComparatorFunction::Asc(expression)
+                                        | ComparatorFunction::Desc(expression) => expression(&tuple),
+                                    })
+                                    .collect();
+                                values.push(SortedTuple(keys, tuple));
+                                // With a LIMIT, only the first `limit` tuples are kept (top-k):
+                                // memory in the limit, not in the input.
+                                if let Some(limit) = limit {
+                                    if values.len() >= limit.saturating_mul(2).max(1024) {
+                                        values = keep(values, limit);
+                                    }
+                                }
+                            }
+                            Err(error) => errors.push(Err(error)),
+                        }
+                    }
                     if let Err(error) = cancellation_token.ensure_alive() {
                         // Sorting what was read before the cancellation would be wasted work.
                         return Box::new(once(Err(error)));
                     }
-                    values.sort_unstable_by(|a, b| {
-                        for comp in &by {
-                            match comp {
-                                ComparatorFunction::Asc(expression) => {
-                                    match cmp_terms(expression(a).as_ref(), expression(b).as_ref())
-                                    {
-                                        Ordering::Greater => return Ordering::Greater,
-                                        Ordering::Less => return Ordering::Less,
-                                        Ordering::Equal => (),
-                                    }
-                                }
-                                ComparatorFunction::Desc(expression) => {
-                                    match cmp_terms(expression(a).as_ref(), expression(b).as_ref())
-                                    {
-                                        Ordering::Greater => return Ordering::Less,
-                                        Ordering::Less => return Ordering::Greater,
-                                        Ordering::Equal => (),
-                                    }
-                                }
-                            }
-                        }
-                        Ordering::Equal
-                    });
-                    Box::new(errors.into_iter().chain(values.into_iter().map(Ok)))
+                    let values = keep(values, limit.unwrap_or(usize::MAX));
+                    Box::new(
+                        errors
+                            .into_iter()
+                            .chain(values.into_iter().map(|SortedTuple(_, tuple)| Ok(tuple))),
+                    )
                 })
             }
             GraphPattern::Distinct { inner } => {
@@ -1633,6 +1654,15 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                 start,
                 length,
             } => {
+                if let Some(length) = *length {
+                    let sorted = match &**inner {
+                        GraphPattern::Project { inner, .. } => &**inner,
+                        inner => inner,
+                    };
+                    if matches!(sorted, GraphPattern::OrderBy { .. }) {
+                        self.order_by_limit.set(Some(start.saturating_add(length)));
+                    }
+                }
                 let (child, child_stats) = self.graph_pattern_evaluator(inner, encoded_variables);
                 stat_children.push(child_stats);
                 let mut child = child?;
@@ -2146,6 +2176,7 @@ impl<'a, D: QueryableDataset<'a>> Clone for SimpleEvaluator<'a, D> {
             custom_aggregate_functions: Rc::clone(&self.custom_aggregate_functions),
             run_stats: self.run_stats,
             explain: self.explain,
+            order_by_limit: Cell::new(None),
         }
     }
 }
@@ -4419,6 +4450,40 @@ impl<
         }
     }
 }
+
+/// Sorts `values` by `compare`, stably, without ever panicking: `cmp_terms` is not a total
+/// order on literals of different types (numbers are compared by value, other pairs by their
+/// lexical forms), and the standard library's sorts may panic when they notice it.
+fn merge_sort<T>(mut values: Vec<T>, compare: &impl Fn(&T, &T) -> Ordering) -> Vec<T> {
+    if values.len() <= 16 {
+        // Insertion sort
+        for i in 1..values.len() {
+            let mut j = i;
+            while j > 0 && compare(&values[j], &values[j - 1]).is_lt() {
+                values.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+        return values;
+    }
+    let right = values.split_off(values.len() / 2);
+    let mut left = merge_sort(values, compare).into_iter().peekable();
+    let mut right = merge_sort(right, compare).into_iter().peekable();
+    let mut merged = Vec::with_capacity(left.len() + right.len());
+    while let (Some(l), Some(r)) = (left.peek(), right.peek()) {
+        merged.extend(if compare(r, l).is_lt() {
+            right.next()
+        } else {
+            left.next()
+        });
+    }
+    merged.extend(left);
+    merged.extend(right);
+    merged
+}
+
+/// A tuple to sort and its sort keys, in the order of the comparators.
+struct SortedTuple<T>(Vec<Option<ExpressionTerm>>, InternalTuple<T>);
 
 enum ComparatorFunction<'a, T> {
     Asc(Rc<dyn Fn(&InternalTuple<T>) -> Option<ExpressionTerm> + 'a>),

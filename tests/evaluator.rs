@@ -1,0 +1,167 @@
+//! What `vendor/spareval`'s patch guarantees, checked through the library on
+//! the real data set: a cancelled query stops within milliseconds although
+//! oxigraph's optimizer plans it (hash joins, cartesian products, sorts and
+//! groupings buffer their input); `ORDER BY` with `LIMIT` keeps only the
+//! first rows yet gives the rows of the whole sort; sorting literals of mixed
+//! types never panics.
+
+mod common;
+
+use common::data_set;
+use oxigraph::sparql::{CancellationToken, QueryResults};
+use oxigraph::store::Store;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use territoire_innovant::sparql::{self, ProtocolDataset};
+
+/// How long each query runs before it is cancelled.
+const RUN: Duration = Duration::from_millis(300);
+
+/// How soon after the cancellation the evaluation must have returned (a debug
+/// build, on a loaded 2-core machine).
+const STOP: Duration = Duration::from_millis(700);
+
+/// Runs `query` to its end or its first error, cancelling it after [`RUN`];
+/// returns whether it was cancelled and how long it ran past the cancellation.
+/// A query still running 10 s after its cancellation fails the test.
+fn run_and_cancel(store: &Store, query: &str) -> (bool, Duration) {
+    let parsed = sparql::parse(query, None).unwrap();
+    assert!(parsed.is_planned(), "the optimizer plans {query}");
+    let token = CancellationToken::new();
+    let (prepared, _) = parsed.prepare(&ProtocolDataset::default(), Some(token.clone()));
+    let (sender, receiver) = mpsc::channel();
+    let store = store.clone();
+    std::thread::Builder::new()
+        .stack_size(sparql::QUERY_STACK_BYTES)
+        .spawn(move || {
+            let outcome = match prepared.on_store(&store).execute() {
+                Err(e) => Err(e.to_string()),
+                Ok(QueryResults::Solutions(mut solutions)) => solutions
+                    .try_for_each(|s| s.map(drop))
+                    .map_err(|e| e.to_string()),
+                Ok(QueryResults::Graph(mut triples)) => triples
+                    .try_for_each(|t| t.map(drop))
+                    .map_err(|e| e.to_string()),
+                Ok(QueryResults::Boolean(_)) => Ok(()),
+            };
+            let _ = sender.send((outcome, Instant::now()));
+        })
+        .unwrap();
+    std::thread::sleep(RUN);
+    token.cancel();
+    let cancelled_at = Instant::now();
+    let (outcome, ended) = receiver
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|_| panic!("{query}: still running 10 s after its cancellation"));
+    let cancelled = outcome.as_ref().is_err_and(|e| e.contains("cancelled"));
+    (cancelled, ended.saturating_duration_since(cancelled_at))
+}
+
+#[test]
+fn every_expensive_shape_stops_soon_after_its_cancellation() {
+    let data = data_set();
+    let shapes = [
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?c ?f ?i ?l",
+        "SELECT (GROUP_CONCAT(STR(?o)) AS ?all) WHERE { ?s ?p ?o . ?a ?b ?c . ?d ?e ?f }",
+        "SELECT ?o (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?a ?b ?c . ?d ?e ?f } GROUP BY ?o",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?a ?b ?c FILTER(REGEX(CONCAT(STR(?o), STR(?c)), \"(x+x+)+y\")) }",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?a ?q ?o . ?b ?r ?o . ?c ?t ?o }",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?a ?b ?c OPTIONAL { ?a ?x ?o . ?d ?e ?f } }",
+        "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        "SELECT DISTINCT ?c ?f ?i WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    ];
+    for query in shapes {
+        let (cancelled, late) = run_and_cancel(&data.store, query);
+        assert!(cancelled, "{query}: ended before its cancellation");
+        assert!(late < STOP, "{query}: ran {late:?} past its cancellation");
+    }
+}
+
+/// The rows of a SELECT as tab-separated lines, in their order.
+fn rows(store: &Store, query: &str) -> Vec<String> {
+    let store = store.clone();
+    let query = query.to_owned();
+    sparql::with_large_stack(move || {
+        let QueryResults::Solutions(solutions) = sparql::run(&store, &query).unwrap() else {
+            panic!("not a SELECT: {query}");
+        };
+        solutions
+            .map(|solution| {
+                let solution = solution.unwrap();
+                solution
+                    .values()
+                    .iter()
+                    .map(|v| v.as_ref().map(ToString::to_string).unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn order_by_with_a_limit_gives_the_rows_of_the_whole_sort() {
+    let data = data_set();
+    for order in [
+        "DESC(?o) ?s ?p",
+        "?p DESC(?s) ?o",
+        "STR(?o) ?s ?p",
+        "?o",
+        "DESC(LANG(?o)) ?p",
+    ] {
+        let all = rows(
+            &data.store,
+            &format!("SELECT * {{ ?s ?p ?o }} ORDER BY {order}"),
+        );
+        assert!(all.len() > 1500, "{}", all.len());
+        for (offset, limit) in [(0, 0), (0, 1), (1000, 50), (3, 700), (0, 1024), (0, 5000)] {
+            let page = rows(
+                &data.store,
+                &format!("SELECT * {{ ?s ?p ?o }} ORDER BY {order} LIMIT {limit} OFFSET {offset}"),
+            );
+            let expected: Vec<_> = all.iter().skip(offset).take(limit).cloned().collect();
+            assert_eq!(
+                page, expected,
+                "ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+            );
+        }
+    }
+}
+
+#[test]
+fn sorting_literals_of_mixed_types_never_panics() {
+    let data = data_set();
+    // Numbers compare by value, other pairs by their lexical forms: not a total order
+    // ("10" < "9" as strings, 9 < 10 as numbers), which the standard sorts may notice and
+    // panic on.
+    let values = (0..3000)
+        .map(|i| match i % 6 {
+            0 => format!("{}", (i * 7919) % 1000),
+            1 => format!("\"{}\"", (i * 104_729) % 1000),
+            2 => format!(
+                "\"{}\"^^<http://www.w3.org/2001/XMLSchema#decimal>",
+                (i * 31) % 97
+            ),
+            3 => format!("\"{}\"@fr", (i * 13) % 1000),
+            4 => format!(
+                "\"20{:02}-01-01\"^^<http://www.w3.org/2001/XMLSchema#date>",
+                i % 99
+            ),
+            _ => "\"NaN\"^^<http://www.w3.org/2001/XMLSchema#double>".to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let query = format!("SELECT ?v WHERE {{ VALUES ?v {{ {values} }} }} ORDER BY ?v");
+    let mut all = rows(&data.store, &query);
+    let first = rows(&data.store, &format!("{query} LIMIT 100"));
+    // No order is "right" between incomparable values: every value is there once.
+    assert_eq!(first.len(), 100);
+    let mut given = rows(
+        &data.store,
+        &format!("SELECT ?v WHERE {{ VALUES ?v {{ {values} }} }}"),
+    );
+    all.sort();
+    given.sort();
+    assert_eq!(all, given);
+}
