@@ -5,10 +5,11 @@
 //! strong `ETag` (`If-None-Match` gets a `304`); the cache belongs to the
 //! state and is dropped with it on reload.
 //!
-//! Dumps (already in memory, with byte ranges), static files, `/health` and
-//! answers marked `no-store` do not go through it.
+//! Dumps (already in memory, with byte ranges), static files, `/health`,
+//! streamed answers and answers marked `no-store` do not go through it.
 
 use super::error::ApiError;
+use super::streaming::Streamed;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::Extensions;
@@ -125,7 +126,10 @@ pub async fn middleware(
         return respond(entry, if_none_match.as_ref());
     }
     let response = next.run(Request::from_parts(parts, Body::from(body))).await;
-    if response.status() != StatusCode::OK || no_store(response.headers()) {
+    if response.status() != StatusCode::OK
+        || no_store(response.headers())
+        || response.extensions().get::<Streamed>().is_some()
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();

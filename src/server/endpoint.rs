@@ -4,11 +4,12 @@
 
 use super::AppState;
 use super::error::ApiError;
-use super::evaluate::{AnswerFormat, Formats, QueryRequest, evaluate};
+use super::evaluate::{AnswerBody, AnswerFormat, Formats, QueryRequest, evaluate};
 use super::negotiate::{self, PageOrGraph, RequestedFormats};
+use super::streaming::Streamed;
 use super::{QueryHash, query_page, service_description};
 use crate::sparql::{self, NotAQuery, ProtocolDataset};
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -229,7 +230,14 @@ async fn answer_query(
         &state.evaluators,
     )
     .await?;
-    let mut response = answer.body.into_response();
+    let mut response = match answer.body {
+        AnswerBody::Whole(bytes) => bytes.into_response(),
+        AnswerBody::Streamed(body) => {
+            let mut response = Body::new(body).into_response();
+            response.extensions_mut().insert(Streamed);
+            response
+        }
+    };
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

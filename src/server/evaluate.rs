@@ -1,7 +1,9 @@
 //! Query evaluation for the endpoint: on a query thread, cancelled at the
 //! timeout (or when the client goes away), its results bounded in number and
-//! serialized with oxigraph's writers before the status is chosen, so that
-//! every failure is a proper error status.
+//! serialized with oxigraph's writers. An answer up to
+//! [`STREAM_AFTER`](super::streaming::STREAM_AFTER) bytes is serialized
+//! before the status is chosen, so that every failure is a proper error
+//! status; a larger one streams (`super::streaming`).
 //!
 //! Two lanes keep light queries served while expensive ones run: every
 //! query starts in the *quick lane*, with a short time budget; one still
@@ -13,15 +15,18 @@
 
 use super::error::ApiError;
 use super::negotiate::content_type;
+use super::streaming::{AnswerWriter, Outcome, Produced, StreamedBody};
 use crate::sparql::{self, ProtocolDataset, QueryForm, QueryThreads, ServiceRefused};
 use axum::http::StatusCode;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults};
 use oxigraph::store::Store;
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
+use tokio::time::Instant;
 
 /// Bounds of one evaluation.
 #[derive(Debug, Clone, Copy)]
@@ -98,7 +103,15 @@ pub struct Answer {
     /// The Content-Type header value.
     pub content_type: String,
     /// The serialized results.
-    pub body: Vec<u8>,
+    pub body: AnswerBody,
+}
+
+/// The body of an answer.
+pub enum AnswerBody {
+    /// Serialized whole before the status was chosen.
+    Whole(Vec<u8>),
+    /// Streamed while the evaluation goes on.
+    Streamed(StreamedBody),
 }
 
 /// Cancels the evaluation when dropped: on completion, on timeout, and when
@@ -118,9 +131,40 @@ type Slot = Arc<Mutex<OwnedSemaphorePermit>>;
 
 /// An evaluation started on a query thread.
 struct Running {
-    receiver: oneshot::Receiver<Result<Answer, ApiError>>,
+    receiver: oneshot::Receiver<Outcome>,
     slot: Slot,
-    _cancel: CancelOnDrop,
+    cancel: CancelOnDrop,
+    /// When the time limit cancels it.
+    deadline: Instant,
+    /// The time limit, for messages.
+    limit: Duration,
+}
+
+impl Running {
+    /// The answer from what the query thread handed over: a streamed body
+    /// keeps the evaluation (cancelled when the body is dropped) and its
+    /// deadline.
+    fn answer(
+        self,
+        outcome: Result<Outcome, oneshot::error::RecvError>,
+    ) -> Result<Answer, ApiError> {
+        let (content_type, produced) = received(outcome)?;
+        let body = match produced {
+            Produced::Whole(bytes) => AnswerBody::Whole(bytes),
+            Produced::Streamed(chunks) => AnswerBody::Streamed(StreamedBody::new(
+                chunks,
+                self.deadline,
+                self.limit,
+                self.cancel,
+            )),
+        };
+        Ok(Answer { content_type, body })
+    }
+}
+
+/// Whether a query thread handed over a streaming answer.
+fn streams(outcome: &Result<Outcome, oneshot::error::RecvError>) -> bool {
+    matches!(outcome, Ok(Ok((_, Produced::Streamed(_)))))
 }
 
 /// Parses and evaluates `query` against `store` within `limits`, first in
@@ -147,23 +191,27 @@ pub async fn evaluate(
             formats.clone(),
             limits,
         )?;
-        match tokio::time::timeout(limits.quick_time, &mut quick.receiver).await {
-            Ok(answer) => return received(answer),
-            Err(_) => {
-                if let Ok(long) = Arc::clone(&evaluators.long).try_acquire_owned() {
-                    // A long slot is free: the evaluation goes on there.
-                    if let Ok(mut slot) = quick.slot.lock() {
-                        *slot = long;
-                    }
-                    let left = limits.timeout.saturating_sub(limits.quick_time);
-                    return finish(quick, left, limits.timeout).await;
-                }
+        // A streaming answer goes on after it is handed over: like a slow
+        // query, it leaves the quick lane.
+        let outcome = match tokio::time::timeout(limits.quick_time, &mut quick.receiver).await {
+            Ok(outcome) if !streams(&outcome) => return quick.answer(outcome),
+            Ok(outcome) => Some(outcome),
+            Err(_) => None,
+        };
+        if let Ok(long) = Arc::clone(&evaluators.long).try_acquire_owned() {
+            // A long slot is free: the evaluation goes on there.
+            if let Ok(mut slot) = quick.slot.lock() {
+                *slot = long;
             }
+            return match outcome {
+                Some(outcome) => quick.answer(outcome),
+                None => finish(quick).await,
+            };
         }
     }
     let slot = wait_for(&evaluators.long, limits.queue_timeout).await?;
     let long = start(evaluators, slot, store, query, formats, limits)?;
-    finish(long, limits.timeout, limits.timeout).await
+    finish(long).await
 }
 
 async fn wait_for(
@@ -197,8 +245,9 @@ fn start(
     let spawned = evaluators.threads.run(move || {
         let _slot = thread_slot;
         let started = std::time::Instant::now();
-        let answer = parse_and_run(store, &query, formats, limits, thread_token);
-        let _ = sender.send(answer);
+        let mut writer = AnswerWriter::new(sender);
+        let result = parse_and_run(store, &query, formats, limits, thread_token, &mut writer);
+        writer.finish(result);
         if started.elapsed() >= LONG_EVALUATION {
             crate::memory::release_free_memory();
         }
@@ -213,23 +262,23 @@ fn start(
     Ok(Running {
         receiver,
         slot,
-        _cancel: CancelOnDrop(token),
+        cancel: CancelOnDrop(token),
+        deadline: Instant::now() + limits.timeout,
+        limit: limits.timeout,
     })
 }
 
-/// Waits for the answer of a running evaluation, at most `wait`; it is
-/// cancelled past that, at the time limit `limit`.
-async fn finish(mut running: Running, wait: Duration, limit: Duration) -> Result<Answer, ApiError> {
-    match tokio::time::timeout(wait, &mut running.receiver).await {
-        Ok(answer) => received(answer),
-        Err(_) => Err(timed_out(limit)),
+/// Waits for the answer of a running evaluation until its deadline; it is
+/// cancelled past that.
+async fn finish(mut running: Running) -> Result<Answer, ApiError> {
+    match tokio::time::timeout_at(running.deadline, &mut running.receiver).await {
+        Ok(outcome) => running.answer(outcome),
+        Err(_) => Err(timed_out(running.limit)),
     }
 }
 
-fn received(
-    answer: Result<Result<Answer, ApiError>, oneshot::error::RecvError>,
-) -> Result<Answer, ApiError> {
-    answer.unwrap_or_else(|_| {
+fn received(outcome: Result<Outcome, oneshot::error::RecvError>) -> Outcome {
+    outcome.unwrap_or_else(|_| {
         tracing::error!("a query thread ended without an answer");
         Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -242,14 +291,16 @@ fn received(
 /// cartesian product materializes hundreds of MB in a second).
 const LONG_EVALUATION: Duration = Duration::from_millis(250);
 
-/// The work of one query thread: parse, pick the format, evaluate, serialize.
+/// The work of one query thread: parse, pick the format, evaluate, serialize
+/// into `writer`.
 fn parse_and_run(
     store: Store,
     request: &QueryRequest,
     formats: Formats,
     limits: Limits,
     token: CancellationToken,
-) -> Result<Answer, ApiError> {
+    writer: &mut AnswerWriter,
+) -> Result<(), ApiError> {
     let text = &request.text;
     let query = sparql::parse(text, Some(&request.base_iri))
         .map_err(|e| super::endpoint::parse_error(text, &e))?;
@@ -263,7 +314,7 @@ fn parse_and_run(
         .on_store(&store)
         .execute()
         .map_err(evaluation_error);
-    let answer = results.and_then(|r| serialize(r, format, limits.max_results));
+    let answer = results.and_then(|r| serialize(r, format, limits.max_results, writer));
     match guard.attempted() {
         Some(service) => Err(ApiError::bad_request(ServiceRefused(service).to_string())),
         None => answer,
@@ -306,61 +357,61 @@ fn write_error(error: impl std::fmt::Display) -> ApiError {
     )
 }
 
-/// Serializes results, failing past `max_results` solutions or triples.
+/// Serializes results into `writer`, failing past `max_results` solutions
+/// or triples.
 fn serialize(
     results: QueryResults<'_>,
     format: AnswerFormat,
     max_results: usize,
-) -> Result<Answer, ApiError> {
+    writer: &mut AnswerWriter,
+) -> Result<(), ApiError> {
     match (results, format) {
         (QueryResults::Boolean(value), AnswerFormat::Results(f)) => {
-            let body = QueryResultsSerializer::from_format(f)
-                .serialize_boolean_to_writer(Vec::new(), value)
+            writer.set_content_type(content_type(f.media_type()));
+            QueryResultsSerializer::from_format(f)
+                .serialize_boolean_to_writer(writer, value)
                 .map_err(write_error)?;
-            Ok(Answer {
-                content_type: content_type(f.media_type()),
-                body,
-            })
         }
         (QueryResults::Solutions(solutions), AnswerFormat::Results(f)) => {
-            let mut writer = QueryResultsSerializer::from_format(f)
-                .serialize_solutions_to_writer(Vec::new(), solutions.variables().to_vec())
+            writer.set_content_type(content_type(f.media_type()));
+            let mut serializer = QueryResultsSerializer::from_format(f)
+                .serialize_solutions_to_writer(&mut *writer, solutions.variables().to_vec())
                 .map_err(write_error)?;
             for (count, solution) in solutions.enumerate() {
                 if count == max_results {
                     return Err(too_many(max_results));
                 }
-                writer
+                serializer
                     .serialize(&solution.map_err(evaluation_error)?)
                     .map_err(write_error)?;
             }
-            let body = writer.finish().map_err(write_error)?;
-            Ok(Answer {
-                content_type: content_type(f.media_type()),
-                body,
-            })
+            serializer.finish().map_err(write_error)?;
         }
         (QueryResults::Graph(triples), AnswerFormat::Graph(f)) => {
-            let mut writer = RdfSerializer::from_format(f).for_writer(Vec::new());
+            writer.set_content_type(content_type(f.media_type()));
+            let mut serializer = RdfSerializer::from_format(f).for_writer(&mut *writer);
             for (count, triple) in triples.enumerate() {
                 if count == max_results {
                     return Err(too_many(max_results));
                 }
-                writer
+                serializer
                     .serialize_triple(&triple.map_err(evaluation_error)?)
                     .map_err(write_error)?;
             }
-            let body = writer.finish().map_err(write_error)?;
-            Ok(Answer {
-                content_type: content_type(f.media_type()),
-                body,
-            })
+            serializer
+                .finish()
+                .map_err(write_error)?
+                .flush()
+                .map_err(write_error)?;
         }
-        _ => Err(ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the negotiated format does not fit the query form",
-        )),
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the negotiated format does not fit the query form",
+            ));
+        }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -409,7 +460,10 @@ mod tests {
         for (evaluators, quick_time) in &lanes {
             let answer = ask(evaluators, *quick_time).await.expect("an answer");
             assert_eq!(answer.content_type, "application/sparql-results+json");
-            assert!(String::from_utf8(answer.body).unwrap().contains("false"));
+            let AnswerBody::Whole(body) = answer.body else {
+                panic!("a small answer is whole");
+            };
+            assert!(String::from_utf8(body).unwrap().contains("false"));
         }
     }
 }

@@ -14,6 +14,7 @@ mod pages;
 mod query_page;
 mod reload;
 mod service_description;
+mod streaming;
 
 pub use reload::{Site, reload_on_hangup};
 
