@@ -2,6 +2,7 @@
 use crate::dataset::ExpressionTriple;
 use crate::dataset::{ExpressionTerm, InternalQuad, QueryableDataset};
 use crate::error::QueryEvaluationError;
+use std::error::Error;
 use crate::expression::{
     CustomFunctionRegistry, ExpressionEvaluator, ExpressionEvaluatorContext, NumericBinaryOperands,
     build_expression_evaluator, partial_cmp_literals, try_build_internal_expression_evaluator,
@@ -105,23 +106,15 @@ impl<'a, D: QueryableDataset<'a>> EvalDataset<'a, D> {
         graph_name: Option<Option<&D::InternalTerm>>,
     ) -> impl Iterator<Item = Result<InternalQuad<D::InternalTerm>, QueryEvaluationError>> + use<'a, D>
     {
-        let cancellation_token = self.cancellation_token.clone();
-        let mut cancelled = false;
         // Once cancelled, yield the error once and end: operators that buffer their
         // input (hash joins, ORDER BY, GROUP BY) collect errors and keep reading, so
         // an iterator that went on yielding errors would run the query to its end.
-        self.dataset
-            .internal_quads_for_pattern(subject, predicate, object, graph_name)
-            .map_while(move |r| {
-                if cancelled {
-                    return None;
-                }
-                if let Err(e) = cancellation_token.ensure_alive() {
-                    cancelled = true;
-                    return Some(Err(e));
-                }
-                Some(r.map_err(|e| QueryEvaluationError::Dataset(Box::new(e))))
-            })
+        UntilCancelled {
+            inner: self
+                .dataset
+                .internal_quads_for_pattern(subject, predicate, object, graph_name),
+            cancellation_token: Some(self.cancellation_token.clone()),
+        }
     }
 
     fn internal_quads_for_pattern(
@@ -234,18 +227,10 @@ impl<'a, D: QueryableDataset<'a>> EvalDataset<'a, D> {
                     .into_iter(),
             )
         } else {
-            let cancellation_token = self.cancellation_token.clone();
-            let mut cancelled = false;
-            Box::new(self.dataset.internal_named_graphs().map_while(move |r| {
-                if cancelled {
-                    return None;
-                }
-                if let Err(e) = cancellation_token.ensure_alive() {
-                    cancelled = true;
-                    return Some(Err(e));
-                }
-                Some(r.map_err(|e| QueryEvaluationError::Dataset(Box::new(e))))
-            }))
+            Box::new(UntilCancelled {
+                inner: self.dataset.internal_named_graphs(),
+                cancellation_token: Some(self.cancellation_token.clone()),
+            })
         }
     }
 
@@ -300,6 +285,32 @@ impl<'a, D: QueryableDataset<'a>> EvalDataset<'a, D> {
         self.dataset
             .internal_term_effective_boolean_value(term)
             .map_err(|e| QueryEvaluationError::Dataset(Box::new(e)))
+    }
+}
+
+/// The items of `inner` until the token is cancelled, then the cancellation error, then nothing.
+struct UntilCancelled<I> {
+    inner: I,
+    /// `None` once the cancellation error has been yielded.
+    cancellation_token: Option<CancellationToken>,
+}
+
+impl<T, E: Error + Send + Sync + 'static, I: Iterator<Item = Result<T, E>>> Iterator
+    for UntilCancelled<I>
+{
+    type Item = Result<T, QueryEvaluationError>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Err(error) = self.cancellation_token.as_ref()?.ensure_alive() {
+            self.cancellation_token = None;
+            return Some(Err(error));
+        }
+        Some(
+            self.inner
+                .next()?
+                .map_err(|e| QueryEvaluationError::Dataset(Box::new(e))),
+        )
     }
 }
 
