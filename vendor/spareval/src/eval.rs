@@ -2,7 +2,6 @@
 use crate::dataset::ExpressionTriple;
 use crate::dataset::{ExpressionTerm, InternalQuad, QueryableDataset};
 use crate::error::QueryEvaluationError;
-use std::error::Error;
 use crate::expression::{
     CustomFunctionRegistry, ExpressionEvaluator, ExpressionEvaluatorContext, NumericBinaryOperands,
     build_expression_evaluator, partial_cmp_literals, try_build_internal_expression_evaluator,
@@ -31,6 +30,7 @@ use sparopt::algebra::{
 };
 use std::cell::Cell;
 use std::cmp::Ordering;
+use std::error::Error;
 use std::fmt::Write;
 use std::hash::{Hash, Hasher};
 use std::iter::{Peekable, empty, once};
@@ -1588,20 +1588,22 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                 let cancellation_token = self.dataset.cancellation_token.clone();
                 Rc::new(move |from| {
                     // Each tuple's sort keys are computed once, not at each comparison.
-                    let compare = |a: &SortedTuple<D::InternalTerm>,
-                                   b: &SortedTuple<D::InternalTerm>| {
-                        for (comp, (a, b)) in by.iter().zip(a.0.iter().zip(&b.0)) {
-                            let ordering = cmp_terms(a.as_ref(), b.as_ref());
-                            match comp {
-                                ComparatorFunction::Asc(_) if ordering.is_ne() => return ordering,
-                                ComparatorFunction::Desc(_) if ordering.is_ne() => {
-                                    return ordering.reverse();
+                    let compare =
+                        |a: &SortedTuple<D::InternalTerm>, b: &SortedTuple<D::InternalTerm>| {
+                            for (comp, (a, b)) in by.iter().zip(a.0.iter().zip(&b.0)) {
+                                let ordering = cmp_terms(a.as_ref(), b.as_ref());
+                                match comp {
+                                    ComparatorFunction::Asc(_) if ordering.is_ne() => {
+                                        return ordering;
+                                    }
+                                    ComparatorFunction::Desc(_) if ordering.is_ne() => {
+                                        return ordering.reverse();
+                                    }
+                                    _ => (),
                                 }
-                                _ => (),
                             }
-                        }
-                        Ordering::Equal
-                    };
+                            Ordering::Equal
+                        };
                     let keep = |values: Vec<SortedTuple<D::InternalTerm>>, limit: usize| {
                         let mut values = merge_sort(values, &compare);
                         values.truncate(limit);
@@ -1616,7 +1618,9 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                                     .iter()
                                     .map(|comp| match comp {
                                         ComparatorFunction::Asc(expression)
-                                        | ComparatorFunction::Desc(expression) => expression(&tuple),
+                                        | ComparatorFunction::Desc(expression) => {
+                                            expression(&tuple)
+                                        }
                                     })
                                     .collect();
                                 values.push(SortedTuple(keys, tuple));
