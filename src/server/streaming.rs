@@ -93,6 +93,8 @@ impl AnswerWriter {
         match result {
             Ok(()) => {
                 let _ = self.send_buffer();
+                // Ends the stream: the last chunk follows.
+                self.chunks = None;
             }
             Err(error) => {
                 tracing::warn!(
@@ -100,10 +102,16 @@ impl AnswerWriter {
                     error = %error.message,
                     "a streamed answer was cut"
                 );
-                if let Some(chunks) = &self.chunks {
-                    let _ = chunks.blocking_send(Err(io::Error::other(error.message)));
-                }
+                self.cut(error.message);
             }
+        }
+    }
+
+    /// Ends the stream with an error, so that the answer ends without its
+    /// last chunk.
+    fn cut(&mut self, message: String) {
+        if let Some(chunks) = self.chunks.take() {
+            let _ = chunks.blocking_send(Err(io::Error::other(message)));
         }
     }
 
@@ -184,6 +192,14 @@ impl Write for AnswerWriter {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+impl Drop for AnswerWriter {
+    /// A writer dropped while its answer streams (the evaluation panicked)
+    /// cuts the answer: a stream that just ended would look complete.
+    fn drop(&mut self) {
+        self.cut("the evaluation failed".to_owned());
     }
 }
 
@@ -332,6 +348,21 @@ mod tests {
         let (body, error) = drain(chunks).await;
         assert!(body.len() > STREAM_AFTER && body.len() < 2 * STREAM_AFTER);
         assert_eq!(error.as_deref(), Some("past the result limit"));
+    }
+
+    #[tokio::test]
+    async fn an_evaluation_that_panics_while_streaming_cuts_the_answer() {
+        let (sender, receiver) = oneshot::channel();
+        std::thread::spawn(move || {
+            let mut writer = AnswerWriter::new(sender);
+            writer.write_all(&[b'x'; 2 * STREAM_AFTER]).unwrap();
+            panic!("an evaluation that panics");
+        });
+        let Ok((_, Produced::Streamed(chunks))) = receiver.await.unwrap() else {
+            panic!("not streamed");
+        };
+        let (_, error) = drain(chunks).await;
+        assert_eq!(error.as_deref(), Some("the evaluation failed"));
     }
 
     #[tokio::test]
