@@ -118,11 +118,11 @@ impl AnswerWriter {
     /// Starts streaming: the receiving end goes to the request, the buffer
     /// becomes the first chunk.
     fn start_streaming(&mut self) -> io::Result<()> {
+        // No outcome to send: an earlier attempt found the request gone.
+        let Some(outcome) = self.outcome.take() else {
+            return Err(client_gone());
+        };
         let (sender, receiver) = mpsc::channel(CHUNKS_AHEAD);
-        let outcome = self
-            .outcome
-            .take()
-            .expect("the answer is not handed over yet");
         outcome
             .send(Ok((
                 std::mem::take(&mut self.content_type),
