@@ -591,7 +591,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                 iter: eval(from),
                 template,
                 buffered_results: Vec::default(),
-                already_emitted_results: FxHashSet::default(),
+                already_emitted_results: EmittedTriples::default(),
                 bnodes: Vec::default(),
             })),
             stats,
@@ -4086,8 +4086,44 @@ struct ConstructIterator<'a, D: QueryableDataset<'a>> {
     iter: InternalTuplesIterator<'a, D::InternalTerm>,
     template: Vec<TripleTemplate>,
     buffered_results: Vec<Result<Triple, QueryEvaluationError>>,
-    already_emitted_results: FxHashSet<Triple>,
+    already_emitted_results: EmittedTriples,
     bnodes: Vec<BlankNode>,
+}
+
+/// The triples a CONSTRUCT already emitted, kept as 128-bit keyed hashes
+/// (two SipHash keys drawn for each query) instead of the triples: 16 bytes
+/// each instead of the triples' strings (a 100 000-triple answer held more
+/// than 32 MiB of them).
+struct EmittedTriples {
+    keys: [std::hash::RandomState; 2],
+    seen: FxHashSet<u128>,
+}
+
+impl Default for EmittedTriples {
+    fn default() -> Self {
+        Self {
+            keys: [std::hash::RandomState::new(), std::hash::RandomState::new()],
+            seen: FxHashSet::default(),
+        }
+    }
+}
+
+impl EmittedTriples {
+    /// Whether `triple` was not emitted yet (and it is now).
+    fn insert(&mut self, triple: &Triple) -> bool {
+        use std::hash::BuildHasher;
+        let [high, low] = &self.keys;
+        let key = (u128::from(high.hash_one(triple)) << 64) | u128::from(low.hash_one(triple));
+        self.seen.insert(key)
+    }
+
+    fn len(&self) -> usize {
+        self.seen.len()
+    }
+
+    fn clear(&mut self) {
+        self.seen.clear();
+    }
 }
 
 impl<'a, D: QueryableDataset<'a>> Iterator for ConstructIterator<'a, D> {
@@ -4137,11 +4173,11 @@ impl<'a, D: QueryableDataset<'a>> Iterator for ConstructIterator<'a, D> {
                         let new_triple = triple.subject.is_blank_node()
                             || triple.object.is_blank_node()
                             || triple.object.is_triple()
-                            || self.already_emitted_results.insert(triple.clone());
+                            || self.already_emitted_results.insert(&triple);
                         #[cfg(not(feature = "sparql-12"))]
                         let new_triple = triple.subject.is_blank_node()
                             || triple.object.is_blank_node()
-                            || self.already_emitted_results.insert(triple.clone());
+                            || self.already_emitted_results.insert(&triple);
                         if new_triple {
                             self.buffered_results.push(Ok(triple));
                             if self.already_emitted_results.len() > 1024 * 1024 {

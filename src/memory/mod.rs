@@ -1,5 +1,6 @@
-//! Memory: the allocator of every program of the crate, and how the
-//! long-lived server gives memory back to the system.
+//! Memory: the allocator of every program of the crate, how the long-lived
+//! server gives memory back to the system, the budget of each query
+//! ([`budget`]) and the ceiling of the whole process ([`ceiling`]).
 //!
 //! mimalloc is faster than the system allocator for the build's millions of
 //! small allocations and backs its arenas with transparent huge pages: two
@@ -8,8 +9,11 @@
 //! rest but peaks under hostile queries, so `serve` turns both the delayed
 //! purging and the huge pages off ([`release_memory_promptly`]).
 
+pub mod budget;
+pub mod ceiling;
+
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: budget::Counting<mimalloc::MiMalloc> = budget::Counting(mimalloc::MiMalloc);
 
 /// mimalloc's `mi_option_purge_delay`: the milliseconds before freed memory
 /// goes back to the system (1 000 by default in mimalloc 3). Its number in
