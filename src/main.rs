@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
+use territoire_innovant::memory::ceiling::{Bytes, Ceiling};
 use territoire_innovant::output::{OutputFormat, write_results};
 use territoire_innovant::rdf::Base;
 use territoire_innovant::server::{self, AppState, Config, Site};
@@ -99,6 +100,13 @@ enum Command {
         /// Memory for answers kept for repeated requests, in bytes (0: none).
         #[arg(long, env = "TI_CACHE_BYTES", default_value_t = Config::default().cache_bytes)]
         cache_bytes: usize,
+        /// Memory one query may hold before it is stopped (a number of bytes, or e.g. 64MiB; 0: no budget).
+        #[arg(long, env = "TI_QUERY_MEMORY_BYTES", default_value_t = Bytes(Config::default().query_memory_bytes as u64))]
+        query_memory_bytes: Bytes,
+        /// The most memory the server may take (e.g. 512MiB): it does not start if its
+        /// settings may need more. Default: the container's limit, if any; 0: not checked.
+        #[arg(long, env = "TI_MEMORY_LIMIT")]
+        memory_limit: Option<Bytes>,
         /// Directory of the example queries shown on the query page.
         #[arg(long, env = "TI_QUERIES", default_value = "queries")]
         queries: PathBuf,
@@ -178,6 +186,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             queue_timeout,
             header_read_timeout,
             cache_bytes,
+            query_memory_bytes,
+            memory_limit,
             queries,
         } => {
             memory::release_memory_promptly();
@@ -202,6 +212,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "--header-read-timeout",
                 )?,
                 cache_bytes,
+                query_memory_bytes: usize::try_from(query_memory_bytes.0)
+                    .context("--query-memory-bytes is too large")?,
+                memory_limit: match memory_limit {
+                    Some(Bytes(0)) => None,
+                    setting => Ceiling::from_setting_or_container(setting),
+                },
             };
             let load = move || -> anyhow::Result<_> {
                 let data_set = DataSet::build(&inputs)?;

@@ -76,3 +76,73 @@ fn serve_refuses_a_bad_configuration() {
             .contains("--query-timeout must be a positive number")
     );
 }
+
+#[test]
+fn serve_does_not_start_when_its_settings_may_need_more_memory_than_the_ceiling() {
+    let output = Command::new(BIN)
+        .current_dir(repo())
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--memory-limit",
+            "200MiB",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "the ceiling is 200 MiB (--memory-limit)",
+        "query evaluations (8 × 32 MiB) 256 MiB (--query-memory-bytes",
+        "answer cache 32 MiB (--cache-bytes)",
+    ] {
+        assert!(stderr.contains(expected), "{expected:?} not in {stderr}");
+    }
+
+    // The same ceiling fits with smaller budgets and no cache.
+    let server = ServeProcess::start(&[
+        ("TI_MEMORY_LIMIT", "200MiB"),
+        ("TI_QUERY_MEMORY_BYTES", "8MiB"),
+        ("TI_CACHE_BYTES", "0"),
+    ]);
+    let health = reqwest::blocking::get(format!("{}health", server.url))
+        .and_then(|r| r.text())
+        .unwrap();
+    let health: serde_json::Value = serde_json::from_str(&health).unwrap();
+    let memory = &health["memory"];
+    assert_eq!(memory["ceiling_bytes"], 200 << 20, "{health}");
+    assert_eq!(memory["ceiling_source"], "setting", "{health}");
+    assert_eq!(memory["query_budget_bytes"], 8 << 20, "{health}");
+    let planned = memory["planned_bytes"].as_u64().unwrap();
+    let parts: u64 = memory["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["bytes"].as_u64().unwrap())
+        .sum();
+    assert_eq!(planned, parts);
+    assert!(planned <= 200 << 20, "{health}");
+    assert!(memory["resident_bytes"].as_u64().unwrap() > 0, "{health}");
+}
+
+#[test]
+fn serve_names_the_setting_of_a_size_it_cannot_read() {
+    let output = Command::new(BIN)
+        .current_dir(repo())
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--query-memory-bytes",
+            "12 bananas",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--query-memory-bytes") && stderr.contains("KiB, MiB or GiB"),
+        "{stderr}"
+    );
+}

@@ -15,7 +15,9 @@ impl FromStr for Bytes {
 
     fn from_str(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+        let digits = text
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len());
         let (number, unit) = text.split_at(digits);
         let expected = || {
             format!(
@@ -75,7 +77,11 @@ pub fn container_limit() -> Option<u64> {
     let value = read("/sys/fs/cgroup/memory.max")
         .or_else(|| read("/sys/fs/cgroup/memory/memory.limit_in_bytes"))?;
     // "max" (v2) or a number near 2⁶³ (v1) means no limit.
-    value.trim().parse().ok().filter(|&bytes: &u64| bytes < 1 << 60)
+    value
+        .trim()
+        .parse()
+        .ok()
+        .filter(|&bytes: &u64| bytes < 1 << 60)
 }
 
 /// Where a memory ceiling comes from.
@@ -142,7 +148,12 @@ pub struct Plan {
 
 impl Plan {
     /// Adds a part.
-    pub fn with(mut self, what: impl Into<String>, bytes: u64, setting: Option<&'static str>) -> Self {
+    pub fn with(
+        mut self,
+        what: impl Into<String>,
+        bytes: u64,
+        setting: Option<&'static str>,
+    ) -> Self {
         self.parts.push(Part {
             what: what.into(),
             bytes: Bytes(bytes),
@@ -198,7 +209,11 @@ impl fmt::Display for TooLarge {
                 None => format!("{} {}", p.what, p.bytes),
             })
             .collect();
-        write!(f, "{}; lower one of the settings or raise the ceiling", parts.join(", "))
+        write!(
+            f,
+            "{}; lower one of the settings or raise the ceiling",
+            parts.join(", ")
+        )
     }
 }
 
@@ -220,7 +235,14 @@ mod tests {
         ] {
             assert_eq!(text.parse::<Bytes>(), Ok(Bytes(bytes)), "{text}");
         }
-        for wrong in ["", "MiB", "12 bananas", "-5", "1.5GiB", "99999999999999999999"] {
+        for wrong in [
+            "",
+            "MiB",
+            "12 bananas",
+            "-5",
+            "1.5GiB",
+            "99999999999999999999",
+        ] {
             let error = wrong.parse::<Bytes>().unwrap_err();
             assert!(error.contains(&format!("{wrong:?}")), "{error}");
         }
@@ -244,7 +266,11 @@ mod tests {
     fn a_plan_over_its_ceiling_says_what_to_change() {
         let plan = Plan::default()
             .with("at rest", 40 << 20, None)
-            .with("query evaluations (8 × 32 MiB)", 256 << 20, Some("--query-memory-bytes"))
+            .with(
+                "query evaluations (8 × 32 MiB)",
+                256 << 20,
+                Some("--query-memory-bytes"),
+            )
             .with("answer cache", 32 << 20, Some("--cache-bytes"));
         assert_eq!(plan.total(), Bytes(328 << 20));
         let ceiling = |mib: u64| Ceiling {
@@ -255,7 +281,10 @@ mod tests {
         let message = plan.fits(ceiling(256)).unwrap_err().to_string();
         assert!(message.contains("328 MiB"), "{message}");
         assert!(message.contains("256 MiB (--memory-limit)"), "{message}");
-        assert!(message.contains("answer cache 32 MiB (--cache-bytes)"), "{message}");
+        assert!(
+            message.contains("answer cache 32 MiB (--cache-bytes)"),
+            "{message}"
+        );
         assert!(message.contains("--query-memory-bytes"), "{message}");
     }
 }

@@ -16,6 +16,8 @@
 use super::error::ApiError;
 use super::negotiate::content_type;
 use super::streaming::{AnswerWriter, Outcome, Produced, StreamedBody};
+use crate::memory::budget::Budget;
+use crate::memory::ceiling::Bytes;
 use crate::sparql::{self, ProtocolDataset, QueryForm, QueryThreads, ServiceRefused};
 use axum::http::StatusCode;
 use oxigraph::io::{RdfFormat, RdfSerializer};
@@ -23,6 +25,7 @@ use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults};
 use oxigraph::store::Store;
 use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
@@ -40,6 +43,9 @@ pub struct Limits {
     pub max_results: usize,
     /// How long a query waits for an evaluation slot.
     pub queue_timeout: Duration,
+    /// Memory one evaluation may hold, in bytes, before it is cancelled (0:
+    /// no budget).
+    pub query_memory: usize,
 }
 
 /// What evaluates queries: the slots of the two lanes, and the threads that
@@ -50,6 +56,8 @@ pub struct Evaluators {
     quick: Option<Arc<Semaphore>>,
     long: Arc<Semaphore>,
     threads: QueryThreads,
+    /// Evaluations cancelled for going over their memory budget.
+    over_budget: Arc<AtomicU64>,
 }
 
 impl Evaluators {
@@ -61,7 +69,13 @@ impl Evaluators {
             quick: (quick > 0).then(|| Arc::new(Semaphore::new(quick))),
             long: Arc::new(Semaphore::new(long)),
             threads: QueryThreads::new(quick + long)?,
+            over_budget: Arc::default(),
         })
+    }
+
+    /// Evaluations cancelled so far for going over their memory budget.
+    pub fn over_budget(&self) -> u64 {
+        self.over_budget.load(Ordering::Relaxed)
     }
 }
 
@@ -242,12 +256,25 @@ fn start(
     let slot: Slot = Arc::new(Mutex::new(slot));
     let thread_slot = Arc::clone(&slot);
     let (sender, receiver) = oneshot::channel();
+    let over_budget = Arc::clone(&evaluators.over_budget);
     let spawned = evaluators.threads.run(move || {
         let _slot = thread_slot;
         let started = std::time::Instant::now();
+        let budget = (limits.query_memory > 0)
+            .then(|| Budget::start(limits.query_memory, thread_token.clone()));
         let mut writer = AnswerWriter::new(sender);
-        let result = parse_and_run(store, &query, formats, limits, thread_token, &mut writer);
+        let mut result = parse_and_run(store, &query, formats, limits, thread_token, &mut writer);
+        if let Some(budget) = budget.as_ref().filter(|b| b.exceeded() && result.is_err()) {
+            over_budget.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(
+                peak_bytes = budget.peak(),
+                budget_bytes = limits.query_memory,
+                "a query went over its memory budget"
+            );
+            result = Err(needs_more_memory(limits.query_memory));
+        }
         writer.finish(result);
+        drop(budget);
         if started.elapsed() >= LONG_EVALUATION {
             crate::memory::release_free_memory();
         }
@@ -327,6 +354,16 @@ fn timed_out(timeout: Duration) -> ApiError {
         format!(
             "the query was stopped after the time limit of {} s: make it more selective or add a LIMIT",
             timeout.as_secs_f64()
+        ),
+    )
+}
+
+fn needs_more_memory(budget: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        format!(
+            "the query needs more than {}, the memory one query may use on this endpoint: make it more selective (fewer solutions to sort, group or deduplicate), add a LIMIT (an ORDER BY with a LIMIT keeps only that many solutions), or query a copy of the data from the dumps",
+            Bytes(budget as u64)
         ),
     )
 }
@@ -441,6 +478,7 @@ mod tests {
             quick_time,
             max_results: 10,
             queue_timeout: Duration::from_secs(1),
+            query_memory: 1 << 20,
         };
         let query = QueryRequest {
             text: "ASK { <s> ?p ?o }".to_owned(),

@@ -8,6 +8,7 @@ mod encoding;
 pub mod endpoint;
 pub mod error;
 mod evaluate;
+mod health;
 mod linked_data;
 pub mod negotiate;
 mod pages;
@@ -19,6 +20,7 @@ mod streaming;
 pub use reload::{Site, reload_on_hangup};
 
 use crate::examples::ExampleQuery;
+use crate::memory::ceiling::{self, Ceiling, Plan};
 use crate::publish::Publication;
 use crate::store::DataSet;
 use axum::Router;
@@ -66,6 +68,13 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// Memory for answers kept for repeated requests, in bytes (0: none).
     pub cache_bytes: usize,
+    /// Memory one query evaluation may hold before it is cancelled, in
+    /// bytes (0: no budget).
+    pub query_memory_bytes: usize,
+    /// The most memory the server may take: at start, what it may hold
+    /// (data at rest, every evaluation's budget, the answer cache…) must
+    /// fit, or it does not start. None: not checked.
+    pub memory_limit: Option<Ceiling>,
 }
 
 impl Default for Config {
@@ -81,6 +90,8 @@ impl Default for Config {
             queue_timeout: Duration::from_secs(2),
             header_read_timeout: Duration::from_secs(10),
             cache_bytes: 32 << 20,
+            query_memory_bytes: 32 << 20,
+            memory_limit: None,
         }
     }
 }
@@ -92,6 +103,7 @@ impl Config {
             quick_time: self.quick_query_time,
             max_results: self.max_results,
             queue_timeout: self.queue_timeout,
+            query_memory: self.query_memory_bytes,
         }
     }
 
@@ -126,6 +138,8 @@ pub struct Shared {
     service_description: Vec<Triple>,
     cache: cache::AnswerCache,
     evaluators: Arc<evaluate::Evaluators>,
+    /// What the server may hold in memory, as planned at start.
+    memory_plan: Plan,
 }
 
 impl std::ops::Deref for AppState {
@@ -139,7 +153,8 @@ impl std::ops::Deref for AppState {
 impl AppState {
     /// Prepares the state of a server over `data_set`: builds its
     /// publication (the same files as `build` writes) and loads its catalog
-    /// in the store.
+    /// in the store. With a [`Config::memory_limit`], fails if what the
+    /// server may hold does not fit (see [`Plan::fits`]).
     pub fn new(
         data_set: DataSet,
         config: Config,
@@ -149,7 +164,17 @@ impl AppState {
             config.quick_queries,
             config.max_concurrent_queries,
         )?);
-        Self::with_evaluators(data_set, config, examples, evaluators)
+        let mut state =
+            Self::with_evaluators(data_set, config, examples, evaluators, Plan::default())?;
+        let at_rest = ceiling::resident_bytes().unwrap_or(0);
+        let plan = health::memory_plan(&state.config, at_rest);
+        if let Some(limit) = state.config.memory_limit {
+            plan.fits(limit).map_err(std::io::Error::other)?;
+        }
+        Arc::get_mut(&mut state.0)
+            .expect("a new state is not shared yet")
+            .memory_plan = plan;
+        Ok(state)
     }
 
     /// The state of the same server over a rebuilt data set: same settings,
@@ -165,6 +190,7 @@ impl AppState {
             self.config.clone(),
             examples,
             Arc::clone(&self.evaluators),
+            self.memory_plan.clone(),
         )
     }
 
@@ -173,6 +199,7 @@ impl AppState {
         config: Config,
         examples: Vec<ExampleQuery>,
         evaluators: Arc<evaluate::Evaluators>,
+        memory_plan: Plan,
     ) -> std::io::Result<Self> {
         let publication = Publication::prepare(&data_set)?;
         let described: Vec<Triple> = publication
@@ -209,6 +236,7 @@ impl AppState {
             started: std::time::SystemTime::now(),
             downloads,
             service_description,
+            memory_plan,
         })))
     }
 }
@@ -255,7 +283,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(home))
         .route("/sparql", get(endpoint::get).post(endpoint::post))
-        .route("/health", get(health))
+        .route("/health", get(health::health))
         .route("/static/{*path}", get(static_file))
         .route("/dumps/{name}", get(downloads::download))
         .route("/robots.txt", get(robots))
@@ -369,19 +397,6 @@ async fn sitemap(State(state): State<AppState>) -> Response {
             .into_response(),
         Err(e) => e.into_response(),
     }
-}
-
-async fn health(State(state): State<AppState>) -> Response {
-    let body = serde_json::json!({
-        "status": "ok",
-        "triples": state.triples,
-        "release": state.release,
-    });
-    let mut response = axum::Json(body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 async fn static_file(Path(path): Path<String>) -> Response {

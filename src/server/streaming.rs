@@ -142,10 +142,10 @@ impl AnswerWriter {
         if self.buffer.is_empty() {
             return Ok(());
         }
-        let chunk = Bytes::from(std::mem::replace(
-            &mut self.buffer,
-            Vec::with_capacity(CHUNK),
-        ));
+        let buffer = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK));
+        // The connection frees the chunk: it is off this query's budget.
+        crate::memory::budget::handed_over(buffer.capacity());
+        let chunk = Bytes::from(buffer);
         chunks.blocking_send(Ok(chunk)).map_err(|_| client_gone())
     }
 }
