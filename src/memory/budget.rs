@@ -43,6 +43,7 @@ thread_local! {
 /// Adds `delta` bytes to the current thread's balance; past the budget,
 /// cancels the budget's work (once). It allocates nothing, so the
 /// allocator may call it.
+#[inline]
 fn charge(delta: isize) {
     // `try_with`: during a thread's teardown the account may be gone.
     let _ = ACCOUNT.try_with(|account| {
@@ -73,38 +74,39 @@ pub fn handed_over(bytes: usize) {
 
 // SAFETY: every method forwards to the inner allocator unchanged; the
 // counting allocates nothing and never unwinds.
+//
+// Each method counts first and then calls the inner allocator last, so that
+// the call is a jump (measured: counting after the call, with the result
+// checked, cost 6-17 % on whole-store scans, the counting alone 0-5 %). The
+// price: a failed allocation (null) stays counted, which is harmless since
+// the process then usually aborts, and at worst makes a budget stricter.
 unsafe impl<A: GlobalAlloc> GlobalAlloc for Counting<A> {
+    #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        charge(layout.size() as isize);
         // SAFETY: the caller's guarantees are forwarded.
-        let pointer = unsafe { self.0.alloc(layout) };
-        if !pointer.is_null() {
-            charge(layout.size() as isize);
-        }
-        pointer
+        unsafe { self.0.alloc(layout) }
     }
 
+    #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        charge(layout.size() as isize);
         // SAFETY: the caller's guarantees are forwarded.
-        let pointer = unsafe { self.0.alloc_zeroed(layout) };
-        if !pointer.is_null() {
-            charge(layout.size() as isize);
-        }
-        pointer
+        unsafe { self.0.alloc_zeroed(layout) }
     }
 
+    #[inline]
     unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        // SAFETY: the caller's guarantees are forwarded.
-        unsafe { self.0.dealloc(pointer, layout) };
         charge(-(layout.size() as isize));
+        // SAFETY: the caller's guarantees are forwarded.
+        unsafe { self.0.dealloc(pointer, layout) }
     }
 
+    #[inline]
     unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        charge(new_size as isize - layout.size() as isize);
         // SAFETY: the caller's guarantees are forwarded.
-        let moved = unsafe { self.0.realloc(pointer, layout, new_size) };
-        if !moved.is_null() {
-            charge(new_size as isize - layout.size() as isize);
-        }
-        moved
+        unsafe { self.0.realloc(pointer, layout, new_size) }
     }
 }
 
