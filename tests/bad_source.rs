@@ -246,3 +246,43 @@ fn every_problem_is_reported_at_once() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_publisher_is_an_organisation_or_a_name_not_both() {
+    let f = Fixture::new();
+    let line = f.edit(
+        "label.toml",
+        "[publisher]\n",
+        "[publisher]\norganisation = \"les-interconnectes\"\n",
+    );
+    f.assert_rejected(&[
+        &at("label.toml", line),
+        "publisher",
+        "expected either `organisation`",
+    ]);
+}
+
+#[test]
+fn a_publisher_organisation_must_be_in_the_registry_and_one_that_is_becomes_the_publisher() {
+    let f = Fixture::new();
+    let name = "name = \"Publication « Territoire Innovant » en données ouvertes liées\"";
+    let line = f.edit("label.toml", name, "organisation = \"les-interconnectés\"");
+    f.assert_rejected(&[
+        &at("label.toml", line),
+        "publisher.organisation",
+        "unknown organisation \"les-interconnectés\"",
+    ]);
+    f.edit(
+        "label.toml",
+        "organisation = \"les-interconnectés\"",
+        "organisation = \"les-interconnectes\"",
+    );
+    let (ok, stderr) = f.build();
+    assert!(ok, "{stderr}");
+    let catalog = std::fs::read_to_string(f.out.join("current/catalog.ttl")).unwrap();
+    assert!(
+        catalog.contains("dct:publisher organisation:les-interconnectes")
+            && !catalog.contains("dct:publisher <https://w3id.org/territoire-innovant/publisher>"),
+        "{catalog}"
+    );
+}

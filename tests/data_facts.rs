@@ -289,6 +289,61 @@ fn the_data_set_states_its_licence_and_provenance() {
 }
 
 #[test]
+fn every_award_project_and_laureate_cites_the_release() {
+    let data = data_set();
+    let release = "https://w3id.org/territoire-innovant/source/communique-2023";
+    for (class, property) in [
+        ("ti:Award", "prov:wasDerivedFrom"),
+        ("ti:Award", "dct:source"),
+        ("ti:Project", "prov:wasDerivedFrom"),
+        ("ti:Project", "dct:source"),
+        ("ti:Laureate", "dct:source"),
+    ] {
+        let uncited = select(
+            &data,
+            &format!(
+                "SELECT ?x WHERE {{ ?x a {class} FILTER NOT EXISTS {{ ?x {property} <{release}> }} }}"
+            ),
+        );
+        assert!(
+            uncited.is_empty(),
+            "{class} without {property} the release: {uncited:?}"
+        );
+    }
+    assert_eq!(
+        select_one(
+            &data,
+            "SELECT (COUNT(?x) AS ?n) WHERE { ?x a ti:Award ; prov:wasDerivedFrom ?s }"
+        ),
+        "25"
+    );
+}
+
+#[test]
+fn the_publisher_of_the_data_set_is_the_publication_not_the_organiser() {
+    let data = data_set();
+    let rows = select(
+        &data,
+        "SELECT ?p ?name WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> ; dct:publisher ?p . ?p skos:prefLabel ?name }",
+    );
+    assert_eq!(
+        rows,
+        [[
+            "https://w3id.org/territoire-innovant/publisher".to_owned(),
+            "Publication « Territoire Innovant » en données ouvertes liées".to_owned()
+        ]]
+    );
+    // The organiser publishes the release, not this data set.
+    assert_eq!(
+        select_one(
+            &data,
+            "SELECT (COUNT(*) AS ?n) WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> ; dct:publisher <https://w3id.org/territoire-innovant/organisation/les-interconnectes> }"
+        ),
+        "0"
+    );
+}
+
+#[test]
 fn no_personal_contact_detail_is_published() {
     let data = data_set();
     let rows = select(

@@ -107,10 +107,15 @@ async fn ckan_harvests_every_field_a_portal_shows() {
             .collect();
         keywords.sort();
         assert_eq!(tags, keywords, "{syntax}");
-        assert_eq!(extra(dataset, "publisher_name"), Some("Les Interconnectés"));
+        // Nothing says who publishes the data: by default, the publication
+        // itself (data/label.toml), never the label's organiser.
+        assert_eq!(
+            extra(dataset, "publisher_name"),
+            Some("Publication « Territoire Innovant » en données ouvertes liées")
+        );
         assert_eq!(
             extra(dataset, "publisher_uri"),
-            Some(format!("{BASE}organisation/les-interconnectes").as_str())
+            Some(format!("{BASE}publisher").as_str())
         );
         assert_eq!(
             extra(dataset, "uri"),

@@ -188,7 +188,8 @@ pub fn catalog_triples(data_set: &DataSet, files: &[FileSummary]) -> Vec<Triple>
         t.add(&period, dcat::END_DATE, date(&format!("{last:04}-12-31")));
     }
 
-    // Who answers for it: the publisher, an organisation, also the contact point.
+    // Who answers for it: the publisher (`[publisher]` of data/label.toml), also
+    // the contact point.
     if let Some(publisher) = &publisher {
         let org = Described::new(data_set, publisher.clone());
         let publisher_name = org.literal(skos::PREF_LABEL);
@@ -208,9 +209,10 @@ pub fn catalog_triples(data_set: &DataSet, files: &[FileSummary]) -> Vec<Triple>
                 Literal::new_simple_literal(name.value()),
             );
         }
-        if let Some(homepage) = org.iri(foaf::HOMEPAGE) {
-            t.add(&contact, vcard::HAS_URL, homepage);
-        }
+        // Without a web site of its own, the publication's page is where
+        // to reach whoever runs it.
+        let page = org.iri(foaf::HOMEPAGE).unwrap_or(landing_page.clone());
+        t.add(&contact, vcard::HAS_URL, page);
     }
     for (subject, literal) in [(&catalog, &issued), (&dataset_iri, &issued)] {
         if let Some(value) = literal {

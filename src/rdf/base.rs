@@ -132,6 +132,11 @@ pub mod mint {
     pub fn dataset() -> NamedNode {
         iri("dataset".into())
     }
+    /// Whoever runs the publication, when it is not an organisation of the
+    /// registry (`[publisher]` of `data/label.toml`).
+    pub fn publisher() -> NamedNode {
+        iri("publisher".into())
+    }
     /// The named graph holding the catalog and VoID description.
     pub fn catalog_graph() -> NamedNode {
         iri("graph/catalog".into())

@@ -158,11 +158,28 @@ impl Graph {
             .add(&dataset, dct::ISSUED, date(&info.issued.to_string()));
         self.0
             .add(&dataset, dct::MODIFIED, date(&info.modified.to_string()));
-        self.0.add(
-            &dataset,
-            dct::PUBLISHER,
-            mint::organisation(info.publisher.get_ref()),
-        );
+        let publisher = source.label.content.publisher.get_ref();
+        let publisher_iri = match (&publisher.organisation, &publisher.name) {
+            (Some(id), _) => mint::organisation(id.get_ref()),
+            (None, name) => {
+                // Nothing is known of whoever runs it but what label.toml says.
+                let iri = mint::publisher();
+                self.0.add(&iri, rdf::TYPE, foaf::AGENT);
+                if let Some(name) = name {
+                    self.0.add(&iri, skos::PREF_LABEL, fr(name.get_ref()));
+                    self.0.add(&iri, rdfs::LABEL, fr(name.get_ref()));
+                }
+                if let Some(homepage) = &publisher.homepage {
+                    self.0.add(
+                        &iri,
+                        foaf::HOMEPAGE,
+                        NamedNode::new_unchecked(homepage.get_ref()),
+                    );
+                }
+                iri
+            }
+        };
+        self.0.add(&dataset, dct::PUBLISHER, publisher_iri);
         for keyword in &info.keywords {
             self.0.add(&dataset, dcat::KEYWORD, fr(keyword));
         }
@@ -435,7 +452,13 @@ impl Graph {
             self.jury(&edition, year, label.name.get_ref(), jury);
         }
         for award in &file.award {
-            self.award(&edition, year, source, award.get_ref());
+            self.award(
+                &edition,
+                year,
+                source,
+                award.get_ref(),
+                &mint::source(info.source.get_ref()),
+            );
         }
     }
 
@@ -459,7 +482,16 @@ impl Graph {
         }
     }
 
-    fn award(&mut self, edition: &NamedNode, year: i32, source: &SourceData, award: &Award) {
+    /// An award, its project and its laureates, as `release` (the edition's
+    /// source) states them.
+    fn award(
+        &mut self,
+        edition: &NamedNode,
+        year: i32,
+        source: &SourceData,
+        award: &Award,
+        release: &NamedNode,
+    ) {
         let id = award.id.get_ref();
         let iri = mint::award(year, id);
         let project = mint::project(year, id);
@@ -499,6 +531,13 @@ impl Graph {
             let laureate = mint::organisation(laureate.get_ref());
             self.0.add(&iri, ti::LAUREATE, laureate.clone());
             self.0.add(&laureate, rdf::TYPE, ti::LAUREATE_CLASS);
+            self.0.add(&laureate, dct::SOURCE, release.clone());
+        }
+        // Every statement about the award and its project is from the release.
+        for described in [&iri, &project] {
+            self.0
+                .add(described, prov::WAS_DERIVED_FROM, release.clone());
+            self.0.add(described, dct::SOURCE, release.clone());
         }
         self.0.add(&project, rdf::TYPE, ti::PROJECT);
         self.0.add(&project, dct::TITLE, fr(award.title.get_ref()));

@@ -71,12 +71,28 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
         );
     }
     checker.iri(file, "dataset.license", &file.content.dataset.license);
-    checker.reference(
-        file,
-        "dataset.publisher",
-        &file.content.dataset.publisher,
-        &organisation,
-    );
+    let publisher = &file.content.publisher;
+    match (&publisher.get_ref().organisation, &publisher.get_ref().name) {
+        (Some(id), None) => {
+            checker.reference(file, "publisher.organisation", id, &organisation);
+            if let Some(homepage) = &publisher.get_ref().homepage {
+                checker.push(file.error(
+                    homepage.span(),
+                    "publisher.homepage",
+                    "a homepage goes with a name: an organisation's is in registry/organisations.toml",
+                ));
+            }
+        }
+        (None, Some(name)) => checker.text(file, "publisher.name", name),
+        _ => checker.push(file.error(
+            publisher.span(),
+            "publisher",
+            "expected either `organisation` (an id of registry/organisations.toml) or `name` (and optionally `homepage`)",
+        )),
+    }
+    if let Some(homepage) = &publisher.get_ref().homepage {
+        checker.iri(file, "publisher.homepage", homepage);
+    }
 
     // registry/organisations.toml
     let file = &data.organisations;

@@ -20,6 +20,22 @@ pub struct LabelFile {
     pub source: Vec<Source>,
     /// Metadata of the published data set.
     pub dataset: DatasetInfo,
+    /// Who runs the publication.
+    pub publisher: Spanned<Publisher>,
+}
+
+/// Who runs the publication: the publisher and contact point that the
+/// catalogs name. Either an organisation of the registry, or a name (and
+/// optionally a web site) — by default, the publication itself.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    /// An organisation of `registry/organisations.toml` that runs it.
+    pub organisation: Option<Id>,
+    /// Otherwise, the name of whoever runs it.
+    pub name: Option<Spanned<String>>,
+    /// Its web site, with a `name`.
+    pub homepage: Option<Spanned<String>>,
 }
 
 /// The award programme, e.g. « Territoire Innovant ».
@@ -66,8 +82,6 @@ pub struct DatasetInfo {
     pub issued: toml::value::Date,
     /// Date of the last change.
     pub modified: toml::value::Date,
-    /// Organisation answerable for the data (publisher, contact point).
-    pub publisher: Id,
     /// Keywords for the catalogs.
     #[serde(default)]
     pub keywords: Vec<String>,

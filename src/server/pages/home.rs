@@ -184,7 +184,7 @@ fn dataset_json_ld(state: &AppState, title: &str, description: &str) -> serde_js
     let publisher = rows(
         state,
         &format!(
-            "SELECT ?name ?homepage WHERE {{ <{}> dct:publisher ?p . ?p skos:prefLabel ?name OPTIONAL {{ ?p <http://xmlns.com/foaf/0.1/homepage> ?homepage }} }} LIMIT 1",
+            "SELECT ?name ?homepage ?organisation WHERE {{ <{}> dct:publisher ?p . ?p skos:prefLabel ?name OPTIONAL {{ ?p <http://xmlns.com/foaf/0.1/homepage> ?homepage }} BIND(EXISTS {{ ?p a <http://www.w3.org/ns/org#Organization> }} AS ?organisation) }} LIMIT 1",
             base.rebase_node(mint::dataset()).as_str()
         ),
     );
@@ -235,7 +235,12 @@ fn dataset_json_ld(state: &AppState, title: &str, description: &str) -> serde_js
     if let (Some(first), Some(last)) = (years.first(), years.last()) {
         value["temporalCoverage"] = json!(format!("{first}/{last}"));
     }
-    if let Some(row) = publisher.first() {
+    // schema.org wants an organisation (or a person) here: the publication
+    // itself, the default publisher, is neither, and is left out.
+    if let Some(row) = publisher
+        .first()
+        .filter(|row| row[2] == "true" || !row[1].is_empty())
+    {
         let mut organisation = json!({ "@type": "Organization", "name": row[0] });
         if !row[1].is_empty() {
             organisation["url"] = json!(row[1]);
