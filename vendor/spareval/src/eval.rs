@@ -2792,7 +2792,14 @@ fn cmp_terms(a: Option<&ExpressionTerm>, b: Option<&ExpressionTerm>) -> Ordering
                     #[cfg(feature = "sparql-12")]
                     ExpressionTerm::Triple(_) => Ordering::Less,
                     _ => {
-                        if let Some(ord) = partial_cmp_literals(a, b) {
+                        // Literals of different kinds are ordered by kind first, so that
+                        // the order is total (it was not: 5 < 38 as numbers, "38" < "44"
+                        // and "44" < "5" by lexical form), and a LIMIT gives a page of
+                        // the whole sort.
+                        let (kind_a, kind_b) = (literal_kind(a), literal_kind(b));
+                        if kind_a != kind_b {
+                            kind_a.cmp(&kind_b)
+                        } else if let Some(ord) = partial_cmp_literals(a, b) {
                             ord
                         } else if let (Term::Literal(a), Term::Literal(b)) =
                             (a.clone().into(), b.clone().into())
@@ -2812,6 +2819,43 @@ fn cmp_terms(a: Option<&ExpressionTerm>, b: Option<&ExpressionTerm>) -> Ordering
         (Some(_), None) => Ordering::Greater,
         (None, Some(_)) => Ordering::Less,
         (None, None) => Ordering::Equal,
+    }
+}
+
+/// The kind of a literal in `ORDER BY`: literals of one kind compare by value
+/// where SPARQL's `<` does, otherwise by lexical form; kinds in this order.
+fn literal_kind(term: &ExpressionTerm) -> u8 {
+    match term {
+        ExpressionTerm::FloatLiteral(v) if v.is_nan() => 1,
+        ExpressionTerm::DoubleLiteral(v) if v.is_nan() => 1,
+        ExpressionTerm::IntegerLiteral(_)
+        | ExpressionTerm::DecimalLiteral(_)
+        | ExpressionTerm::FloatLiteral(_)
+        | ExpressionTerm::DoubleLiteral(_) => 0,
+        ExpressionTerm::BooleanLiteral(_) => 2,
+        ExpressionTerm::StringLiteral(_) | ExpressionTerm::LangStringLiteral { .. } => 3,
+        #[cfg(feature = "sparql-12")]
+        ExpressionTerm::DirLangStringLiteral { .. } => 3,
+        ExpressionTerm::DateTimeLiteral(_) => 4,
+        #[cfg(feature = "sep-0002")]
+        ExpressionTerm::DateLiteral(_) => 5,
+        #[cfg(feature = "sep-0002")]
+        ExpressionTerm::TimeLiteral(_) => 6,
+        #[cfg(feature = "calendar-ext")]
+        ExpressionTerm::GYearLiteral(_) => 7,
+        #[cfg(feature = "calendar-ext")]
+        ExpressionTerm::GYearMonthLiteral(_) => 8,
+        #[cfg(feature = "calendar-ext")]
+        ExpressionTerm::GMonthLiteral(_) => 9,
+        #[cfg(feature = "calendar-ext")]
+        ExpressionTerm::GMonthDayLiteral(_) => 10,
+        #[cfg(feature = "calendar-ext")]
+        ExpressionTerm::GDayLiteral(_) => 11,
+        #[cfg(feature = "sep-0002")]
+        ExpressionTerm::DurationLiteral(_)
+        | ExpressionTerm::YearMonthDurationLiteral(_)
+        | ExpressionTerm::DayTimeDurationLiteral(_) => 12,
+        _ => 13,
     }
 }
 
