@@ -344,6 +344,55 @@ fn the_publisher_of_the_data_set_is_the_publication_not_the_organiser() {
 }
 
 #[test]
+fn english_labels_find_levels_categories_and_kinds() {
+    let data = data_set();
+    assert_eq!(
+        select_one(
+            &data,
+            "SELECT ?l WHERE { ?l a ti:Level ; rdfs:label \"Gold\"@en }"
+        ),
+        "https://w3id.org/territoire-innovant/level/or"
+    );
+    // Every concept and scheme named in English by skos:prefLabel is also
+    // named so by rdfs:label.
+    let missing = select(
+        &data,
+        "SELECT ?c WHERE { ?c skos:prefLabel ?en FILTER(lang(?en) = 'en') FILTER NOT EXISTS { ?c rdfs:label ?en } }",
+    );
+    assert!(missing.is_empty(), "{missing:?}");
+}
+
+#[test]
+fn an_organisation_reaches_its_awards_from_its_side() {
+    let data = data_set();
+    let one_sided = select(
+        &data,
+        "SELECT ?o ?a WHERE {
+           { ?a ti:laureate ?o FILTER NOT EXISTS { ?o ti:laureateOf ?a } }
+           UNION { ?o ti:laureateOf ?a FILTER NOT EXISTS { ?a ti:laureate ?o } } }",
+    );
+    assert!(one_sided.is_empty(), "{one_sided:?}");
+    let both = |property: &str| {
+        select_one(
+            &data,
+            &format!("SELECT (COUNT(*) AS ?n) WHERE {{ ?x ti:{property} ?y }}"),
+        )
+    };
+    assert_eq!(both("laureate"), both("laureateOf"));
+    // The award Montpellier shares with Clermont is read from Montpellier.
+    let montpellier = select(
+        &data,
+        "SELECT ?a WHERE { <https://w3id.org/territoire-innovant/organisation/montpellier-mediterranee-metropole> ti:laureateOf ?a }",
+    );
+    assert!(
+        montpellier
+            .iter()
+            .any(|row| row[0].ends_with("/award/2023/lebontag")),
+        "{montpellier:?}"
+    );
+}
+
+#[test]
 fn no_personal_contact_detail_is_published() {
     let data = data_set();
     let rows = select(

@@ -379,6 +379,7 @@ impl Graph {
         self.0.add(&scheme, skos::PREF_LABEL, fr(label_fr));
         self.0.add(&scheme, skos::PREF_LABEL, en(label_en));
         self.0.add(&scheme, rdfs::LABEL, fr(label_fr));
+        self.0.add(&scheme, rdfs::LABEL, en(label_en));
         self.0.add(&scheme, dct::TITLE, fr(label_fr));
         self.0.add(&scheme, dct::TITLE, en(label_en));
         for concept in concepts {
@@ -388,6 +389,7 @@ impl Graph {
             self.0.add(iri, skos::PREF_LABEL, fr(concept.label_fr));
             self.0.add(iri, skos::PREF_LABEL, en(concept.label_en));
             self.0.add(iri, rdfs::LABEL, fr(concept.label_fr));
+            self.0.add(iri, rdfs::LABEL, en(concept.label_en));
             if let Some(alt) = concept.alt_label {
                 self.0.add(iri, skos::ALT_LABEL, fr(alt));
             }
@@ -530,6 +532,7 @@ impl Graph {
         for laureate in award.laureates.get_ref() {
             let laureate = mint::organisation(laureate.get_ref());
             self.0.add(&iri, ti::LAUREATE, laureate.clone());
+            self.0.add(&laureate, ti::LAUREATE_OF, iri.clone());
             self.0.add(&laureate, rdf::TYPE, ti::LAUREATE_CLASS);
             self.0.add(&laureate, dct::SOURCE, release.clone());
         }

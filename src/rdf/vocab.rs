@@ -27,7 +27,7 @@ pub mod ti {
         JURY = "Jury", CATEGORY = "Category", LEVEL = "Level", CRITERION = "Criterion",
         ORGANISER = "organiser", LABEL_OF = "label", FORUM = "forum", CRITERION_OF = "criterion",
         JURY_OF = "jury", EDITION_OF = "edition", CATEGORY_OF = "category", LEVEL_OF = "level",
-        PROJECT_OF = "project", LAUREATE = "laureate", YEAR = "year",
+        PROJECT_OF = "project", LAUREATE = "laureate", LAUREATE_OF = "laureateOf", YEAR = "year",
         PROJECTS_PRESENTED = "projectsPresented", PROJECTS_AUDITIONED = "projectsAuditioned",
         TERRITORIES_SELECTED = "territoriesSelected", AUDITION_SESSIONS = "auditionSessions",
         AUDITION_MODE = "auditionMode", SUBTITLE = "subtitle", RANK = "rank",
