@@ -393,6 +393,52 @@ fn an_organisation_reaches_its_awards_from_its_side() {
 }
 
 #[test]
+fn every_award_appears_in_the_naive_breakdowns_by_kind_region_and_departement() {
+    let data = data_set();
+    for property in ["ti:kind", "ti:region", "ti:departement"] {
+        let awards = select_one(
+            &data,
+            &format!(
+                "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a ti:laureate ?o . ?o {property}/skos:prefLabel ?value }}"
+            ),
+        );
+        assert_eq!(awards, "25", "{property}");
+    }
+    // The « non publié » values stand where no cited source gives the fact,
+    // and only there: La Fibre64 (no legal form, no place), and the
+    // département of Aix-Marseille-Provence (its communes are in three).
+    let unknown = select(
+        &data,
+        "SELECT ?o ?p WHERE { ?o a org:Organization ; ?p ?v . VALUES ?v {
+           <https://w3id.org/territoire-innovant/kind/non-publiee>
+           <https://w3id.org/territoire-innovant/departement/non-publie>
+           <https://w3id.org/territoire-innovant/region/non-publiee> } } ORDER BY ?o ?p",
+    );
+    let organisation = |id: &str| format!("https://w3id.org/territoire-innovant/organisation/{id}");
+    let ontology = |term: &str| format!("https://w3id.org/territoire-innovant/ontology#{term}");
+    assert_eq!(
+        unknown,
+        [
+            [organisation("la-fibre64"), ontology("departement")],
+            [organisation("la-fibre64"), ontology("kind")],
+            [organisation("la-fibre64"), ontology("region")],
+            [
+                organisation("metropole-aix-marseille-provence"),
+                ontology("departement")
+            ],
+        ]
+    );
+    // They are not places: counting départements does not count them.
+    assert_eq!(
+        select_one(
+            &data,
+            "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/territoire-innovant/departement/non-publie> a ti:Departement }"
+        ),
+        "0"
+    );
+}
+
+#[test]
 fn no_personal_contact_detail_is_published() {
     let data = data_set();
     let rows = select(

@@ -165,6 +165,11 @@ pub mod mint {
     pub fn departement(code: &str) -> NamedNode {
         iri(format!("departement/{code}"))
     }
+    /// A value that stands for a fact no cited source gives (e.g.
+    /// `departement/non-publie`).
+    pub fn not_published(path: &str) -> NamedNode {
+        iri(path.to_owned())
+    }
     /// A région, by INSEE code.
     pub fn region(code: &str) -> NamedNode {
         iri(format!("region/{code}"))

@@ -57,8 +57,16 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
         graph.0.add(&label, dct::DESCRIPTION, fr(description));
     }
 
+    let laureates: std::collections::HashSet<&str> = source
+        .editions
+        .iter()
+        .flat_map(|edition| &edition.content.award)
+        .flat_map(|award| award.get_ref().laureates.get_ref())
+        .map(|id| id.get_ref().as_str())
+        .collect();
     for organisation in &source.organisations.content.organisation {
-        graph.organisation(source, organisation);
+        let laureate = laureates.contains(organisation.id.get_ref().as_str());
+        graph.organisation(source, organisation, laureate);
     }
     graph.geography(source);
     graph.concepts(
@@ -136,6 +144,29 @@ struct Concept<'a> {
     alt_label: Option<&'a str>,
 }
 
+/// The « non publié » values of a laureate's département and région, where
+/// no cited source gives one: IRI path, French and English labels, what it
+/// means. Concepts, not places: counting départements does not count them.
+const NOT_PUBLISHED: [NotPublished; 2] = [
+    NotPublished {
+        path: "departement/non-publie",
+        label_fr: "Département non publié",
+        label_en: "Department not published",
+    },
+    NotPublished {
+        path: "region/non-publiee",
+        label_fr: "Région non publiée",
+        label_en: "Region not published",
+    },
+];
+
+/// A value that stands for a fact no cited source gives.
+struct NotPublished {
+    path: &'static str,
+    label_fr: &'static str,
+    label_en: &'static str,
+}
+
 /// The data graph being made.
 #[derive(Default)]
 struct Graph(Triples);
@@ -198,7 +229,11 @@ impl Graph {
         }
     }
 
-    fn organisation(&mut self, source: &SourceData, organisation: &Organisation) {
+    /// An organisation of the registry; a `laureate` without a département
+    /// or a région that a cited source gives points to the « non publié »
+    /// value instead (see [`NOT_PUBLISHED`]), so that its awards appear in
+    /// every breakdown.
+    fn organisation(&mut self, source: &SourceData, organisation: &Organisation, laureate: bool) {
         let iri = mint::organisation(organisation.id.get_ref());
         let in_source = organisation.name.get_ref();
         let entity = organisation
@@ -258,16 +293,28 @@ impl Graph {
             }
             _ => departement.and_then(|d| source.region(d.region.get_ref())),
         };
-        if let Some(departement) = departement {
-            self.0.add(
+        let [departement_not_published, region_not_published] = NOT_PUBLISHED;
+        match departement {
+            Some(departement) => self.0.add(
                 &iri,
                 ti::DEPARTEMENT,
                 mint::departement(departement.code.get_ref()),
-            );
+            ),
+            None if laureate => {
+                let value = self.not_published(&departement_not_published);
+                self.0.add(&iri, ti::DEPARTEMENT, value);
+            }
+            None => {}
         }
-        if let Some(region) = region {
-            self.0
-                .add(&iri, ti::REGION, mint::region(region.code.get_ref()));
+        match region {
+            Some(region) => self
+                .0
+                .add(&iri, ti::REGION, mint::region(region.code.get_ref())),
+            None if laureate => {
+                let value = self.not_published(&region_not_published);
+                self.0.add(&iri, ti::REGION, value);
+            }
+            None => {}
         }
         if let Some(note) = &organisation.note {
             self.0.add(&iri, skos::EDITORIAL_NOTE, fr(note));
@@ -367,6 +414,20 @@ impl Graph {
     }
 
     /// A SKOS concept scheme `name` whose concepts are all top concepts of class `class`.
+    /// The IRI of a « non publié » value, described with it.
+    fn not_published(&mut self, value: &NotPublished) -> NamedNode {
+        let iri = mint::not_published(value.path);
+        self.0.add(&iri, rdf::TYPE, skos::CONCEPT);
+        // Named in French like the places it stands in for (one name per
+        // place in a breakdown), in English too by rdfs:label.
+        self.0.add(&iri, skos::PREF_LABEL, fr(value.label_fr));
+        self.0.add(&iri, rdfs::LABEL, fr(value.label_fr));
+        self.0.add(&iri, rdfs::LABEL, en(value.label_en));
+        self.0.add(&iri, rdfs::COMMENT, fr("Aucune source citée ne donne cette valeur pour ce lauréat : sa note (skos:editorialNote) dit pourquoi. Elle est publiée pour que chaque prix figure dans chaque décompte."));
+        self.0.add(&iri, rdfs::COMMENT, en("No cited source gives this value for this laureate: its note (skos:editorialNote) says why. It is published so that every award appears in every breakdown."));
+        iri
+    }
+
     fn concepts<'a>(
         &mut self,
         name: &str,
