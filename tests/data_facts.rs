@@ -151,18 +151,26 @@ fn there_are_25_projects_titled_as_in_the_release() {
         &data,
         "SELECT ?t ?s WHERE { ?p ti:subtitle ?s ; dct:title ?t } ORDER BY ?t",
     );
+    // A subtitle is the second printed line, right under the title.
     for row in &subtitles {
         assert!(
-            release.contains(&format!("{}\n{}", row[0], row[1]))
-                || release.contains(&format!("{} - {}", row[0], row[1])),
-            "{row:?}: the subtitle does not follow the title in the release"
+            release.contains(&format!("{}\n{}\n", row[0], row[1])),
+            "{row:?}: the subtitle is not the line under the title in the release"
         );
     }
     assert_eq!(
         subtitles.len(),
-        2,
-        "Brest and Lab 3I have a subtitle: {subtitles:?}"
+        1,
+        "only Brest's project has a second line (Lab 3I's title is one line): {subtitles:?}"
     );
+    // Every title is a whole printed line.
+    for t in &titles {
+        assert!(
+            release.lines().any(|line| line == t[0]),
+            "{:?} is not a whole line of the release",
+            t[0]
+        );
+    }
 }
 
 #[test]
