@@ -63,35 +63,30 @@ fn serve_logs_each_request_reads_its_environment_and_stops_on_sigterm() {
     assert!(exit.is_some_and(|s| s.success()), "after SIGTERM: {exit:?}");
 }
 
-#[test]
-fn serve_refuses_a_bad_configuration() {
+/// Runs `serve` with `flag value`, which must stop it at start; its stderr.
+fn refused_with(flag: &str, value: &str) -> String {
     let output = Command::new(BIN)
         .current_dir(repo())
-        .args(["serve", "--listen", "127.0.0.1:0", "--query-timeout", "0"])
+        .args(["serve", "--listen", "127.0.0.1:0", flag, value])
         .output()
         .unwrap();
-    assert!(!output.status.success());
     assert!(
-        String::from_utf8_lossy(&output.stderr)
-            .contains("--query-timeout must be a positive number")
+        !output.status.success(),
+        "serve started with {flag} {value}"
+    );
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn serve_refuses_a_bad_configuration() {
+    assert!(
+        refused_with("--query-timeout", "0").contains("--query-timeout must be a positive number")
     );
 }
 
 #[test]
 fn serve_does_not_start_when_its_settings_may_need_more_memory_than_the_ceiling() {
-    let output = Command::new(BIN)
-        .current_dir(repo())
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--memory-limit",
-            "200MiB",
-        ])
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = refused_with("--memory-limit", "200MiB");
     for expected in [
         "the ceiling is 200 MiB (--memory-limit)",
         "query evaluations (8 × 32 MiB) 256 MiB (--query-memory-bytes",
@@ -128,19 +123,7 @@ fn serve_does_not_start_when_its_settings_may_need_more_memory_than_the_ceiling(
 
 #[test]
 fn serve_names_the_setting_of_a_size_it_cannot_read() {
-    let output = Command::new(BIN)
-        .current_dir(repo())
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--query-memory-bytes",
-            "12 bananas",
-        ])
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = refused_with("--query-memory-bytes", "12 bananas");
     assert!(
         stderr.contains("--query-memory-bytes") && stderr.contains("KiB, MiB or GiB"),
         "{stderr}"
