@@ -286,3 +286,18 @@ fn a_publisher_organisation_must_be_in_the_registry_and_one_that_is_becomes_the_
         "{catalog}"
     );
 }
+
+#[test]
+fn a_kind_cannot_be_broader_than_itself() {
+    let f = Fixture::new();
+    let line = f.edit(
+        "registry/kinds.toml",
+        "source = \"constitution-article-72\"\n",
+        "source = \"constitution-article-72\"\nbroader = \"commune\"\n",
+    ) + 1;
+    f.assert_rejected(&[
+        &at("registry/kinds.toml", line),
+        "kind[0].broader",
+        "broader than itself",
+    ]);
+}

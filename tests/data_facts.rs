@@ -447,6 +447,41 @@ fn every_award_appears_in_the_naive_breakdowns_by_kind_region_and_departement() 
 }
 
 #[test]
+fn kinds_form_a_hierarchy_that_finds_local_authorities_and_groupings() {
+    let data = data_set();
+    let laureates_under = |top: &str| {
+        select_one(
+            &data,
+            &format!(
+                "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o a ti:Laureate ; ti:kind/skos:broader* <https://w3id.org/territoire-innovant/kind/{top}> }}"
+            ),
+        )
+    };
+    // 6 communes, 3 départements and the Métropole de Lyon; 8 métropoles,
+    // 6 communautés d'agglomération and 5 communautés de communes.
+    assert_eq!(laureates_under("collectivite-territoriale"), "10");
+    assert_eq!(laureates_under("epci-a-fiscalite-propre"), "19");
+    // The other two: the State service and La Fibre64 (kind not published).
+    let others = select(
+        &data,
+        "SELECT ?k WHERE { ?o a ti:Laureate ; ti:kind ?k FILTER NOT EXISTS { ?k skos:broader ?b } } ORDER BY ?k",
+    );
+    assert_eq!(
+        others,
+        [
+            ["https://w3id.org/territoire-innovant/kind/non-publiee"],
+            ["https://w3id.org/territoire-innovant/kind/service-de-l-etat"]
+        ]
+    );
+    // Each broader kind cites the text that says what it groups.
+    let uncited = select(
+        &data,
+        "SELECT ?k WHERE { ?n skos:broader ?k FILTER NOT EXISTS { ?k dct:source ?s } }",
+    );
+    assert!(uncited.is_empty(), "{uncited:?}");
+}
+
+#[test]
 fn no_personal_contact_detail_is_published() {
     let data = data_set();
     let rows = select(

@@ -32,11 +32,13 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
         graph.0.add(&iri, rdf::TYPE, prov::ENTITY);
         graph.0.add(&iri, dct::TITLE, fr(s.title.get_ref()));
         graph.0.add(&iri, rdfs::LABEL, fr(s.title.get_ref()));
-        graph.0.add(
-            &iri,
-            dct::PUBLISHER,
-            mint::organisation(s.publisher.get_ref()),
-        );
+        if let Some(publisher) = &s.publisher {
+            graph.0.add(
+                &iri,
+                dct::PUBLISHER,
+                mint::organisation(publisher.get_ref()),
+            );
+        }
     }
 
     graph.0.add(&label, rdf::TYPE, ti::LABEL);
@@ -78,6 +80,8 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
             label_fr: k.label_fr.get_ref(),
             label_en: k.label_en.get_ref(),
             alt_label: None,
+            broader: k.broader.as_ref().map(|b| mint::kind(b.get_ref())),
+            source: k.source.as_ref().map(|id| mint::source(id.get_ref())),
         }),
     );
     graph.concepts(
@@ -92,6 +96,8 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
             label_fr: c.label_fr.get_ref(),
             label_en: c.label_en.get_ref(),
             alt_label: c.release_label.as_deref(),
+            broader: None,
+            source: None,
         }),
     );
     graph.concepts(
@@ -106,6 +112,8 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
             label_fr: l.label_fr.get_ref(),
             label_en: l.label_en.get_ref(),
             alt_label: l.release_label.as_deref(),
+            broader: None,
+            source: None,
         }),
     );
     for level in &source.levels.content.level {
@@ -127,6 +135,8 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
             label_fr: c.label_fr.get_ref(),
             label_en: c.label_en.get_ref(),
             alt_label: None,
+            broader: None,
+            source: None,
         }),
     );
 
@@ -142,6 +152,10 @@ struct Concept<'a> {
     label_fr: &'a str,
     label_en: &'a str,
     alt_label: Option<&'a str>,
+    /// The wider concept, if any (else it is a top concept of its scheme).
+    broader: Option<NamedNode>,
+    /// The source that says what it groups.
+    source: Option<NamedNode>,
 }
 
 /// The « non publié » values of a laureate's département and région, where
@@ -455,8 +469,19 @@ impl Graph {
                 self.0.add(iri, skos::ALT_LABEL, fr(alt));
             }
             self.0.add(iri, skos::IN_SCHEME, scheme.clone());
-            self.0.add(iri, skos::TOP_CONCEPT_OF, scheme.clone());
-            self.0.add(&scheme, skos::HAS_TOP_CONCEPT, iri.clone());
+            match &concept.broader {
+                Some(broader) => {
+                    self.0.add(iri, skos::BROADER, broader.clone());
+                    self.0.add(broader, skos::NARROWER, iri.clone());
+                }
+                None => {
+                    self.0.add(iri, skos::TOP_CONCEPT_OF, scheme.clone());
+                    self.0.add(&scheme, skos::HAS_TOP_CONCEPT, iri.clone());
+                }
+            }
+            if let Some(source) = &concept.source {
+                self.0.add(iri, dct::SOURCE, source.clone());
+            }
         }
     }
 

@@ -49,7 +49,7 @@ pub mod skos {
         CONCEPT = "Concept", CONCEPT_SCHEME = "ConceptScheme", PREF_LABEL = "prefLabel",
         ALT_LABEL = "altLabel", IN_SCHEME = "inScheme", TOP_CONCEPT_OF = "topConceptOf",
         EDITORIAL_NOTE = "editorialNote",
-        HAS_TOP_CONCEPT = "hasTopConcept",
+        HAS_TOP_CONCEPT = "hasTopConcept", BROADER = "broader", NARROWER = "narrower",
     });
 }
 

@@ -63,12 +63,14 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
     checker.reference(file, "label.source", &label.source, &source);
     for (i, s) in file.content.source.iter().enumerate() {
         checker.text(file, &format!("source[{i}].title"), &s.title);
-        checker.reference(
-            file,
-            &format!("source[{i}].publisher"),
-            &s.publisher,
-            &organisation,
-        );
+        if let Some(publisher) = &s.publisher {
+            checker.reference(
+                file,
+                &format!("source[{i}].publisher"),
+                publisher,
+                &organisation,
+            );
+        }
     }
     checker.iri(file, "dataset.license", &file.content.dataset.license);
     let publisher = &file.content.publisher;
@@ -121,6 +123,35 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
         check_reference(&mut checker, data, i, o);
     }
     check_extract(&mut checker, data);
+
+    // registry/kinds.toml: broader kinds are kinds, without a cycle.
+    let kinds = &data.kinds.content.kind;
+    for (i, k) in kinds.iter().enumerate() {
+        if let Some(id) = &k.source {
+            checker.reference(&data.kinds, &format!("kind[{i}].source"), id, &source);
+        }
+        let Some(broader) = &k.broader else { continue };
+        checker.reference(&data.kinds, &format!("kind[{i}].broader"), broader, &kind);
+        let mut next = Some(broader);
+        for _ in 0..=kinds.len() {
+            let Some(id) = next else { break };
+            if id.get_ref() == k.id.get_ref() {
+                checker.push(data.kinds.error(
+                    broader.span(),
+                    format!("kind[{i}].broader"),
+                    format!(
+                        "\"{}\" is broader than itself through its broader kinds: expected a hierarchy without a cycle",
+                        k.id.get_ref()
+                    ),
+                ));
+                break;
+            }
+            next = kinds
+                .iter()
+                .find(|other| other.id.get_ref() == id.get_ref())
+                .and_then(|other| other.broader.as_ref());
+        }
+    }
 
     // registry/categories.toml, levels.toml, criteria.toml
     for (i, c) in data.categories.content.category.iter().enumerate() {

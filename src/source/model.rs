@@ -60,10 +60,10 @@ pub struct Label {
 pub struct Source {
     /// Stable slug of the source.
     pub id: Id,
-    /// Title of the document.
+    /// Title of the document (for a legal text, its citation).
     pub title: Spanned<String>,
-    /// Organisation that published it.
-    pub publisher: Id,
+    /// Organisation that published it, if one of the registry.
+    pub publisher: Option<Id>,
 }
 
 /// Metadata of our own publication of the data.
@@ -152,6 +152,10 @@ pub struct Kind {
     pub label_en: Spanned<String>,
     /// The EPCI type code of the reference source for this kind.
     pub epci_type: Option<String>,
+    /// The wider kind it belongs to (`skos:broader`).
+    pub broader: Option<Id>,
+    /// The source (of `label.toml`) that says what this kind groups.
+    pub source: Option<Id>,
 }
 
 /// `data/reference/decoupage-administratif.toml`: the committed extract of
