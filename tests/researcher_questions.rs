@@ -1,0 +1,199 @@
+//! A researcher's first hour (issue 14): ordinary questions about the 2023
+//! edition, in French or English, each answered by the most naive
+//! reasonable SPARQL query — the vocabulary of `/ontology`, no `OPTIONAL`,
+//! no `COALESCE` — and checked against the answer counted by hand from the
+//! press release (`data/sources/communique-2023.txt`).
+
+mod common;
+
+use common::{data_set, select};
+
+/// A question, its naive query, and the answer: the rows, each row's
+/// values joined by " | ", sorted.
+struct Question {
+    asked: &'static str,
+    query: &'static str,
+    answer: &'static [&'static str],
+}
+
+const QUESTIONS: &[Question] = &[
+    Question {
+        asked: "Combien de prix ont été décernés en 2023 ?",
+        query: "SELECT (COUNT(?a) AS ?n) WHERE { ?a a ti:Award ; ti:edition/ti:year \"2023\"^^xsd:gYear }",
+        answer: &["25"],
+    },
+    Question {
+        asked: "How many gold awards were there?",
+        query: "SELECT (COUNT(?a) AS ?n) WHERE { ?a ti:level/rdfs:label \"Gold\"@en }",
+        answer: &["8"],
+    },
+    Question {
+        asked: "Combien de prix Or, Argent et Bronze ?",
+        query: "SELECT ?niveau (COUNT(?a) AS ?n) WHERE { ?a ti:level/skos:prefLabel ?niveau FILTER(lang(?niveau) = 'fr') } GROUP BY ?niveau",
+        answer: &["Argent | 8", "Bronze | 9", "Or | 8"],
+    },
+    Question {
+        asked: "Combien d'organisations lauréates ?",
+        query: "SELECT (COUNT(?o) AS ?n) WHERE { ?o a ti:Laureate }",
+        answer: &["31"],
+    },
+    Question {
+        asked: "Combien de prix par catégorie ?",
+        query: "SELECT ?c (COUNT(?a) AS ?n) WHERE { ?a ti:category/skos:prefLabel ?c FILTER(lang(?c) = 'fr') } GROUP BY ?c",
+        answer: &[
+            "Aménagement & attractivité du territoire | 3",
+            "Cybersécurité | 2",
+            "E-santé | 2",
+            "Moderniser le service public | 5",
+            "Numérique et environnement | 4",
+            "Territoire inclusif | 4",
+            "Territoire intelligent et responsable | 5",
+        ],
+    },
+    Question {
+        asked: "What are the award criteria?",
+        query: "SELECT ?c WHERE { ?e ti:criterion/skos:prefLabel ?c FILTER(lang(?c) = 'en') }",
+        answer: &[
+            "Digital sobriety",
+            "Efficiency",
+            "Innovation",
+            "Partnership",
+            "Pooling / interoperability",
+            "Taking users into account",
+        ],
+    },
+    Question {
+        asked: "Combien de projets présentés, auditionnés, et de territoires sélectionnés ?",
+        query: "SELECT ?p ?a ?s WHERE { ?e ti:projectsPresented ?p ; ti:projectsAuditioned ?a ; ti:territoriesSelected ?s }",
+        answer: &["58 | 38 | 25"],
+    },
+    Question {
+        asked: "Qui composait le jury ?",
+        query: "SELECT (COUNT(?m) AS ?n) WHERE { ?e ti:jury/<http://www.w3.org/ns/org#hasMember> ?m }",
+        answer: &["8"],
+    },
+    Question {
+        asked: "En combien de sessions le jury a-t-il auditionné ?",
+        query: "SELECT ?n WHERE { ?j ti:auditionSessions ?n }",
+        answer: &["5"],
+    },
+    Question {
+        asked: "Dans quelle ville s'est tenu le forum ?",
+        query: "SELECT ?ville WHERE { ?e ti:forum/schema:location/rdfs:label ?ville }",
+        answer: &["Toulouse"],
+    },
+    Question {
+        asked: "Quels prix ont été partagés entre plusieurs lauréats ?",
+        query: "SELECT ?titre (COUNT(?o) AS ?n) WHERE { ?a ti:laureate ?o ; ti:project/dct:title ?titre } GROUP BY ?titre HAVING (COUNT(?o) > 1)",
+        answer: &[
+            "Expérimentation citoyenne d'application de mobilité | 2",
+            "Implantation d'un relais de télémedecine RTM en zone rurale | 2",
+            "Lab 3I - Laboratoire Territorial Alpin 3I - Illettrisme, Illectronisme, Itinérance - Une coopération territoriale alpine pour explorer autrement l'accompagnement de proximité | 3",
+            "LeBonTag, validateur de données OpenStreetMap | 2",
+            "Pilotage de la qualité d'air et du confort dans les bâtiments accueillant des enfants | 2",
+        ],
+    },
+    Question {
+        asked: "Qu'a gagné la « Ville de Paris » (nom du communiqué) ?",
+        query: "SELECT ?niveau ?titre WHERE { ?o skos:altLabel \"Ville de Paris\"@fr ; ti:laureateOf ?a . ?a ti:level/skos:prefLabel ?niveau ; ti:project/dct:title ?titre FILTER(lang(?niveau) = 'fr') }",
+        answer: &[
+            "Or | Programme «Démat'URBA» Dématérialisation de bout en bout des démarches d'urbanisme",
+        ],
+    },
+    Question {
+        asked: "Qui sont les lauréats en cybersécurité ?",
+        query: "SELECT ?nom WHERE { ?a ti:category/skos:prefLabel \"Cybersécurité\"@fr ; ti:laureate/skos:prefLabel ?nom }",
+        answer: &["Département de la Loire", "La Fibre64"],
+    },
+    Question {
+        asked: "Combien de prix en e-santé ?",
+        query: "SELECT (COUNT(?a) AS ?n) WHERE { ?a ti:category/rdfs:label \"E-santé\"@fr }",
+        answer: &["2"],
+    },
+    Question {
+        asked: "Trouver « Mairie de LUNAS », le nom du communiqué",
+        query: "SELECT ?nom WHERE { ?o ti:nameInSource \"Mairie de LUNAS\"@fr ; skos:prefLabel ?nom }",
+        answer: &["Lunas"],
+    },
+    Question {
+        asked: "Combien de communes lauréates ?",
+        query: "SELECT (COUNT(?o) AS ?n) WHERE { ?o a ti:Laureate ; ti:kind/rdfs:label \"Municipality\"@en }",
+        answer: &["6"],
+    },
+    Question {
+        asked: "Combien de collectivités territoriales lauréates ?",
+        query: "SELECT (COUNT(?o) AS ?n) WHERE { ?o a ti:Laureate ; ti:kind/skos:broader/skos:prefLabel \"Collectivité territoriale\"@fr }",
+        answer: &["10"],
+    },
+    Question {
+        asked: "Quand et par qui Les Interconnectés ont-ils été créés ?",
+        query: "SELECT ?annee ?fondateur WHERE { ?o skos:prefLabel \"Les Interconnectés\"@fr ; schema:foundingDate ?annee ; schema:founder/skos:prefLabel ?fondateur }",
+        answer: &[
+            "2009 | France urbaine",
+            "2009 | Intercommunalités de France",
+        ],
+    },
+    Question {
+        asked: "How many awards per region (every award counted)?",
+        query: "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a ti:laureate/ti:region/skos:prefLabel ?region }",
+        answer: &["25"],
+    },
+    Question {
+        asked: "How many awards per département (every award counted)?",
+        query: "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a ti:laureate/ti:departement/skos:prefLabel ?d }",
+        answer: &["25"],
+    },
+    Question {
+        asked: "How many awards per kind of laureate (every award counted)?",
+        query: "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a ti:laureate/ti:kind/skos:prefLabel ?k }",
+        answer: &["25"],
+    },
+    Question {
+        asked: "Quels lauréats en Corse ?",
+        query: "SELECT ?nom WHERE { ?o ti:region/skos:prefLabel \"Corse\"@fr ; a ti:Laureate ; skos:prefLabel ?nom }",
+        answer: &["Ajaccio", "CA du Pays Ajaccien"],
+    },
+    Question {
+        asked: "Quels lauréats d'outre-mer ?",
+        query: "SELECT ?nom WHERE { ?o a ti:Laureate ; ti:region/ti:overseas true ; skos:prefLabel ?nom }",
+        answer: &["CA du Nord Grande Terre"],
+    },
+    Question {
+        asked: "Quels prix de la Métropole de Lyon ?",
+        query: "SELECT ?titre WHERE { ?o ti:nameInSource \"Métropole de Lyon\"@fr ; ti:laureateOf/ti:project/dct:title ?titre }",
+        answer: &["Calque de plantabilité"],
+    },
+    Question {
+        asked: "Combien de prix Bronze en aménagement et attractivité ?",
+        query: "SELECT (COUNT(?a) AS ?n) WHERE { ?a ti:level/skos:prefLabel \"Bronze\"@fr ; ti:category/skos:prefLabel \"Aménagement & attractivité du territoire\"@fr }",
+        answer: &["3"],
+    },
+    Question {
+        asked: "Which source states each award?",
+        query: "SELECT ?titre (COUNT(?a) AS ?n) WHERE { ?a a ti:Award ; prov:wasDerivedFrom/dct:title ?titre } GROUP BY ?titre",
+        answer: &[
+            "Forum des Interconnectés 2023 : Annonce des lauréats du Label « Territoire Innovant » 2023 | 25",
+        ],
+    },
+];
+
+#[test]
+fn twenty_five_researcher_questions_get_the_release_s_answers_from_naive_queries() {
+    assert!(QUESTIONS.len() >= 25, "{} questions", QUESTIONS.len());
+    let data = data_set();
+    let mut wrong = Vec::new();
+    for question in QUESTIONS {
+        let mut rows: Vec<String> = select(&data, question.query)
+            .into_iter()
+            .map(|row| row.join(" | "))
+            .collect();
+        rows.sort();
+        if rows != question.answer {
+            wrong.push(format!(
+                "{}\n  {}\n  got {rows:?}\n  expected {:?}",
+                question.asked, question.query, question.answer
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
