@@ -301,3 +301,23 @@ fn a_kind_cannot_be_broader_than_itself() {
         "broader than itself",
     ]);
 }
+
+#[test]
+fn an_official_name_needs_its_source() {
+    let f = Fixture::new();
+    f.edit(
+        "registry/organisations.toml",
+        "official_name_source = \"loi-2019-753\"\n",
+        "",
+    );
+    let line = f.edit(
+        "registry/organisations.toml",
+        "official_name = \"Agence",
+        "official_name = \"Agence",
+    );
+    f.assert_rejected(&[
+        &at("registry/organisations.toml", line),
+        "official_name",
+        "needs the source that gives it",
+    ]);
+}

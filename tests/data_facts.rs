@@ -244,7 +244,8 @@ fn the_edition_has_its_forum_six_criteria_and_a_jury_of_eight_bodies() {
     }
     let jury = select(
         &data,
-        "SELECT ?name WHERE { ?e ti:jury/org:hasMember ?m . ?m skos:prefLabel ?name }",
+        // As the release names them (the preferred name may be the official one).
+        "SELECT ?name WHERE { ?e ti:jury/org:hasMember ?m . ?m ti:nameInSource ?name }",
     );
     assert_eq!(jury.len(), 8);
     for m in &jury {

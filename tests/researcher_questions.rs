@@ -169,6 +169,13 @@ const QUESTIONS: &[Question] = &[
         answer: &["3"],
     },
     Question {
+        asked: "Que signifie ANCT, membre du jury ?",
+        query: "SELECT ?nom ?loi WHERE { ?o skos:altLabel \"ANCT\"@fr ; skos:prefLabel ?nom ; dct:source/dct:title ?loi }",
+        answer: &[
+            "Agence nationale de la cohésion des territoires | Loi n° 2019-753 du 22 juillet 2019 portant création d'une Agence nationale de la cohésion des territoires",
+        ],
+    },
+    Question {
         asked: "Which source states each award?",
         query: "SELECT ?titre (COUNT(?a) AS ?n) WHERE { ?a a ti:Award ; prov:wasDerivedFrom/dct:title ?titre } GROUP BY ?titre",
         answer: &[

@@ -254,7 +254,16 @@ impl Graph {
             .reference
             .as_ref()
             .and_then(|r| source.resolve(r.get_ref()).ok());
-        let name = entity.and_then(Entity::official_name).unwrap_or(in_source);
+        let name = entity
+            .and_then(Entity::official_name)
+            .or(organisation
+                .official_name
+                .as_ref()
+                .map(|n| n.get_ref().as_str()))
+            .unwrap_or(in_source);
+        if let Some(id) = &organisation.official_name_source {
+            self.0.add(&iri, dct::SOURCE, mint::source(id.get_ref()));
+        }
         self.0.add(&iri, rdf::TYPE, org::ORGANIZATION);
         self.0.add(&iri, rdf::TYPE, schema::ORGANIZATION);
         self.0.add(&iri, skos::PREF_LABEL, fr(name));

@@ -120,6 +120,33 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
         if let Some(id) = &o.kind {
             checker.reference(file, &format!("organisation[{i}].kind"), id, &kind);
         }
+        match (&o.official_name, &o.official_name_source, &o.reference) {
+            (None, None, _) => {}
+            (Some(name), Some(id), None) => {
+                checker.text(file, &format!("organisation[{i}].official_name"), name);
+                checker.reference(
+                    file,
+                    &format!("organisation[{i}].official_name_source"),
+                    id,
+                    &source,
+                );
+            }
+            (Some(name), _, Some(_)) => checker.push(file.error(
+                name.span(),
+                format!("organisation[{i}].official_name"),
+                "the reference extract gives the official name of an organisation with a `reference`: expected no `official_name`",
+            )),
+            (Some(name), None, None) => checker.push(file.error(
+                name.span(),
+                format!("organisation[{i}].official_name"),
+                "an official name needs the source that gives it: expected `official_name_source` (an id of label.toml [[source]])",
+            )),
+            (None, Some(id), _) => checker.push(file.error(
+                id.span(),
+                format!("organisation[{i}].official_name_source"),
+                "a source without an official name: expected `official_name` too",
+            )),
+        }
         check_reference(&mut checker, data, i, o);
     }
     check_extract(&mut checker, data);

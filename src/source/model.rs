@@ -130,6 +130,11 @@ pub struct Organisation {
     pub territory: Option<Spanned<String>>,
     /// What could not be confirmed, and why.
     pub note: Option<String>,
+    /// Its official name, for a body that is not in the reference extract,
+    /// with the source that gives it (`official_name_source`).
+    pub official_name: Option<Spanned<String>>,
+    /// The source (of `label.toml`) of `official_name`.
+    pub official_name_source: Option<Id>,
 }
 
 /// `data/registry/kinds.toml`.
