@@ -51,9 +51,146 @@ pub fn release_free_memory() {
     }
 }
 
+/// Stack kept resident below the caller's frame by
+/// [`release_unused_stack`]: what ordinary queries touch again at once.
+const STACK_KEPT: usize = 256 << 10;
+
+/// Gives back to the system the pages of the calling thread's stack below
+/// its current frame (all but [`STACK_KEPT`]): a deeply nested query
+/// touches megabytes of a query thread's stack, which stayed resident after
+/// it (8 threads: 17 → 81 MB). Call it between queries, from a shallow
+/// frame. Only on Linux; elsewhere it does nothing.
+pub fn release_unused_stack() {
+    #[cfg(target_os = "linux")]
+    if let Some(UnusedStack {
+        lowest,
+        below_frame,
+        page,
+    }) = unused_stack()
+    {
+        // The stack is touched from the top down: if the page right under
+        // the kept part is not resident, none below is, and there is
+        // nothing to give back. mincore costs a fraction of a microsecond;
+        // madvise flushes TLBs (measured: +7 % CPU on the query mix when
+        // called after every query).
+        let mut resident = 0_u8;
+        // SAFETY: the probed page is mapped (this thread's stack) and
+        // page-aligned; `resident` receives one byte.
+        let probed = unsafe {
+            libc::mincore(
+                (below_frame - page) as *mut libc::c_void,
+                page,
+                &mut resident,
+            )
+        };
+        if probed != 0 || resident & 1 == 0 {
+            return;
+        }
+        // SAFETY: the range lies within this thread's own stack mapping,
+        // strictly below the current frame (minus a margin), where no live
+        // data is: the pages read back as zeros when touched again.
+        unsafe {
+            libc::madvise(
+                lowest as *mut libc::c_void,
+                below_frame - lowest,
+                libc::MADV_DONTNEED,
+            );
+        }
+    }
+}
+
+/// The page-aligned range of the calling thread's stack from its lowest
+/// usable page (above the guard page) to [`STACK_KEPT`] below the current
+/// frame.
+#[cfg(target_os = "linux")]
+struct UnusedStack {
+    lowest: usize,
+    below_frame: usize,
+    page: usize,
+}
+
+/// The [`UnusedStack`] of the calling thread, if not empty.
+#[cfg(target_os = "linux")]
+fn unused_stack() -> Option<UnusedStack> {
+    // SAFETY: sysconf takes no pointer.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).ok()?;
+    let mut attributes = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
+    let (mut address, mut size) = (std::ptr::null_mut(), 0);
+    // SAFETY: the attributes are initialized by pthread_getattr_np before
+    // they are read, and destroyed once; the out-pointers are valid.
+    unsafe {
+        if libc::pthread_getattr_np(libc::pthread_self(), attributes.as_mut_ptr()) != 0 {
+            return None;
+        }
+        let found = libc::pthread_attr_getstack(attributes.as_ptr(), &mut address, &mut size);
+        libc::pthread_attr_destroy(attributes.as_mut_ptr());
+        if found != 0 {
+            return None;
+        }
+    }
+    let frame = std::hint::black_box(0_u8);
+    let here = &frame as *const u8 as usize;
+    let lowest = (address as usize + page).next_multiple_of(page);
+    let below_frame = here.checked_sub(STACK_KEPT)? / page * page;
+    (below_frame > lowest && here <= address as usize + size).then_some(UnusedStack {
+        lowest,
+        below_frame,
+        page,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Pages of `range` resident in memory, by mincore.
+    #[cfg(target_os = "linux")]
+    fn resident_pages((start, end): (usize, usize)) -> usize {
+        let page = 4096;
+        let mut flags = vec![0_u8; (end - start).div_ceil(page)];
+        // SAFETY: the range is mapped (this thread's stack) and page-aligned;
+        // `flags` has one byte per page.
+        let status =
+            unsafe { libc::mincore(start as *mut libc::c_void, end - start, flags.as_mut_ptr()) };
+        assert_eq!(status, 0);
+        flags.iter().filter(|f| **f & 1 == 1).count()
+    }
+
+    /// Touches about `depth` KiB of stack.
+    fn deep(depth: usize) -> u8 {
+        let mut frame = [0_u8; 1024];
+        frame[depth % 1024] = depth as u8;
+        if depth == 0 {
+            return std::hint::black_box(frame)[0];
+        }
+        std::hint::black_box(deep(depth - 1)).wrapping_add(std::hint::black_box(frame)[7])
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_deep_stack_is_given_back_after_use() {
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(|| {
+                deep(8 << 10);
+                let unused = unused_stack().expect("a stack below this frame");
+                let range = (unused.lowest, unused.below_frame);
+                let before = resident_pages(range);
+                assert!(before > 2000, "{before} pages touched by 8 MiB of frames");
+                release_unused_stack();
+                let after = resident_pages(range);
+                assert!(after < 16, "{after} pages still resident");
+                // The thread goes on using its stack as before; a shallow
+                // thread has nothing to give back, and stays as it is.
+                deep(8 << 10);
+                release_unused_stack();
+                assert!(resident_pages(range) < 16);
+                release_unused_stack();
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
 
     #[test]
     fn the_option_set_for_serving_is_the_purge_delay() {

@@ -52,6 +52,7 @@ impl QueryThreads {
                         // A query that panics must not take its thread away;
                         // its caller sees its answer channel closed.
                         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                        crate::memory::release_unused_stack();
                     }
                 })?;
         }
