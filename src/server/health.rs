@@ -8,10 +8,6 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-/// Bytes of an answer on its way to a client at most, beside its
-/// evaluation's budget: the chunks serialized ahead and the one being sent.
-const STREAMED_PER_EVALUATION: u64 = 320 << 10;
-
 /// Memory the server takes beyond what the plan counts one by one:
 /// connections, thread stacks, the allocator's free pages not yet returned.
 /// Measured with the hostile queries and the soak (see RELIABILITY.md).
@@ -39,7 +35,7 @@ pub fn memory_plan(config: &Config, at_rest: u64) -> Plan {
         )
         .with(
             "answers being sent",
-            evaluations as u64 * STREAMED_PER_EVALUATION,
+            (evaluations * super::streaming::MOST_IN_FLIGHT) as u64,
             None,
         )
         .with(

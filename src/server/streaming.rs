@@ -34,6 +34,11 @@ const CHUNK: usize = 64 << 10;
 /// Chunks serialized ahead of the client at most.
 const CHUNKS_AHEAD: usize = 4;
 
+/// Bytes of one streamed answer on their way to the client at most, beside
+/// its evaluation's budget: the chunks serialized ahead and the one being
+/// filled.
+pub const MOST_IN_FLIGHT: usize = (CHUNKS_AHEAD + 1) * CHUNK;
+
 /// A chunk of a streamed answer, or why the answer stops there.
 type Chunk = io::Result<Bytes>;
 
