@@ -109,9 +109,18 @@ struct UnusedStack {
     page: usize,
 }
 
-/// The [`UnusedStack`] of the calling thread, if not empty.
+/// The calling thread's lowest usable stack address (above its guard page)
+/// and the end of its stack, and the page size, asked of the system once
+/// per thread.
 #[cfg(target_os = "linux")]
-fn unused_stack() -> Option<UnusedStack> {
+fn stack_bounds() -> Option<(usize, usize, usize)> {
+    thread_local! {
+        static BOUNDS: std::cell::Cell<Option<(usize, usize, usize)>> =
+            const { std::cell::Cell::new(None) };
+    }
+    if let Some(bounds) = BOUNDS.with(std::cell::Cell::get) {
+        return Some(bounds);
+    }
     // SAFETY: sysconf takes no pointer.
     let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).ok()?;
     let mut attributes = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
@@ -128,11 +137,20 @@ fn unused_stack() -> Option<UnusedStack> {
             return None;
         }
     }
+    let lowest = (address as usize + page).next_multiple_of(page);
+    let bounds = (lowest, address as usize + size, page);
+    BOUNDS.with(|cell| cell.set(Some(bounds)));
+    Some(bounds)
+}
+
+/// The [`UnusedStack`] of the calling thread, if not empty.
+#[cfg(target_os = "linux")]
+fn unused_stack() -> Option<UnusedStack> {
+    let (lowest, end, page) = stack_bounds()?;
     let frame = std::hint::black_box(0_u8);
     let here = &frame as *const u8 as usize;
-    let lowest = (address as usize + page).next_multiple_of(page);
     let below_frame = here.checked_sub(STACK_KEPT)? / page * page;
-    (below_frame > lowest && here <= address as usize + size).then_some(UnusedStack {
+    (below_frame > lowest && here <= end).then_some(UnusedStack {
         lowest,
         below_frame,
         page,
