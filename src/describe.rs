@@ -6,7 +6,7 @@ use crate::rdf::vocab::{dct, skos, ti};
 use crate::store::DataSet;
 use oxigraph::model::vocab::rdfs;
 use oxigraph::model::{
-    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple,
+    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple,
 };
 use std::collections::{BTreeSet, HashSet};
 
@@ -24,6 +24,7 @@ pub fn describe(data_set: &DataSet, iri: &NamedNode) -> Option<Vec<Triple>> {
     } else if [
         &data_set.data_graph,
         &data_set.ontology_graph,
+        &data_set.alignments_graph,
         &data_set.catalog_graph,
     ]
     .contains(&iri)
@@ -45,14 +46,20 @@ pub fn describe(data_set: &DataSet, iri: &NamedNode) -> Option<Vec<Triple>> {
             triples.insert(Triple::from(quad));
         }
     }
+    // What the sources and the ontology state; the entailed triples are the
+    // alignments graph's document, not each resource's.
+    let entailed = GraphName::NamedNode(data_set.alignments_graph.clone());
+    let stated = |quad: &Quad| quad.graph_name != entailed;
     let own: Vec<Triple> = store
         .quads_for_pattern(Some(iri.as_ref().into()), None, None, None)
         .filter_map(Result::ok)
+        .filter(stated)
         .map(Triple::from)
         .collect();
     let incoming: Vec<Triple> = store
         .quads_for_pattern(None, None, Some(iri.as_ref().into()), None)
         .filter_map(Result::ok)
+        .filter(stated)
         .map(Triple::from)
         .collect();
     if own.is_empty() && incoming.is_empty() && triples.is_empty() {
@@ -79,6 +86,7 @@ pub fn describe(data_set: &DataSet, iri: &NamedNode) -> Option<Vec<Triple>> {
                 store
                     .quads_for_pattern(Some(node.as_ref().into()), Some(property), None, None)
                     .filter_map(Result::ok)
+                    .filter(stated)
                     .map(Triple::from),
             );
         }
@@ -98,11 +106,13 @@ pub fn describe(data_set: &DataSet, iri: &NamedNode) -> Option<Vec<Triple>> {
 /// any label, by the order of [`LABEL_PROPERTIES`].
 pub fn label(data_set: &DataSet, iri: NamedNodeRef<'_>) -> Option<Literal> {
     let mut best: Option<(u8, Literal)> = None;
+    let entailed = GraphName::NamedNode(data_set.alignments_graph.clone());
     for (rank, property) in LABEL_PROPERTIES.iter().enumerate() {
         for quad in data_set
             .store
             .quads_for_pattern(Some(iri.into()), Some(*property), None, None)
             .filter_map(Result::ok)
+            .filter(|quad| quad.graph_name != entailed)
         {
             if let Term::Literal(literal) = quad.object {
                 let score = rank as u8 * 2 + u8::from(literal.language() != Some("fr"));

@@ -3,6 +3,7 @@
 //! configured base.
 
 use crate::rdf::Base;
+use crate::rdf::alignments::Alignments;
 use crate::rdf::base::mint;
 use crate::rdf::convert::data_triples;
 use crate::source::{SourceData, SourceErrors};
@@ -59,6 +60,9 @@ pub struct DataSet {
     pub data_graph: NamedNode,
     /// The named graph of the ontology.
     pub ontology_graph: NamedNode,
+    /// The named graph of the triples the ontology's alignments entail from
+    /// the data graph ([`crate::rdf::alignments`]).
+    pub alignments_graph: NamedNode,
     /// The named graph of the catalog and VoID description, once published.
     pub catalog_graph: NamedNode,
     /// The ontology file as read (authored against the default base).
@@ -147,11 +151,26 @@ impl DataSet {
                 transaction.commit()?;
             }
         }
+        let alignments_graph = base.rebase_node(mint::alignments_graph());
+        let alignments = Alignments::from_ontology(&graphs.ontology);
+        let mut entailed = Vec::new();
+        for triple in &graphs.data {
+            for triple in alignments.entailed(triple) {
+                if !store.contains(triple.as_ref().in_graph(data_graph.as_ref()))? {
+                    entailed.push(triple.in_graph(alignments_graph.clone()));
+                }
+            }
+            if entailed.len() >= quads_per_transaction {
+                store.extend(entailed.drain(..))?;
+            }
+        }
+        store.extend(entailed)?;
         Ok(Self {
             store,
             base: base.clone(),
             data_graph,
             ontology_graph,
+            alignments_graph,
             catalog_graph: base.rebase_node(mint::catalog_graph()),
             ontology_source: graphs.ontology_source.clone(),
         })

@@ -428,6 +428,11 @@ fn every_award_appears_in_the_naive_breakdowns_by_kind_region_and_departement() 
     assert_eq!(
         unknown,
         [
+            // ti:kind's alignment with dct:type, entailed in graph/alignments.
+            [
+                organisation("la-fibre64"),
+                "http://purl.org/dc/terms/type".to_string()
+            ],
             [organisation("la-fibre64"), ontology("departement")],
             [organisation("la-fibre64"), ontology("kind")],
             [organisation("la-fibre64"), ontology("region")],
@@ -529,4 +534,49 @@ fn every_class_and_property_is_defined_in_the_ontology_or_standard() {
             "{t} is neither standard nor defined with fr+en label and comment"
         );
     }
+}
+
+#[test]
+fn the_alignments_are_entailed_in_their_own_graph_and_stay_out_of_documents() {
+    let data = data_set();
+    let in_graph = |graph: &str, pattern: &str| {
+        select_one(
+            &data,
+            &format!(
+                "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <https://w3id.org/territoire-innovant/graph/{graph}> {{ {pattern} }} }}"
+            ),
+        )
+    };
+    // Every award's category is its dct:subject, entailed, not stated.
+    assert_eq!(in_graph("alignments", "?a dct:subject ?c"), "25");
+    assert_eq!(in_graph("data", "?a dct:subject ?c"), "0");
+    // The deprecated ti:label is entailed from ti:editionOf, never stated.
+    assert_eq!(in_graph("alignments", "?e ti:label ?l"), "1");
+    assert_eq!(in_graph("data", "?e ti:label ?l"), "0");
+    // Nothing entailed is also stated in the data graph.
+    assert_eq!(
+        select_one(
+            &data,
+            "SELECT (COUNT(*) AS ?n) WHERE {
+               GRAPH <https://w3id.org/territoire-innovant/graph/alignments> { ?s ?p ?o }
+               GRAPH <https://w3id.org/territoire-innovant/graph/data> { ?s ?p ?o } }"
+        ),
+        "0"
+    );
+    // A resource's document says what the sources state.
+    let award =
+        oxigraph::model::NamedNode::new("https://w3id.org/territoire-innovant/award/2023/lebontag")
+            .unwrap();
+    let document = territoire_innovant::describe::describe(&data, &award).unwrap();
+    assert!(
+        document
+            .iter()
+            .any(|t| t.predicate.as_str().ends_with("#category"))
+    );
+    assert!(
+        !document
+            .iter()
+            .any(|t| t.predicate.as_str() == "http://purl.org/dc/terms/subject"),
+        "{document:?}"
+    );
 }

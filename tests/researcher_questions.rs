@@ -182,6 +182,33 @@ const QUESTIONS: &[Question] = &[
             "Forum des Interconnectés 2023 : Annonce des lauréats du Label « Territoire Innovant » 2023 | 25",
         ],
     },
+    // Item 5: the vocabularies the ontology aligns with answer too
+    // (graph/alignments), and so does the deprecated ti:label.
+    Question {
+        asked: "How many projects, asked in FOAF?",
+        query: "SELECT (COUNT(?p) AS ?n) WHERE { ?p a <http://xmlns.com/foaf/0.1/Project> }",
+        answer: &["25"],
+    },
+    Question {
+        asked: "Combien d'awards font partie (dct:isPartOf) de l'édition 2023 ?",
+        query: "SELECT (COUNT(?a) AS ?n) WHERE { ?a a ti:Award ; dct:isPartOf ?e . ?e ti:year \"2023\"^^xsd:gYear }",
+        answer: &["25"],
+    },
+    Question {
+        asked: "How many subjects (dct:subject) do the awards have?",
+        query: "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?a a ti:Award ; dct:subject ?s }",
+        answer: &["7"],
+    },
+    Question {
+        asked: "Quels identifiants (dct:identifier) pour la lauréate Paris ?",
+        query: "SELECT ?id WHERE { ?o a ti:Laureate ; skos:prefLabel \"Paris\"@fr ; dct:identifier ?id }",
+        answer: &["217500016", "75056"],
+    },
+    Question {
+        asked: "Of which label is 2023 an edition, asked with the deprecated ti:label?",
+        query: "SELECT ?nom WHERE { ?e ti:year \"2023\"^^xsd:gYear ; ti:label/rdfs:label ?nom }",
+        answer: &["Label « Territoire Innovant »"],
+    },
 ];
 
 #[test]

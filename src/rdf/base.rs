@@ -128,6 +128,10 @@ pub mod mint {
     pub fn ontology_graph() -> NamedNode {
         iri("graph/ontology".into())
     }
+    /// The named graph holding the triples the ontology's alignments entail.
+    pub fn alignments_graph() -> NamedNode {
+        iri("graph/alignments".into())
+    }
     /// The published data set.
     pub fn dataset() -> NamedNode {
         iri("dataset".into())

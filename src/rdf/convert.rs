@@ -506,8 +506,11 @@ impl Graph {
             fr(&format!("{} {year}", label.name.get_ref())),
         );
         self.0.add(&edition, ti::YEAR, gyear(year));
-        self.0
-            .add(&edition, ti::LABEL_OF, mint::label(info.label.get_ref()));
+        self.0.add(
+            &edition,
+            ti::EDITION_OF_LABEL,
+            mint::label(info.label.get_ref()),
+        );
         self.0
             .add(&edition, dct::SOURCE, mint::source(info.source.get_ref()));
         if let Some(forum) = &info.forum {

@@ -25,7 +25,7 @@ pub mod ti {
     namespace!("ti", "https://w3id.org/territoire-innovant/ontology#", {
         LABEL = "Label", EDITION = "Edition", AWARD = "Award", PROJECT = "Project",
         JURY = "Jury", CATEGORY = "Category", LEVEL = "Level", CRITERION = "Criterion",
-        ORGANISER = "organiser", LABEL_OF = "label", FORUM = "forum", CRITERION_OF = "criterion",
+        ORGANISER = "organiser", EDITION_OF_LABEL = "editionOf", DEPRECATED_LABEL_OF = "label", FORUM = "forum", CRITERION_OF = "criterion",
         JURY_OF = "jury", EDITION_OF = "edition", CATEGORY_OF = "category", LEVEL_OF = "level",
         PROJECT_OF = "project", LAUREATE = "laureate", LAUREATE_OF = "laureateOf", YEAR = "year",
         PROJECTS_PRESENTED = "projectsPresented", PROJECTS_AUDITIONED = "projectsAuditioned",
@@ -141,6 +141,14 @@ pub mod vcard {
     });
 }
 
+/// OWL: the equivalences, inverses and deprecations the ontology states.
+pub mod owl {
+    namespace!("owl", "http://www.w3.org/2002/07/owl#", {
+        EQUIVALENT_CLASS = "equivalentClass", EQUIVALENT_PROPERTY = "equivalentProperty",
+        INVERSE_OF = "inverseOf", DEPRECATED = "deprecated",
+    });
+}
+
 /// The prefixes written at the top of Turtle dumps, in order.
 pub const PREFIXES: &[(&str, &str)] = &[
     (ti::PREFIX, ti::NAMESPACE),
@@ -148,7 +156,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     (dct::PREFIX, dct::NAMESPACE),
     (foaf::PREFIX, foaf::NAMESPACE),
     (org::PREFIX, org::NAMESPACE),
-    ("owl", "http://www.w3.org/2002/07/owl#"),
+    (owl::PREFIX, owl::NAMESPACE),
     (spdx::PREFIX, spdx::NAMESPACE),
     (vcard::PREFIX, vcard::NAMESPACE),
     (prov::PREFIX, prov::NAMESPACE),
