@@ -904,3 +904,61 @@ async fn pages_embed_schema_org_json_ld() {
     assert!(organisation.contains("lang=\"fr\""));
     assert!(organisation.contains("name=\"viewport\""));
 }
+
+/// Issue 14, item 7: every class and property the data uses — its own and
+/// the standard ones, stated or entailed by the alignments — has a section
+/// on `/ontology`; each class with instances shows one, and the diagram
+/// draws every class of the ontology as a link to its section.
+#[tokio::test]
+async fn every_term_the_data_uses_is_documented_on_the_ontology_page() {
+    let data = common::data_set();
+    let used: Vec<String> = common::select(
+        &data,
+        "SELECT DISTINCT ?term WHERE {
+           VALUES ?g { <https://w3id.org/territoire-innovant/graph/data>
+                       <https://w3id.org/territoire-innovant/graph/alignments> }
+           GRAPH ?g { { ?s ?term ?o } UNION { ?s a ?term } } }",
+    )
+    .into_iter()
+    .map(|row| row[0].clone())
+    .collect();
+    assert!(used.len() > 60, "{used:?}");
+    let server = TestServer::default().await;
+    let page = client()
+        .get(server.at("/ontology"))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace("&#x2f;", "/");
+    let undocumented: Vec<&String> = used
+        .iter()
+        .filter(|term| !page.contains(&format!("<code>{term}</code>")))
+        .collect();
+    assert!(undocumented.is_empty(), "not on /ontology: {undocumented:?}");
+    let classes: Vec<String> = common::select(
+        &data,
+        "SELECT ?class WHERE { GRAPH <https://w3id.org/territoire-innovant/graph/ontology> {
+           ?class a <http://www.w3.org/2002/07/owl#Class> } }",
+    )
+    .into_iter()
+    .map(|row| row[0].rsplit('#').next().unwrap().to_owned())
+    .collect();
+    let diagram = &page[page.find("<svg").unwrap()..page.find("</svg>").unwrap()];
+    for class in &classes {
+        assert!(
+            diagram.contains(&format!("<a href=\"#{class}\" aria-label=\"ti:{class}\">")),
+            "ti:{class} is not drawn"
+        );
+        let section = &page[page.find(&format!("id=\"{class}\"")).unwrap()..];
+        let section = &section[..section.find("</section>").unwrap()];
+        assert!(section.contains("class=\"example\""), "no example for ti:{class}");
+    }
+    // The deprecated ti:label is marked so, with its replacement.
+    let label = &page[page.find("id=\"label\"").unwrap()..];
+    let label = &label[..label.find("</section>").unwrap()];
+    assert!(label.contains("obsolète") && label.contains("ti:editionOf"), "{label}");
+}

@@ -1,6 +1,7 @@
 //! The HTML pages: templates (minijinja, auto-escaped), the view models of
 //! the home, resource and ontology pages, and how terms are shown.
 
+mod diagram;
 mod home;
 mod ontology;
 mod resource;
