@@ -136,7 +136,7 @@ pub fn draw(classes: &[Class], links: &[Link], title: &str, description: &str) -
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" class="diagram" viewBox="0 0 {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" role="img" aria-labelledby="diagram-title diagram-description" font-family="system-ui, sans-serif" font-size="13">"##
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="diagram" viewBox="0 0 {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" role="group" aria-labelledby="diagram-title" aria-describedby="diagram-description" font-family="system-ui, sans-serif" font-size="13">"##
     );
     let _ = write!(
         svg,
