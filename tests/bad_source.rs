@@ -321,3 +321,28 @@ fn an_official_name_needs_its_source() {
         "needs the source that gives it",
     ]);
 }
+
+#[test]
+fn the_forum_city_must_be_the_commune_it_references() {
+    let f = Fixture::new();
+    let line = f.edit(
+        "editions/2023.toml",
+        "forum_city_reference = \"commune:31555\"",
+        "forum_city_reference = \"commune:75056\"",
+    );
+    f.assert_rejected(&[
+        &at("editions/2023.toml", line),
+        "edition.forum_city_reference",
+        "\"commune:75056\" is the commune of Paris in the reference extract: expected forum_city = \"Paris\"",
+    ]);
+    let line = f.edit(
+        "editions/2023.toml",
+        "forum_city_reference = \"commune:75056\"",
+        "forum_city_reference = \"epci:200039915\"",
+    );
+    f.assert_rejected(&[
+        &at("editions/2023.toml", line),
+        "edition.forum_city_reference",
+        "is not a commune: expected commune:CODE",
+    ]);
+}

@@ -580,3 +580,21 @@ fn the_alignments_are_entailed_in_their_own_graph_and_stay_out_of_documents() {
         "{document:?}"
     );
 }
+
+#[test]
+fn the_forum_city_is_the_commune_of_toulouse_by_its_insee_code() {
+    let data = data_set();
+    let rows = select(
+        &data,
+        "SELECT ?city ?code ?source WHERE { ?e ti:forum/schema:location ?place .
+           ?place schema:name ?city ; ti:inseeCode ?code ; dct:source ?source }",
+    );
+    assert_eq!(
+        rows,
+        [[
+            "Toulouse".to_string(),
+            "31555".to_string(),
+            "https://w3id.org/territoire-innovant/source/decoupage-administratif".to_string()
+        ]]
+    );
+}

@@ -938,7 +938,10 @@ async fn every_term_the_data_uses_is_documented_on_the_ontology_page() {
         .iter()
         .filter(|term| !page.contains(&format!("<code>{term}</code>")))
         .collect();
-    assert!(undocumented.is_empty(), "not on /ontology: {undocumented:?}");
+    assert!(
+        undocumented.is_empty(),
+        "not on /ontology: {undocumented:?}"
+    );
     let classes: Vec<String> = common::select(
         &data,
         "SELECT ?class WHERE { GRAPH <https://w3id.org/territoire-innovant/graph/ontology> {
@@ -955,10 +958,16 @@ async fn every_term_the_data_uses_is_documented_on_the_ontology_page() {
         );
         let section = &page[page.find(&format!("id=\"{class}\"")).unwrap()..];
         let section = &section[..section.find("</section>").unwrap()];
-        assert!(section.contains("class=\"example\""), "no example for ti:{class}");
+        assert!(
+            section.contains("class=\"example\""),
+            "no example for ti:{class}"
+        );
     }
     // The deprecated ti:label is marked so, with its replacement.
     let label = &page[page.find("id=\"label\"").unwrap()..];
     let label = &label[..label.find("</section>").unwrap()];
-    assert!(label.contains("obsolète") && label.contains("ti:editionOf"), "{label}");
+    assert!(
+        label.contains("obsolète") && label.contains("ti:editionOf"),
+        "{label}"
+    );
 }

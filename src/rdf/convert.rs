@@ -530,6 +530,19 @@ impl Graph {
                 self.0.add(&place, rdf::TYPE, schema::PLACE);
                 self.0.add(&place, rdfs::LABEL, fr(city));
                 self.0.add(&place, schema::NAME, fr(city));
+                if let Some(Ok(Entity::Commune(commune))) = info
+                    .forum_city_reference
+                    .as_ref()
+                    .map(|r| source.resolve(r.get_ref()))
+                {
+                    self.0.add(
+                        &place,
+                        ti::INSEE_CODE,
+                        Literal::new_simple_literal(commune.code.get_ref()),
+                    );
+                    self.0
+                        .add(&place, dct::SOURCE, mint::source(REFERENCE_SOURCE));
+                }
             }
         }
         for (property, value) in [

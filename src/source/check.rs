@@ -252,6 +252,31 @@ pub(super) fn check(data: &SourceData) -> Vec<SourceError> {
             ),
         );
         checker.reference(file, "edition.source", &edition.source, &source);
+        if let Some(reference) = &edition.forum_city_reference {
+            let problem = match data.resolve(reference.get_ref()) {
+                Ok(Entity::Commune(commune)) => (edition.forum_city.as_deref()
+                    != Some(commune.name.as_str()))
+                .then(|| {
+                    format!(
+                        "\"{}\" is the commune of {} in the reference extract: expected forum_city = \"{}\"",
+                        reference.get_ref(),
+                        commune.name,
+                        commune.name
+                    )
+                }),
+                Err(Unresolved::Missing) => Some(format!(
+                    "\"{}\" is not in reference/decoupage-administratif.toml: add it with scripts/reference-extract",
+                    reference.get_ref()
+                )),
+                Ok(_) | Err(Unresolved::Malformed) => Some(format!(
+                    "\"{}\" is not a commune: expected commune:CODE",
+                    reference.get_ref()
+                )),
+            };
+            if let Some(problem) = problem {
+                checker.push(file.error(reference.span(), "edition.forum_city_reference", problem));
+            }
+        }
         for (j, id) in edition.criteria.iter().enumerate() {
             checker.reference(file, &format!("edition.criteria[{j}]"), id, &criterion);
         }

@@ -345,6 +345,9 @@ pub struct Edition {
     pub forum: Option<String>,
     /// City of the forum.
     pub forum_city: Option<String>,
+    /// The forum's commune in the reference extract (`commune:CODE`), whose
+    /// name must be `forum_city`.
+    pub forum_city_reference: Option<Spanned<String>>,
     /// Number of projects presented.
     pub projects_presented: Option<u32>,
     /// Number of projects auditioned.
