@@ -587,14 +587,67 @@ fn the_forum_city_is_the_commune_of_toulouse_by_its_insee_code() {
     let rows = select(
         &data,
         "SELECT ?city ?code ?source WHERE { ?e ti:forum/schema:location ?place .
-           ?place schema:name ?city ; ti:inseeCode ?code ; dct:source ?source }",
+           ?place schema:name ?city ; ti:inseeCode ?code ; dct:source ?source } ORDER BY ?source",
     );
-    assert_eq!(
-        rows,
-        [[
+    // The name from the release, the code from the reference extract.
+    let row = |source: &str| {
+        [
             "Toulouse".to_string(),
             "31555".to_string(),
-            "https://w3id.org/territoire-innovant/source/decoupage-administratif".to_string()
-        ]]
+            format!("https://w3id.org/territoire-innovant/source/{source}"),
+        ]
+    };
+    assert_eq!(rows, [row("communique-2023"), row("decoupage-administratif")]);
+}
+
+/// Issue 14: no data statement lacks a source. Every resource the data graph
+/// describes cites the source of what it says (`dct:source`,
+/// `prov:wasDerivedFrom`) or, for this publication's own classification
+/// (organisation kinds, « non publié » values), who made it
+/// (`dct:creator`); only the sources themselves, the licence and the
+/// publisher are described without one.
+#[test]
+fn every_resource_of_the_data_cites_its_source_or_its_maker() {
+    let data = data_set();
+    let unsourced: Vec<String> = select(
+        &data,
+        "SELECT DISTINCT ?s WHERE { GRAPH <https://w3id.org/territoire-innovant/graph/data> {
+           ?s ?p ?o
+           FILTER NOT EXISTS { ?s dct:source|prov:wasDerivedFrom|dct:creator ?origin }
+           FILTER NOT EXISTS { ?cites dct:source|prov:wasDerivedFrom ?s }
+           FILTER NOT EXISTS { ?s a dct:LicenseDocument }
+         } } ORDER BY ?s",
+    )
+    .into_iter()
+    .map(|row| row[0].clone())
+    .collect();
+    assert_eq!(
+        unsourced,
+        ["https://w3id.org/territoire-innovant/publisher"]
     );
+    // What the release describes cites it: the jury, its bodies, the forum,
+    // the categories, levels and criteria, and their schemes.
+    let release = "https://w3id.org/territoire-innovant/source/communique-2023";
+    for resource in [
+        "jury/2023",
+        "organisation/orange",
+        "organisation/anct",
+        "forum/2023",
+        "place/toulouse",
+        "category/e-sante",
+        "level/or",
+        "criterion/innovation",
+        "scheme/levels",
+    ] {
+        assert_eq!(
+            select_one(
+                &data,
+                &format!(
+                    "SELECT (COUNT(*) AS ?n) WHERE {{ <https://w3id.org/territoire-innovant/{resource}> dct:source <{release}> }}"
+                )
+            ),
+            "1",
+            "{resource}"
+        );
+    }
 }

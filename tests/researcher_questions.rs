@@ -171,7 +171,9 @@ const QUESTIONS: &[Question] = &[
     Question {
         asked: "Que signifie ANCT, membre du jury ?",
         query: "SELECT ?nom ?loi WHERE { ?o skos:altLabel \"ANCT\"@fr ; skos:prefLabel ?nom ; dct:source/dct:title ?loi }",
+        // The release names it « ANCT »; the law gives its name.
         answer: &[
+            "Agence nationale de la cohésion des territoires | Forum des Interconnectés 2023 : Annonce des lauréats du Label « Territoire Innovant » 2023",
             "Agence nationale de la cohésion des territoires | Loi n° 2019-753 du 22 juillet 2019 portant création d'une Agence nationale de la cohésion des territoires",
         ],
     },

@@ -71,10 +71,14 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
         graph.organisation(source, organisation, laureate);
     }
     graph.geography(source);
+    // The release describes the categories, levels and criteria; the kinds
+    // of organisation are this publication's classification.
+    let release = Provenance::Source(mint::source(label_file.label.source.get_ref()));
+    let made_here = Provenance::MadeBy(publisher_of(source));
     graph.concepts(
         "kinds",
         ("Natures d'organisation", "Kinds of organisation"),
-        ti::ORGANISATION_KIND,
+        (ti::ORGANISATION_KIND, &made_here),
         source.kinds.content.kind.iter().map(|k| Concept {
             iri: mint::kind(k.id.get_ref()),
             label_fr: k.label_fr.get_ref(),
@@ -90,7 +94,7 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
             "Catégories du label « Territoire Innovant »",
             "Categories of the label « Territoire Innovant »",
         ),
-        ti::CATEGORY,
+        (ti::CATEGORY, &release),
         source.categories.content.category.iter().map(|c| Concept {
             iri: mint::category(c.id.get_ref()),
             label_fr: c.label_fr.get_ref(),
@@ -106,7 +110,7 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
             "Niveaux du label « Territoire Innovant »",
             "Levels of the label « Territoire Innovant »",
         ),
-        ti::LEVEL,
+        (ti::LEVEL, &release),
         source.levels.content.level.iter().map(|l| Concept {
             iri: mint::level(l.id.get_ref()),
             label_fr: l.label_fr.get_ref(),
@@ -129,7 +133,7 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
             "Critères du label « Territoire Innovant »",
             "Criteria of the label « Territoire Innovant »",
         ),
-        ti::CRITERION,
+        (ti::CRITERION, &release),
         source.criteria.content.criterion.iter().map(|c| Concept {
             iri: mint::criterion(c.id.get_ref()),
             label_fr: c.label_fr.get_ref(),
@@ -144,6 +148,32 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
         graph.edition(source, &edition.content);
     }
     graph.0.0
+}
+
+/// Whoever runs the publication (`[publisher]` of `data/label.toml`): an
+/// organisation of the registry, or the publication itself as an agent.
+fn publisher_of(source: &SourceData) -> NamedNode {
+    match &source.label.content.publisher.get_ref().organisation {
+        Some(id) => mint::organisation(id.get_ref()),
+        None => mint::publisher(),
+    }
+}
+
+/// Where the statements about a concept scheme and its concepts come from.
+enum Provenance {
+    /// A source states them (`dct:source`).
+    Source(NamedNode),
+    /// The publication made them: its own classification (`dct:creator`).
+    MadeBy(NamedNode),
+}
+
+impl Provenance {
+    fn describe(&self, graph: &mut Triples, iri: &NamedNode) {
+        match self {
+            Self::Source(source) => graph.add(iri, dct::SOURCE, source.clone()),
+            Self::MadeBy(agent) => graph.add(iri, dct::CREATOR, agent.clone()),
+        }
+    }
 }
 
 /// A SKOS concept as the registries describe it.
@@ -205,10 +235,10 @@ impl Graph {
             .add(&dataset, dct::MODIFIED, date(&info.modified.to_string()));
         let publisher = source.label.content.publisher.get_ref();
         let publisher_iri = match (&publisher.organisation, &publisher.name) {
-            (Some(id), _) => mint::organisation(id.get_ref()),
+            (Some(_), _) => publisher_of(source),
             (None, name) => {
                 // Nothing is known of whoever runs it but what label.toml says.
-                let iri = mint::publisher();
+                let iri = publisher_of(source);
                 self.0.add(&iri, rdf::TYPE, foaf::AGENT);
                 if let Some(name) = name {
                     self.0.add(&iri, skos::PREF_LABEL, fr(name.get_ref()));
@@ -324,7 +354,7 @@ impl Graph {
                 mint::departement(departement.code.get_ref()),
             ),
             None if laureate => {
-                let value = self.not_published(&departement_not_published);
+                let value = self.not_published(&departement_not_published, &publisher_of(source));
                 self.0.add(&iri, ti::DEPARTEMENT, value);
             }
             None => {}
@@ -334,7 +364,7 @@ impl Graph {
                 .0
                 .add(&iri, ti::REGION, mint::region(region.code.get_ref())),
             None if laureate => {
-                let value = self.not_published(&region_not_published);
+                let value = self.not_published(&region_not_published, &publisher_of(source));
                 self.0.add(&iri, ti::REGION, value);
             }
             None => {}
@@ -438,9 +468,10 @@ impl Graph {
 
     /// A SKOS concept scheme `name` whose concepts are all top concepts of class `class`.
     /// The IRI of a « non publié » value, described with it.
-    fn not_published(&mut self, value: &NotPublished) -> NamedNode {
+    fn not_published(&mut self, value: &NotPublished, publisher: &NamedNode) -> NamedNode {
         let iri = mint::not_published(value.path);
         self.0.add(&iri, rdf::TYPE, skos::CONCEPT);
+        self.0.add(&iri, dct::CREATOR, publisher.clone());
         // Named in French like the places it stands in for (one name per
         // place in a breakdown), in English too by rdfs:label.
         self.0.add(&iri, skos::PREF_LABEL, fr(value.label_fr));
@@ -455,11 +486,12 @@ impl Graph {
         &mut self,
         name: &str,
         (label_fr, label_en): (&str, &str),
-        class: NamedNodeRef<'_>,
+        (class, provenance): (NamedNodeRef<'_>, &Provenance),
         concepts: impl Iterator<Item = Concept<'a>>,
     ) {
         let scheme = mint::scheme(name);
         self.0.add(&scheme, rdf::TYPE, skos::CONCEPT_SCHEME);
+        provenance.describe(&mut self.0, &scheme);
         self.0.add(&scheme, skos::PREF_LABEL, fr(label_fr));
         self.0.add(&scheme, skos::PREF_LABEL, en(label_en));
         self.0.add(&scheme, rdfs::LABEL, fr(label_fr));
@@ -470,6 +502,7 @@ impl Graph {
             let iri = &concept.iri;
             self.0.add(iri, rdf::TYPE, skos::CONCEPT);
             self.0.add(iri, rdf::TYPE, class);
+            provenance.describe(&mut self.0, iri);
             self.0.add(iri, skos::PREF_LABEL, fr(concept.label_fr));
             self.0.add(iri, skos::PREF_LABEL, en(concept.label_en));
             self.0.add(iri, rdfs::LABEL, fr(concept.label_fr));
@@ -513,10 +546,12 @@ impl Graph {
         );
         self.0
             .add(&edition, dct::SOURCE, mint::source(info.source.get_ref()));
+        let release = mint::source(info.source.get_ref());
         if let Some(forum) = &info.forum {
             let event = mint::forum(year);
             self.0.add(&edition, ti::FORUM, event.clone());
             self.0.add(&event, rdf::TYPE, schema::EVENT);
+            self.0.add(&event, dct::SOURCE, release.clone());
             self.0.add(&event, rdfs::LABEL, fr(forum));
             self.0.add(&event, schema::NAME, fr(forum));
             self.0.add(
@@ -530,6 +565,7 @@ impl Graph {
                 self.0.add(&place, rdf::TYPE, schema::PLACE);
                 self.0.add(&place, rdfs::LABEL, fr(city));
                 self.0.add(&place, schema::NAME, fr(city));
+                self.0.add(&place, dct::SOURCE, release.clone());
                 if let Some(Ok(Entity::Commune(commune))) = info
                     .forum_city_reference
                     .as_ref()
@@ -562,7 +598,7 @@ impl Graph {
             );
         }
         if let Some(jury) = &file.jury {
-            self.jury(&edition, year, label.name.get_ref(), jury);
+            self.jury((&edition, &release), year, label.name.get_ref(), jury);
         }
         for award in &file.award {
             self.award(
@@ -575,17 +611,27 @@ impl Graph {
         }
     }
 
-    fn jury(&mut self, edition: &NamedNode, year: i32, label_name: &str, jury: &Jury) {
+    /// The jury of an edition and its member bodies, as `release` (the
+    /// edition's source) names them.
+    fn jury(
+        &mut self,
+        (edition, release): (&NamedNode, &NamedNode),
+        year: i32,
+        label_name: &str,
+        jury: &Jury,
+    ) {
         let iri = mint::jury(year);
         self.0.add(edition, ti::JURY_OF, iri.clone());
+        self.0.add(&iri, dct::SOURCE, release.clone());
         self.0.add(&iri, rdf::TYPE, ti::JURY);
         self.0.add(&iri, rdf::TYPE, org::ORGANIZATION);
         let name = fr(&format!("Jury du {label_name} {year}"));
         self.0.add(&iri, skos::PREF_LABEL, name.clone());
         self.0.add(&iri, rdfs::LABEL, name);
         for member in &jury.members {
-            self.0
-                .add(&iri, org::HAS_MEMBER, mint::organisation(member.get_ref()));
+            let member = mint::organisation(member.get_ref());
+            self.0.add(&iri, org::HAS_MEMBER, member.clone());
+            self.0.add(&member, dct::SOURCE, release.clone());
         }
         if let Some(sessions) = jury.audition_sessions {
             self.0.add(&iri, ti::AUDITION_SESSIONS, integer(sessions));

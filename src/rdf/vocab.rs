@@ -57,7 +57,7 @@ pub mod skos {
 pub mod dct {
     namespace!("dct", "http://purl.org/dc/terms/", {
         TITLE = "title", DESCRIPTION = "description", SOURCE = "source", PUBLISHER = "publisher",
-        LICENSE = "license", ISSUED = "issued", MODIFIED = "modified", LICENSE_DOCUMENT = "LicenseDocument",
+        LICENSE = "license", ISSUED = "issued", MODIFIED = "modified", LICENSE_DOCUMENT = "LicenseDocument", CREATOR = "creator",
         LOCATION = "Location", PERIOD_OF_TIME = "PeriodOfTime", MEDIA_TYPE = "MediaType",
         MEDIA_TYPE_OR_EXTENT = "MediaTypeOrExtent", STANDARD = "Standard",
         LINGUISTIC_SYSTEM = "LinguisticSystem", FORMAT = "format", SPATIAL = "spatial",
