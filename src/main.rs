@@ -132,8 +132,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match cli.command {
         Command::Build { out } => {
+            let previous = publish::fingerprint::published_in(&out);
             let build = publish::build(&inputs, &out)?;
             eprintln!("{build}");
+            let fingerprint = &build.fingerprints.data;
+            match previous {
+                Some(previous) if previous == *fingerprint => eprintln!(
+                    "no change in the data: its fingerprint (RDFC-1.0, SHA-256) {fingerprint} is the previous release's"
+                ),
+                Some(previous) => eprintln!(
+                    "the data changed: fingerprint (RDFC-1.0, SHA-256) {fingerprint}, was {previous}"
+                ),
+                None => eprintln!("data fingerprint (RDFC-1.0, SHA-256) {fingerprint}"),
+            }
             let current = &build.release.current;
             for file in &build.files {
                 println!(

@@ -597,7 +597,10 @@ fn the_forum_city_is_the_commune_of_toulouse_by_its_insee_code() {
             format!("https://w3id.org/territoire-innovant/source/{source}"),
         ]
     };
-    assert_eq!(rows, [row("communique-2023"), row("decoupage-administratif")]);
+    assert_eq!(
+        rows,
+        [row("communique-2023"), row("decoupage-administratif")]
+    );
 }
 
 /// Issue 14: no data statement lacks a source. Every resource the data graph

@@ -702,6 +702,19 @@ async fn health_answers_ok_and_unknown_paths_404() {
     let json: serde_json::Value = response.json_value().await;
     assert_eq!(json["status"], "ok");
     assert!(json["triples"].as_u64().unwrap() > 500);
+    // The fingerprint of the data served is the catalog's.
+    let fingerprint = json["fingerprint"]["data"].as_str().unwrap().to_owned();
+    assert_eq!(fingerprint.len(), 64, "{json}");
+    let catalog = client()
+        .get(server.at("/catalog"))
+        .header(reqwest::header::ACCEPT, "text/turtle")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(catalog.contains(&format!("\"{fingerprint}\"")), "{catalog}");
     let missing = client()
         .get(server.at("/nothing/here"))
         .send()

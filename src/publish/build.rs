@@ -1,6 +1,7 @@
 //! `build`: the data set read from its sources and published as a release,
 //! the store loaded while the dumps are written.
 
+use super::fingerprint::Fingerprints;
 use super::{
     DUMP_FORMATS, FileSummary, Release, Statistics, ToDirectory, describe_publication, joined,
     publish_release, write_dumps,
@@ -20,6 +21,8 @@ pub struct Build {
     pub files: Vec<FileSummary>,
     /// Where they were published.
     pub release: Release,
+    /// The canonical fingerprints of the data.
+    pub fingerprints: Fingerprints,
     /// Triples in the store (data and ontology).
     pub triples: usize,
     /// Reading, checking and converting the source data.
@@ -56,9 +59,15 @@ pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
     let read = started.elapsed();
     let (release, (data_set, written, triples)) = publish_release(out, |staging| {
         let destination = ToDirectory(staging.to_owned());
-        let data_graph = graphs.data_graph();
-        let (data_set, dumps, statistics, triples) = std::thread::scope(|scope| {
+        let (data_graph, ontology_graph) = (graphs.data_graph(), graphs.ontology_graph());
+        let (data_set, dumps, statistics, fingerprints, triples) = std::thread::scope(|scope| {
             let data_set = scope.spawn(|| DataSet::load(&graphs));
+            let fingerprints = scope.spawn(|| {
+                Fingerprints::of(
+                    (&data_graph, &graphs.data),
+                    (&ontology_graph, &graphs.ontology),
+                )
+            });
             let base = &graphs.base;
             let data = Sorted::new(&graphs.data);
             let ontology = Sorted::new(&graphs.ontology);
@@ -75,10 +84,12 @@ pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
             });
             // What was loaded: counting the store would take seconds at 10⁶ awards.
             let triples = data.len() + ontology.len();
-            (joined(data_set), dumps, statistics, triples)
+            let fingerprints = joined(fingerprints);
+            (joined(data_set), dumps, statistics, fingerprints, triples)
         });
         let data_set = data_set.map_err(std::io::Error::other)?;
-        let written = describe_publication(&data_set, &statistics, dumps?, &destination)?;
+        let written =
+            describe_publication(&data_set, &statistics, (dumps?, fingerprints), &destination)?;
         Ok((data_set, written, triples))
     })
     .with_context(|| format!("cannot publish to {}", out.display()))?;
@@ -87,6 +98,7 @@ pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
         data_set,
         graphs,
         files: written.files,
+        fingerprints: written.fingerprints,
         release,
         read,
         publish: started.elapsed() - read,

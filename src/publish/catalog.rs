@@ -7,6 +7,7 @@
 
 use super::FileSummary;
 use super::dumps::FileFormat;
+use super::fingerprint::Fingerprints;
 use crate::rdf::base::mint;
 use crate::rdf::triples::{Triples, date, en, fr};
 use crate::rdf::vocab::{dcat, dct, foaf, skos, spdx, ti, vcard};
@@ -63,8 +64,17 @@ impl<'a> Described<'a> {
     }
 }
 
+/// The W3C Recommendation the fingerprints follow (RDF Dataset
+/// Canonicalization, RDFC-1.0).
+const RDF_CANONICALIZATION: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("https://www.w3.org/TR/rdf-canon/");
+
 /// The catalog triples for a publication whose files are `files`.
-pub fn catalog_triples(data_set: &DataSet, files: &[FileSummary]) -> Vec<Triple> {
+pub fn catalog_triples(
+    data_set: &DataSet,
+    files: &[FileSummary],
+    fingerprints: &Fingerprints,
+) -> Vec<Triple> {
     let base = &data_set.base;
     let catalog = base.iri("catalog");
     let dataset_iri = base.rebase_node(mint::dataset());
@@ -290,6 +300,48 @@ pub fn catalog_triples(data_set: &DataSet, files: &[FileSummary]) -> Vec<Triple>
         if let Some(value) = &modified {
             t.add(&distribution, dct::MODIFIED, value.clone());
         }
+    }
+
+    // The canonical fingerprints: what the data is, whatever the file.
+    let graph_name = |graph: &oxigraph::model::NamedNode| format!("<{}>", graph.as_str());
+    for (id, value, graphs_fr, graphs_en) in [
+        (
+            "data",
+            &fingerprints.data,
+            format!("du graphe des données {}", graph_name(&data_set.data_graph)),
+            format!("of the data graph {}", graph_name(&data_set.data_graph)),
+        ),
+        (
+            "publication",
+            &fingerprints.publication,
+            format!(
+                "du jeu publié : le graphe des données {} et celui de l'ontologie {}",
+                graph_name(&data_set.data_graph),
+                graph_name(&data_set.ontology_graph)
+            ),
+            format!(
+                "of the published data set: the data graph {} and the ontology graph {}",
+                graph_name(&data_set.data_graph),
+                graph_name(&data_set.ontology_graph)
+            ),
+        ),
+    ] {
+        let checksum = base.iri(&format!("dataset#fingerprint-{id}"));
+        t.add(&dataset_iri, spdx::CHECKSUM, checksum.clone());
+        t.add(&checksum, rdf::TYPE, spdx::CHECKSUM_CLASS);
+        t.add(&checksum, spdx::ALGORITHM, spdx::SHA256);
+        t.add(
+            &checksum,
+            spdx::CHECKSUM_VALUE,
+            Literal::new_typed_literal(value, xsd::HEX_BINARY),
+        );
+        t.add(&checksum, dct::CONFORMS_TO, RDF_CANONICALIZATION);
+        t.add(&checksum, dct::DESCRIPTION, fr(&format!(
+            "Empreinte des données : SHA-256 des N-Quads canoniques (RDFC-1.0, recommandation du W3C) {graphs_fr}. Elle ne dépend ni de la syntaxe ni de l'ordre d'un fichier : elle ne change que si les données changent."
+        )));
+        t.add(&checksum, dct::DESCRIPTION, en(&format!(
+            "Fingerprint of the data: SHA-256 of the canonical N-Quads (RDFC-1.0, W3C Recommendation) {graphs_en}. It depends on neither the syntax nor the order of a file: it changes only when the data does."
+        )));
     }
 
     // The SPARQL endpoint: a data service, and a distribution accessed through it.

@@ -6,6 +6,7 @@ mod build;
 mod catalog;
 mod dumps;
 mod files;
+pub mod fingerprint;
 mod release;
 mod void;
 
@@ -21,6 +22,7 @@ pub use void::{Statistics, void_triples};
 use crate::rdf::order::Sorted;
 use crate::store::DataSet;
 use files::write_file;
+use fingerprint::Fingerprints;
 use oxigraph::io::RdfFormat;
 use oxigraph::model::Triple;
 use sha2::{Digest, Sha256};
@@ -52,6 +54,8 @@ pub struct Written {
     pub catalog: Vec<Triple>,
     /// The VoID description.
     pub void: Vec<Triple>,
+    /// The canonical fingerprints of the data.
+    pub fingerprints: Fingerprints,
 }
 
 /// Writes every file of a publication of `data_set` to `destination`: the
@@ -67,6 +71,10 @@ pub fn write_publication(
     let ontology = data_set
         .ontology_graph_triples()
         .map_err(std::io::Error::other)?;
+    let fingerprints = Fingerprints::of(
+        (&data_set.data_graph, &data),
+        (&data_set.ontology_graph, &ontology),
+    );
     let (data, ontology) = (Sorted::new(&data), Sorted::new(&ontology));
     let dumps = write_dumps(
         &data_set.base,
@@ -76,20 +84,21 @@ pub fn write_publication(
         &DUMP_FORMATS,
     )?;
     let statistics = Statistics::of(&data_set.base, &data);
-    describe_publication(data_set, &statistics, dumps, destination)
+    describe_publication(data_set, &statistics, (dumps, fingerprints), destination)
 }
 
 /// Writes the catalog and VoID description of a publication whose data
-/// graph is counted in `statistics` and whose dumps are `dumps`, then the
-/// checksums of every file, to `destination`.
+/// graph is counted in `statistics`, whose dumps are `dumps` and whose
+/// fingerprints are `fingerprints`, then the checksums of every file, to
+/// `destination`.
 fn describe_publication(
     data_set: &DataSet,
     statistics: &Statistics<'_>,
-    dumps: Vec<FileSummary>,
+    (dumps, fingerprints): (Vec<FileSummary>, Fingerprints),
     destination: &impl Destination,
 ) -> std::io::Result<Written> {
     let mut files = dumps;
-    let catalog = catalog_triples(data_set, &files);
+    let catalog = catalog_triples(data_set, &files, &fingerprints);
     let void = void_triples(&data_set.base, statistics, &files);
     for (name, format, triples) in [
         (format!("{CATALOG_STEM}.ttl"), RdfFormat::Turtle, &catalog),
@@ -110,6 +119,7 @@ fn describe_publication(
         files,
         catalog,
         void,
+        fingerprints,
     })
 }
 
@@ -122,6 +132,8 @@ pub struct Publication {
     pub catalog: Vec<Triple>,
     /// The VoID description.
     pub void: Vec<Triple>,
+    /// The canonical fingerprints of the data.
+    pub fingerprints: Fingerprints,
 }
 
 impl Publication {
@@ -135,6 +147,7 @@ impl Publication {
             files,
             catalog: written.catalog,
             void: written.void,
+            fingerprints: written.fingerprints,
         })
     }
 

@@ -65,6 +65,11 @@ pub async fn health(State(state): State<AppState>) -> Response {
         "status": "ok",
         "triples": state.triples,
         "release": state.release,
+        "fingerprint": {
+            "algorithm": "SHA-256 of the RDFC-1.0 canonical N-Quads",
+            "data": state.publication.fingerprints.data,
+            "publication": state.publication.fingerprints.publication,
+        },
         "memory": {
             "resident_bytes": ceiling::resident_bytes(),
             "ceiling_bytes": limit.map(|c| c.bytes.0),
