@@ -34,11 +34,32 @@ pub struct Fingerprints {
 pub type NamedGraph<'a> = (&'a NamedNode, &'a [Triple]);
 
 impl Fingerprints {
-    /// The fingerprints of a publication of `data` and `ontology`.
+    /// The fingerprints of a publication of `data` and `ontology` (the data
+    /// graph is sorted once for both).
     pub fn of(data: NamedGraph<'_>, ontology: NamedGraph<'_>) -> Self {
+        if has_blank_nodes(&[data, ontology]) {
+            return Self {
+                data: fingerprint(&[data]),
+                publication: fingerprint(&[data, ontology]),
+            };
+        }
+        let (data_order, ontology_order) = (sorted(data), sorted(ontology));
+        // One pass over the merged lines feeds both hashes.
+        let (mut data_hash, mut publication_hash) = (Sha256::new(), Sha256::new());
+        merge(
+            &[(data, &data_order), (ontology, &ontology_order)],
+            |graph, line| {
+                if graph == 0 {
+                    data_hash.update(line);
+                }
+                publication_hash.update(line);
+                Ok(())
+            },
+        )
+        .expect("a hasher takes every byte");
         Self {
-            data: fingerprint(&[data]),
-            publication: fingerprint(&[data, ontology]),
+            data: format!("{:x}", data_hash.finalize()),
+            publication: format!("{:x}", publication_hash.finalize()),
         }
     }
 }
@@ -71,13 +92,7 @@ pub fn fingerprint(graphs: &[NamedGraph<'_>]) -> String {
 
 /// Writes the RDFC-1.0 canonical N-Quads of `graphs` to `out`.
 pub fn write_canonical(graphs: &[NamedGraph<'_>], out: &mut impl Write) -> std::io::Result<()> {
-    let has_blank_nodes = graphs.iter().any(|(_, triples)| {
-        triples.iter().any(|t| {
-            matches!(t.subject, NamedOrBlankNode::BlankNode(_))
-                || matches!(t.object, Term::BlankNode(_))
-        })
-    });
-    if has_blank_nodes {
+    if has_blank_nodes(graphs) {
         let mut dataset: Dataset = graphs
             .iter()
             .flat_map(|(name, triples)| {
@@ -96,21 +111,90 @@ pub fn write_canonical(graphs: &[NamedGraph<'_>], out: &mut impl Write) -> std::
         }
         return Ok(());
     }
-    let quad = |(graph, index): (usize, usize)| {
-        let (name, triples) = graphs[graph];
-        triples[index].as_ref().in_graph(name.as_ref())
-    };
-    let mut order: Vec<(usize, usize)> = graphs
+    let orders: Vec<Vec<usize>> = graphs.iter().map(|graph| sorted(*graph)).collect();
+    let graphs: Vec<(NamedGraph<'_>, &[usize])> = graphs
         .iter()
-        .enumerate()
-        .flat_map(|(graph, (_, triples))| (0..triples.len()).map(move |index| (graph, index)))
+        .zip(&orders)
+        .map(|(graph, order)| (*graph, order.as_slice()))
         .collect();
-    order.sort_unstable_by(|&a, &b| line_order(quad(a), quad(b)));
-    order.dedup_by(|a, b| quad(*a) == quad(*b));
-    for position in order {
-        writeln!(out, "{} .", quad(position))?;
+    write_merged(&graphs, out)
+}
+
+fn has_blank_nodes(graphs: &[NamedGraph<'_>]) -> bool {
+    graphs.iter().any(|(_, triples)| {
+        triples.iter().any(|t| {
+            matches!(t.subject, NamedOrBlankNode::BlankNode(_))
+                || matches!(t.object, Term::BlankNode(_))
+        })
+    })
+}
+
+/// The positions of a graph's triples in the order of their canonical
+/// lines, without duplicates. Lines are sorted by subject first, and the
+/// conversion writes an entity's triples together: the triples are cut into
+/// runs of one subject, the runs sorted by subject, then only the triples of
+/// one subject among themselves (as [`crate::rdf::order::Sorted`] does).
+fn sorted((name, triples): NamedGraph<'_>) -> Vec<usize> {
+    let quad = |index: usize| triples[index].as_ref().in_graph(name.as_ref());
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    for end in 1..=triples.len() {
+        if end == triples.len() || triples[end].subject != triples[start].subject {
+            runs.push(start..end);
+            start = end;
+        }
     }
-    Ok(())
+    let subject = |run: &std::ops::Range<usize>| TermRef::from(triples[run.start].subject.as_ref());
+    runs.sort_unstable_by(|a, b| form_order(subject(a), subject(b)));
+    let mut order = Vec::with_capacity(triples.len());
+    for same_subject in runs.chunk_by(|a, b| subject(a) == subject(b)) {
+        let first = order.len();
+        order.extend(same_subject.iter().flat_map(std::ops::Range::clone));
+        order[first..].sort_unstable_by(|&a, &b| line_order(quad(a), quad(b)));
+    }
+    order.dedup_by(|a, b| triples[*a] == triples[*b]);
+    order
+}
+
+/// Writes the lines of graphs each sorted (their positions), merged into
+/// one sorted document.
+fn write_merged(
+    graphs: &[(NamedGraph<'_>, &[usize])],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    merge(graphs, |_, line| out.write_all(line))
+}
+
+/// Gives `each` the lines of graphs each sorted (their positions), merged
+/// in order, with the index of the graph of each line.
+fn merge(
+    graphs: &[(NamedGraph<'_>, &[usize])],
+    mut each: impl FnMut(usize, &[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::fmt::Write as _;
+    let quad = |graph: usize, position: usize| {
+        let ((name, triples), order) = graphs[graph];
+        triples[order[position]].as_ref().in_graph(name.as_ref())
+    };
+    let mut next = vec![0; graphs.len()];
+    let mut line = String::new();
+    loop {
+        let mut smallest: Option<usize> = None;
+        for graph in 0..graphs.len() {
+            if next[graph] < graphs[graph].1.len()
+                && smallest.is_none_or(|s| {
+                    line_order(quad(graph, next[graph]), quad(s, next[s])) == Ordering::Less
+                })
+            {
+                smallest = Some(graph);
+            }
+        }
+        let Some(graph) = smallest else { return Ok(()) };
+        line.clear();
+        let _ = writeln!(line, "{} .", quad(graph, next[graph]));
+        each(graph, line.as_bytes())?;
+        next[graph] += 1;
+    }
 }
 
 /// The order of two quads' canonical N-Quads lines, by code point. Each
@@ -136,16 +220,68 @@ fn form_order(a: TermRef<'_>, b: TermRef<'_>) -> Ordering {
     match (a, b) {
         (TermRef::NamedNode(a), TermRef::NamedNode(b)) => delimited(a.as_str(), b.as_str(), b'>'),
         (TermRef::BlankNode(a), TermRef::BlankNode(b)) => a.as_str().cmp(b.as_str()),
-        (TermRef::Literal(a), TermRef::Literal(b)) => literal_form(a).cmp(literal_form(b)),
+        (TermRef::Literal(a), TermRef::Literal(b)) => literal_order(a, b),
         (a, b) => first_char(a).cmp(&first_char(b)),
     }
 }
 
-/// The order of `a` and `b` each followed by `end`.
+/// The order of `a` and `b` each followed by `end`: bytes compared in one
+/// go, then, where one is the start of the other, `end` against the byte
+/// that follows.
 fn delimited(a: &str, b: &str, end: u8) -> Ordering {
-    a.bytes()
-        .chain(std::iter::once(end))
-        .cmp(b.bytes().chain(std::iter::once(end)))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let common = a.len().min(b.len());
+    a[..common]
+        .cmp(&b[..common])
+        .then_with(|| match (a.get(common), b.get(common)) {
+            (Some(a), None) => a.cmp(&end),
+            (None, Some(b)) => end.cmp(b),
+            _ => Ordering::Equal,
+        })
+}
+
+/// Whether canonical N-Quads write `value` as it is (no escape).
+fn unescaped(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7F)
+        && !value.contains(['\u{FFFE}', '\u{FFFF}'])
+}
+
+/// The order of two literals' forms: their values (quoted), then what
+/// follows the closing quote (`@language`, `^^<datatype>` or nothing, each
+/// complete: a plain comparison of those is the order of the lines).
+fn literal_order(a: LiteralRef<'_>, b: LiteralRef<'_>) -> Ordering {
+    let values = if unescaped(a.value()) && unescaped(b.value()) {
+        delimited(a.value(), b.value(), b'"')
+    } else {
+        literal_value_form(a).cmp(literal_value_form(b))
+    };
+    values.then_with(|| {
+        let (a, b) = (suffix(a), suffix(b));
+        a.0.bytes()
+            .chain(a.1.bytes())
+            .chain(a.2.bytes())
+            .cmp(b.0.bytes().chain(b.1.bytes()).chain(b.2.bytes()))
+    })
+}
+
+/// What follows a literal's closing quote, in three parts.
+fn suffix(literal: LiteralRef<'_>) -> (&'static str, &str, &'static str) {
+    match literal.language() {
+        Some(language) => ("@", language, ""),
+        None if literal.datatype() == xsd::STRING || literal.datatype() == rdf::LANG_STRING => {
+            ("", "", "")
+        }
+        None => ("^^<", literal.datatype().as_str(), ">"),
+    }
+}
+
+/// The characters of a literal's quoted value as canonical N-Quads write it.
+fn literal_value_form(literal: LiteralRef<'_>) -> impl Iterator<Item = char> + '_ {
+    std::iter::once('"')
+        .chain(literal.value().chars().flat_map(escaped))
+        .chain(std::iter::once('"'))
 }
 
 fn first_char(term: TermRef<'_>) -> char {
@@ -154,24 +290,6 @@ fn first_char(term: TermRef<'_>) -> char {
         TermRef::NamedNode(_) => '<',
         _ => '_',
     }
-}
-
-/// The characters of a literal's canonical N-Quads form, made on the fly:
-/// `"value"`, then `@language` or `^^<datatype>` (none for `xsd:string`).
-fn literal_form(literal: LiteralRef<'_>) -> impl Iterator<Item = char> + '_ {
-    let (before, suffix, after) = match literal.language() {
-        Some(language) => ("@", language, ""),
-        None if literal.datatype() == xsd::STRING || literal.datatype() == rdf::LANG_STRING => {
-            ("", "", "")
-        }
-        None => ("^^<", literal.datatype().as_str(), ">"),
-    };
-    std::iter::once('"')
-        .chain(literal.value().chars().flat_map(escaped))
-        .chain(std::iter::once('"'))
-        .chain(before.chars())
-        .chain(suffix.chars())
-        .chain(after.chars())
 }
 
 /// A character of a literal as canonical N-Quads write it (as oxrdf does:
@@ -233,7 +351,8 @@ mod tests {
             ex:ab ex:p "a"@fr , "a" , "a"^^ex:t , "a\"b" , "a\nb" , 5 , "é" , ex:a .
             ex:a ex:p ex:ab .
             ex:a ex:pp ex:a .
-            ex:a ex:p "tab\there" ."#,
+            ex:a ex:p "tab\there" , "a!" , "a#" , "a\\" , "a]" , "" , "a\u0001" , "a"@fr-ca , "ab"@fr .
+            ex:b ex:p "x"^^ex:t , "x"^^ex:tt , "x"^^ex:t2 ."#,
         );
         let text = canonical(&[(&graph, &data)]);
         let lines: Vec<&str> = text.lines().collect();
@@ -261,6 +380,35 @@ mod tests {
             fingerprint(&[(&graph, &one)]),
             fingerprint(&[(&graph, &changed)])
         );
+    }
+
+    #[test]
+    fn both_fingerprints_of_a_publication_are_those_of_their_graphs() {
+        let (data_graph, ontology_graph) = (
+            NamedNode::new("http://example.org/data").unwrap(),
+            NamedNode::new("http://example.org/ontology").unwrap(),
+        );
+        let data =
+            triples("<http://e/b> <http://e/p> \"x\" . <http://e/a> <http://e/p> <http://e/b> .");
+        let ontology =
+            triples("<http://e/a> <http://e/p> <http://e/b> . <http://e/c> <http://e/p> 1 .");
+        let fingerprints = Fingerprints::of((&data_graph, &data), (&ontology_graph, &ontology));
+        assert_eq!(fingerprints.data, fingerprint(&[(&data_graph, &data)]));
+        assert_eq!(
+            fingerprints.publication,
+            fingerprint(&[(&data_graph, &data), (&ontology_graph, &ontology)])
+        );
+        let mut both = Vec::new();
+        write_canonical(
+            &[(&data_graph, &data), (&ontology_graph, &ontology)],
+            &mut both,
+        )
+        .unwrap();
+        let both = String::from_utf8(both).unwrap();
+        let lines: Vec<&str> = both.lines().collect();
+        let mut sorted = lines.clone();
+        sorted.sort_unstable();
+        assert_eq!((lines.len(), &lines), (4, &sorted));
     }
 
     #[test]

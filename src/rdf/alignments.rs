@@ -93,15 +93,8 @@ impl Alignments {
             }
             return entailed;
         }
-        let mut properties = vec![predicate.clone()];
-        properties.extend(
-            self.properties
-                .get(predicate)
-                .into_iter()
-                .flatten()
-                .cloned(),
-        );
-        for property in &properties {
+        let supers = self.properties.get(predicate).into_iter().flatten();
+        for property in std::iter::once(predicate).chain(supers) {
             if property != predicate {
                 entailed.push(Triple::new(
                     triple.subject.clone(),
@@ -109,13 +102,15 @@ impl Alignments {
                     triple.object.clone(),
                 ));
             }
+            let Some(inverses) = self.inverses.get(property) else {
+                continue;
+            };
             let Ok(object) = NamedOrBlankNode::try_from(triple.object.clone()) else {
                 continue;
             };
-            for inverse in self.inverses.get(property).into_iter().flatten() {
-                for property in std::iter::once(inverse)
-                    .chain(self.properties.get(inverse).into_iter().flatten())
-                {
+            for inverse in inverses {
+                let supers = self.properties.get(inverse).into_iter().flatten();
+                for property in std::iter::once(inverse).chain(supers) {
                     entailed.push(Triple::new(
                         object.clone(),
                         property.clone(),
