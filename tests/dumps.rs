@@ -237,6 +237,38 @@ fn the_turtle_dump_is_readable_grouped_by_subject_with_prefixes() {
         .filter(|l| !l.starts_with('@') && l.ends_with(" ."))
         .count();
     assert_eq!(statements, subjects);
+    // Issue 15, item 4: one blank line between subjects; prefixes sorted,
+    // one for every namespace of the data set, awards and projects included.
+    // (and one after the prefixes)
+    assert_eq!(ttl.matches(" .\n\n").count(), subjects);
+    let prefixes: Vec<&str> = ttl.lines().filter(|l| l.starts_with("@prefix")).collect();
+    let mut sorted = prefixes.clone();
+    sorted.sort();
+    assert_eq!(prefixes, sorted);
+    for prefix in [
+        "award-2023",
+        "project-2023",
+        "organisation",
+        "departement",
+        "kind",
+    ] {
+        assert!(
+            ttl.contains(&format!(
+                "@prefix {prefix}: <https://w3id.org/territoire-innovant/"
+            )),
+            "{prefix}"
+        );
+    }
+    let written_in_full = ttl
+        .lines()
+        .filter(|l| !l.starts_with('@'))
+        .filter(|l| l.contains("<https://w3id.org/territoire-innovant/"))
+        .collect::<Vec<_>>();
+    assert!(written_in_full.is_empty(), "{written_in_full:?}");
+    assert!(
+        ttl.contains("\n\naward-2023:rudi a ti:Award ;\n    "),
+        "awards are prefixed"
+    );
 }
 
 #[test]

@@ -1,9 +1,10 @@
-//! The dump files: the data graph as Turtle, N-Triples and N-Quads (each
+//! The dump files: the data graph as Turtle (readable: [`super::turtle`]), N-Triples and N-Quads (each
 //! also gzipped) and the ontology as Turtle. Triples are sorted (see
 //! [`crate::rdf::order`]), so the same data always gives the same bytes, and
 //! each file is written as it is serialized, never held whole.
 
 use super::files::{Destination, FileSummary, Summarizing, Tee, write_file};
+use super::turtle::{Prefixes, TurtleWriter};
 use crate::rdf::Base;
 use crate::rdf::order::Sorted;
 use crate::rdf::vocab::PREFIXES;
@@ -137,17 +138,19 @@ fn write_dump(
         GZIP_LEVEL,
     );
     let both = io::BufWriter::with_capacity(1 << 16, Tee(plain, gzipped));
-    let mut writer = serializer(base, format)?.for_writer(both);
-    let graph = if format.supports_datasets() {
-        graph
+    let both = if format == RdfFormat::Turtle {
+        write_turtle(base, triples, both)?
     } else {
-        GraphNameRef::DefaultGraph
+        let mut writer = serializer(base, format)?.for_writer(both);
+        let graph = if format.supports_datasets() {
+            graph
+        } else {
+            GraphNameRef::DefaultGraph
+        };
+        write_triples(&mut writer, triples, graph)?;
+        writer.finish()?
     };
-    write_triples(&mut writer, triples, graph)?;
-    let Tee(plain, gzipped) = writer
-        .finish()?
-        .into_inner()
-        .map_err(io::IntoInnerError::into_error)?;
+    let Tee(plain, gzipped) = both.into_inner().map_err(io::IntoInnerError::into_error)?;
     let (file, plain) = plain.finish(&name)?;
     destination.close(&name, file)?;
     let (file, gzipped) = gzipped.finish()?.finish(&gzipped_name)?;
@@ -181,6 +184,9 @@ pub fn serialize_sorted(base: &Base, format: RdfFormat, triples: &[Triple]) -> i
 
 /// Serializes `triples` in `format` (see [`serialize_sorted`]).
 fn serialize(base: &Base, format: RdfFormat, triples: &Sorted<'_>) -> io::Result<Vec<u8>> {
+    if format == RdfFormat::Turtle {
+        return write_turtle(base, triples, Vec::new());
+    }
     let mut writer = serializer(base, format)?.for_writer(Vec::new());
     write_triples(&mut writer, triples, GraphNameRef::DefaultGraph)?;
     writer.finish()
@@ -197,6 +203,17 @@ fn write_triples<W: Write>(
         writer.serialize_quad(triple.as_ref().in_graph(graph))?;
     }
     Ok(())
+}
+
+/// Writes `triples` as readable Turtle (see [`super::turtle`]) to `out`:
+/// one pass to find the prefixes they need, one to write them.
+fn write_turtle<W: Write>(base: &Base, triples: &Sorted<'_>, out: W) -> io::Result<W> {
+    let prefixes = Prefixes::for_triples(base, triples.iter().map(Triple::as_ref));
+    let mut writer = TurtleWriter::new(out, prefixes)?;
+    for triple in triples.iter() {
+        writer.write(triple.as_ref())?;
+    }
+    writer.finish()
 }
 
 /// A serializer to `format`; Turtle, TriG and RDF/XML get the prefixes.

@@ -8,6 +8,7 @@ mod dumps;
 mod files;
 pub mod fingerprint;
 mod release;
+mod turtle;
 mod void;
 
 pub use build::{Build, build};
