@@ -10,6 +10,7 @@
 
 pub mod describe;
 pub mod examples;
+pub mod fragments;
 pub mod memory;
 pub mod output;
 pub mod publish;

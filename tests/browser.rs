@@ -46,6 +46,10 @@ async fn pages_of_every_kind(server: &TestServer) -> Vec<String> {
     }
     let mut pages: Vec<String> = kinds.into_values().collect();
     pages.push("/no/such/resource".to_owned());
+    pages.push(
+        "/fragments?predicate=http%3A%2F%2Fwww.w3.org%2F2004%2F02%2Fskos%2Fcore%23prefLabel&page=2"
+            .to_owned(),
+    );
     pages
 }
 

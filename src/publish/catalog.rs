@@ -80,6 +80,7 @@ pub fn catalog_triples(
     let dataset_iri = base.rebase_node(mint::dataset());
     let dataset = Described::new(data_set, dataset_iri.clone());
     let service = base.iri("sparql#service");
+    let fragments = base.iri("fragments#service");
     let contact = base.iri("catalog#contact-point");
     let landing_page = base.iri("");
     let ontology = base.rebase_node(ti::ONTOLOGY.into_owned());
@@ -109,6 +110,7 @@ pub fn catalog_triples(
     t.add(&catalog, foaf::HOMEPAGE, landing_page.clone());
     t.add(&catalog, dcat::DATASET_OF, dataset_iri.clone());
     t.add(&catalog, dcat::SERVICE, service.clone());
+    t.add(&catalog, dcat::SERVICE, fragments.clone());
     let french = authority(
         &mut t,
         "language/FRA",
@@ -206,6 +208,7 @@ pub fn catalog_triples(
         t.add(&catalog, dct::PUBLISHER, publisher.clone());
         t.add(&dataset_iri, dct::PUBLISHER, publisher.clone());
         t.add(&service, dct::PUBLISHER, publisher.clone());
+        t.add(&fragments, dct::PUBLISHER, publisher.clone());
         t.add(publisher, rdf::TYPE, foaf::AGENT);
         if let Some(name) = &publisher_name {
             t.add(publisher, foaf::NAME, name.clone());
@@ -235,7 +238,7 @@ pub fn catalog_triples(
         }
     }
     if let Some(license) = &license {
-        for subject in [&catalog, &dataset_iri, &service] {
+        for subject in [&catalog, &dataset_iri, &service, &fragments] {
             t.add(subject, dct::LICENSE, license.clone());
         }
         t.add(license, rdf::TYPE, dct::LICENSE_DOCUMENT);
@@ -368,6 +371,35 @@ pub fn catalog_triples(
     t.add(&service, dct::CONFORMS_TO, protocol.clone());
     t.add(&protocol, rdf::TYPE, dct::STANDARD);
     t.add(&protocol, dct::TITLE, en("SPARQL 1.1 Protocol"));
+    // The Triple Pattern Fragments interface: a data service whose pages
+    // describe themselves (Hydra controls).
+    let interface = base.iri("fragments");
+    t.add(&fragments, rdf::TYPE, dcat::DATA_SERVICE);
+    t.add(
+        &fragments,
+        dct::TITLE,
+        fr("Fragments de triplets (Triple Pattern Fragments) du label « Territoire Innovant »"),
+    );
+    t.add(
+        &fragments,
+        dct::TITLE,
+        en("Triple Pattern Fragments of the label « Territoire Innovant »"),
+    );
+    t.add(&fragments, dct::DESCRIPTION, fr("Les triplets qui correspondent à un motif (sujet, prédicat, objet), par pages de 100 avec leur nombre et des contrôles Hydra : un client comme Comunica y répond lui-même aux requêtes SPARQL."));
+    t.add(&fragments, dct::DESCRIPTION, en("The triples matching a pattern (subject, predicate, object), in pages of 100 with their count and Hydra controls: a client such as Comunica answers SPARQL queries from them itself."));
+    t.add(&fragments, dcat::ENDPOINT_URL, interface.clone());
+    t.add(&fragments, dcat::ENDPOINT_DESCRIPTION, interface);
+    t.add(&fragments, dcat::SERVES_DATASET, dataset_iri.clone());
+    for keyword in dataset.all(dcat::KEYWORD) {
+        t.add(&fragments, dcat::KEYWORD, keyword);
+    }
+    t.add(&fragments, dcat::CONTACT_POINT, contact.clone());
+    let tpf =
+        NamedNode::new_unchecked("https://www.hydra-cg.com/spec/latest/triple-pattern-fragments/");
+    t.add(&fragments, dct::CONFORMS_TO, tpf.clone());
+    t.add(&tpf, rdf::TYPE, dct::STANDARD);
+    t.add(&tpf, dct::TITLE, en("Triple Pattern Fragments"));
+
     let sparql_distribution = base.iri("distribution/sparql");
     t.add(
         &dataset_iri,

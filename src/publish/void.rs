@@ -101,6 +101,15 @@ pub fn void_triples(
 
     t.add(&dataset, rdf::TYPE, void::DATASET);
     t.add(&dataset, void::SPARQL_ENDPOINT, base.iri("sparql"));
+    // The Triple Pattern Fragments interface, as the LDF server announces it.
+    t.add(
+        &dataset,
+        void::URI_LOOKUP_ENDPOINT,
+        Literal::new_simple_literal(format!(
+            "{}{{?subject,predicate,object}}",
+            base.iri("fragments").as_str()
+        )),
+    );
     t.add(
         &dataset,
         void::URI_SPACE,

@@ -122,7 +122,8 @@ pub mod void {
         DATA_DUMP = "dataDump", CLASS_PARTITION = "classPartition",
         PROPERTY_PARTITION = "propertyPartition", CLASS = "class", PROPERTY = "property",
         VOCABULARY = "vocabulary", EXAMPLE_RESOURCE = "exampleResource", URI_SPACE = "uriSpace",
-        FEATURE = "feature", DATASET_DESCRIPTION = "DatasetDescription",
+        FEATURE = "feature", DATASET_DESCRIPTION = "DatasetDescription", SUBSET = "subset",
+        URI_LOOKUP_ENDPOINT = "uriLookupEndpoint",
     });
 }
 

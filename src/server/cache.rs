@@ -29,6 +29,9 @@ const LARGEST_ENTRY: usize = 4 << 20;
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
     uri: String,
+    /// The host and scheme the client asked (`Host`, `X-Forwarded-Host`,
+    /// `X-Forwarded-Proto`): fragments name this server by them.
+    origin: [Option<HeaderValue>; 3],
     accept: Option<HeaderValue>,
     content_type: Option<HeaderValue>,
     body: Bytes,
@@ -116,6 +119,12 @@ pub async fn middleware(
             },
             parts.uri
         ),
+        origin: [
+            header::HOST.as_str(),
+            "x-forwarded-host",
+            "x-forwarded-proto",
+        ]
+        .map(|name| parts.headers.get(name).cloned()),
         accept: parts.headers.get(header::ACCEPT).cloned(),
         content_type: (method == Method::POST)
             .then(|| parts.headers.get(header::CONTENT_TYPE).cloned())

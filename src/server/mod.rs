@@ -8,6 +8,7 @@ mod encoding;
 pub mod endpoint;
 pub mod error;
 mod evaluate;
+mod fragments;
 mod health;
 mod linked_data;
 pub mod negotiate;
@@ -284,6 +285,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home))
         .route("/sparql", get(endpoint::get).post(endpoint::post))
         .route("/health", get(health::health))
+        .route(fragments::FRAGMENTS_PATH, get(fragments::fragment))
         .route("/static/{*path}", get(static_file))
         .route("/dumps/{name}", get(downloads::download))
         .route("/robots.txt", get(robots))

@@ -50,6 +50,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ),
         ("query.html", include_str!("../../../templates/query.html")),
         (
+            "fragments.html",
+            include_str!("../../../templates/fragments.html"),
+        ),
+        (
             "sitemap.xml",
             include_str!("../../../templates/sitemap.xml"),
         ),
