@@ -17,6 +17,8 @@ use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Ter
 
 /// Triples on a page.
 pub const PAGE_SIZE: usize = 100;
+/// Fragments whose count is remembered ([`Counts`]).
+const COUNTS_KEPT: usize = 4096;
 /// Matching triples counted one by one before the count is estimated.
 pub const EXACT_COUNT: u64 = 10_000;
 /// Matching quads read, at most, to estimate a count.
@@ -33,7 +35,7 @@ pub mod hydra {
 }
 
 /// A triple pattern: each position bound to a term or free.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Pattern {
     /// The subject, if bound (a literal matches nothing: a client that
     /// binds a variable to a literal still gets a page, an empty one).
@@ -187,8 +189,30 @@ fn graph_order(data_set: &DataSet) -> [&NamedNode; 4] {
 /// The order the union's graphs are read in, for each triple once.
 pub const GRAPH_ORDER: [&str; 4] = ["data", "ontology", "alignments", "catalog"];
 
-/// Page `number` (from 1) of the fragment of `pattern`.
-pub fn page(data_set: &DataSet, pattern: &Pattern, number: u64) -> Page {
+/// The counts of large fragments, remembered for one data set: counting is
+/// the costly part of a fragment's first page (every match read), not of
+/// its next ones. Bounded: when full, it starts again empty.
+#[derive(Debug, Default)]
+pub struct Counts(std::sync::Mutex<std::collections::HashMap<Pattern, (u64, bool)>>);
+
+impl Counts {
+    fn get(&self, pattern: &Pattern) -> Option<(u64, bool)> {
+        self.0.lock().ok()?.get(pattern).copied()
+    }
+
+    fn keep(&self, pattern: &Pattern, count: (u64, bool)) {
+        if let Ok(mut counts) = self.0.lock() {
+            if counts.len() >= COUNTS_KEPT {
+                counts.clear();
+            }
+            counts.insert(pattern.clone(), count);
+        }
+    }
+}
+
+/// Page `number` (from 1) of the fragment of `pattern`, its count taken
+/// from `counts` when a page of it was counted before.
+pub fn page(data_set: &DataSet, pattern: &Pattern, number: u64, counts: &Counts) -> Page {
     let number = number.max(1);
     let subject = match &pattern.subject {
         None => None,
@@ -245,7 +269,17 @@ pub fn page(data_set: &DataSet, pattern: &Pattern, number: u64) -> Page {
         .collect();
     let has_next = on_page.len() > PAGE_SIZE;
     on_page.truncate(PAGE_SIZE);
-    let (total, exact) = count(quads(), first_of_its_triple);
+    let (total, exact) = match counts.get(pattern) {
+        Some(count) => count,
+        None => {
+            let count = count(quads(), first_of_its_triple);
+            // Small fragments count in the time of a page: kept are the others.
+            if count.0 > PAGE_SIZE as u64 {
+                counts.keep(pattern, count);
+            }
+            count
+        }
+    };
     // An estimate is never below what the pages have shown.
     let seen = skip + on_page.len() as u64 + u64::from(has_next);
     Page {
@@ -479,6 +513,34 @@ mod tests {
         assert!(error.message.contains("is not a datatype IRI"), "{error}");
         let error = Pattern::parse(None, Some("\"x\""), None).unwrap_err();
         assert_eq!(error.parameter, "predicate");
+    }
+
+    #[test]
+    fn the_count_of_a_large_fragment_is_kept_for_its_next_pages() {
+        let data_set = DataSet::build(&crate::store::Inputs {
+            data_dir: "data".into(),
+            ontology_dir: "ontology".into(),
+            base: crate::rdf::Base::default(),
+        })
+        .unwrap();
+        let counts = Counts::default();
+        let types = Pattern::parse(None, Some(rdf::TYPE.as_str()), None).unwrap();
+        let first = page(&data_set, &types, 1, &counts);
+        assert!(first.exact && first.total > PAGE_SIZE as u64 && first.has_next);
+        assert_eq!(counts.get(&types), Some((first.total, true)));
+        // The next page reads the kept count, not the store.
+        counts.keep(&types, (first.total + 1, false));
+        assert_eq!(page(&data_set, &types, 2, &counts).total, first.total + 1);
+        // A small fragment is counted again each time.
+        let award = Pattern::parse(
+            Some("https://w3id.org/territoire-innovant/award/2023/rudi"),
+            None,
+            None,
+        )
+        .unwrap();
+        let small = page(&data_set, &award, 1, &counts);
+        assert_eq!(small.total, small.triples.len() as u64);
+        assert_eq!(counts.get(&award), None);
     }
 
     #[test]

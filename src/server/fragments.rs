@@ -75,9 +75,11 @@ async fn answer(state: AppState, headers: &HeaderMap, query: &str) -> Result<Res
     let fragment_url = fragment_url(&interface, &pattern);
     let page = {
         let (state, pattern) = (state.clone(), pattern.clone());
-        tokio::task::spawn_blocking(move || fragments::page(&state.data_set, &pattern, number))
-            .await
-            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")))?
+        tokio::task::spawn_blocking(move || {
+            fragments::page(&state.data_set, &pattern, number, &state.fragment_counts)
+        })
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")))?
     };
     let controls = fragments::controls(&interface, &fragment_url, &pattern, &page);
     let mut response = match format {

@@ -138,6 +138,8 @@ pub struct Shared {
     downloads: Vec<downloads::Download>,
     service_description: Vec<Triple>,
     cache: cache::AnswerCache,
+    /// The counts of the large fragments served, for their next pages.
+    fragment_counts: crate::fragments::Counts,
     evaluators: Arc<evaluate::Evaluators>,
     /// What the server may hold in memory, as planned at start.
     memory_plan: Plan,
@@ -227,6 +229,7 @@ impl AppState {
         let cache = cache::AnswerCache::new(config.cache_bytes);
         Ok(Self(Arc::new(Shared {
             cache,
+            fragment_counts: Default::default(),
             release,
             triples,
             evaluators,
