@@ -261,6 +261,18 @@ pub fn page(data_set: &DataSet, pattern: &Pattern, number: u64, counts: &Counts)
         })
     };
     let skip = (number - 1).saturating_mul(PAGE_SIZE as u64);
+    // Past the end of a fragment counted exactly, nothing to read.
+    if let Some((total, true)) = counts.get(pattern)
+        && skip >= total
+    {
+        return Page {
+            number,
+            triples: Vec::new(),
+            total,
+            exact: true,
+            has_next: false,
+        };
+    }
     let mut on_page: Vec<Triple> = quads()
         .filter(first_of_its_triple)
         .skip(usize::try_from(skip).unwrap_or(usize::MAX))
@@ -531,6 +543,12 @@ mod tests {
         // The next page reads the kept count, not the store.
         counts.keep(&types, (first.total + 1, false));
         assert_eq!(page(&data_set, &types, 2, &counts).total, first.total + 1);
+        // Past the end of a fragment counted exactly: an empty page, read
+        // from nothing but the kept count.
+        counts.keep(&types, (first.total, true));
+        let past = page(&data_set, &types, 1_000_000, &counts);
+        assert!(past.triples.is_empty() && !past.has_next);
+        assert_eq!((past.total, past.exact), (first.total, true));
         // A small fragment is counted again each time.
         let award = Pattern::parse(
             Some("https://w3id.org/territoire-innovant/award/2023/rudi"),

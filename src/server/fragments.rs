@@ -73,6 +73,21 @@ async fn answer(state: AppState, headers: &HeaderMap, query: &str) -> Result<Res
     let format = negotiate::page_or_graph(headers, &Default::default())?;
     let interface = format!("{}{FRAGMENTS_PATH}", origin(headers));
     let fragment_url = fragment_url(&interface, &pattern);
+    // A few pages are read at once (a deep page of a large fragment reads
+    // the pages before it); the others wait their turn, up to the queue
+    // time limit of queries.
+    let _permit = tokio::time::timeout(
+        state.config.queue_timeout,
+        state.fragment_slots.clone().acquire_owned(),
+    )
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the fragments interface is busy: try again in a few seconds",
+        )
+    })?
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")))?;
     let page = {
         let (state, pattern) = (state.clone(), pattern.clone());
         tokio::task::spawn_blocking(move || {

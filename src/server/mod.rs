@@ -140,6 +140,8 @@ pub struct Shared {
     cache: cache::AnswerCache,
     /// The counts of the large fragments served, for their next pages.
     fragment_counts: crate::fragments::Counts,
+    /// Fragment pages read at once: one per core.
+    fragment_slots: Arc<tokio::sync::Semaphore>,
     evaluators: Arc<evaluate::Evaluators>,
     /// What the server may hold in memory, as planned at start.
     memory_plan: Plan,
@@ -230,6 +232,9 @@ impl AppState {
         Ok(Self(Arc::new(Shared {
             cache,
             fragment_counts: Default::default(),
+            fragment_slots: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            )),
             release,
             triples,
             evaluators,
