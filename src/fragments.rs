@@ -6,8 +6,8 @@
 //!
 //! A page is read from the store's indexes: a pattern with a bound term
 //! costs what it matches, never a scan. The union holds each triple once:
-//! a quad is skipped when a graph read earlier ([`GRAPH_ORDER`]) holds the
-//! same triple. Counts are exact up to [`EXACT_COUNT`] matching triples,
+//! a quad is skipped when a graph read earlier (data, ontology, alignments,
+//! catalog) holds the same triple. Counts are exact up to [`EXACT_COUNT`] matching triples,
 //! then estimated from the quads (never below the truth).
 
 use crate::rdf::vocab::{dct, void};
@@ -185,9 +185,6 @@ fn graph_order(data_set: &DataSet) -> [&NamedNode; 4] {
         &data_set.catalog_graph,
     ]
 }
-
-/// The order the union's graphs are read in, for each triple once.
-pub const GRAPH_ORDER: [&str; 4] = ["data", "ontology", "alignments", "catalog"];
 
 /// The counts of large fragments, remembered for one data set: counting is
 /// the costly part of a fragment's first page (every match read), not of
@@ -416,7 +413,7 @@ pub fn controls(
         Literal::new_language_tagged_literal_unchecked(
             format!(
                 "Les triplets qui correspondent au motif {}.",
-                describe(pattern)
+                as_sparql(pattern)
             ),
             "fr",
         )
@@ -447,7 +444,7 @@ pub fn controls(
 }
 
 /// A pattern written as SPARQL would (`{ ?s <p> "o" }`).
-pub fn describe(pattern: &Pattern) -> String {
+pub fn as_sparql(pattern: &Pattern) -> String {
     let subject = pattern
         .subject
         .as_ref()
@@ -513,7 +510,7 @@ mod tests {
         let again = Pattern::parse(Some(&subject.1), Some(&predicate.1), Some(&object.1)).unwrap();
         assert_eq!(again, pattern);
         assert_eq!(
-            describe(&pattern),
+            as_sparql(&pattern),
             "{ <http://e.org/s> ?p \"2023\"^^<http://www.w3.org/2001/XMLSchema#gYear> }"
         );
     }

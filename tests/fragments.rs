@@ -58,7 +58,7 @@ impl Fetched {
     }
 }
 
-async fn fetch(server: &TestServer, url: &str) -> Fetched {
+async fn fetch(url: &str) -> Fetched {
     let response = reqwest::Client::new()
         .get(url)
         .header(ACCEPT, "application/n-quads")
@@ -67,7 +67,6 @@ async fn fetch(server: &TestServer, url: &str) -> Fetched {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{url}");
     assert_eq!(response.headers()[CONTENT_TYPE], "application/n-quads");
-    let _ = server;
     let mut fetched = Fetched {
         data: Vec::new(),
         controls: Vec::new(),
@@ -161,7 +160,7 @@ async fn pages_hold_each_matching_triple_of_the_union_once() {
     let mut totals = BTreeSet::new();
     let mut pages = 0;
     loop {
-        let page = fetch(&server, &url).await;
+        let page = fetch(&url).await;
         pages += 1;
         assert!(page.data.len() <= 100);
         assert!(page.data.iter().all(|t| t.predicate.as_str() == rdf_type));
@@ -191,7 +190,7 @@ async fn a_bound_subject_gives_its_triples_and_the_search_form() {
     let server = TestServer::default().await;
     let award = format!("{BASE}award/2023/rudi");
     let url = format!("{}?subject={}", server.at("/fragments"), urlencode(&award));
-    let page = fetch(&server, &url).await;
+    let page = fetch(&url).await;
     let got: BTreeSet<String> = page.data.iter().map(plain).collect();
     assert_eq!(
         got,
@@ -237,7 +236,7 @@ async fn literals_in_the_tpf_encoding_are_matched_exactly() {
         ),
     ] {
         let url = format!("{}?object={}", server.at("/fragments"), urlencode(object));
-        let page = fetch(&server, &url).await;
+        let page = fetch(&url).await;
         let got: BTreeSet<String> = page.data.iter().map(plain).collect();
         let expected = expected(&server, &format!("?s ?p ?o FILTER(sameTerm(?o, {sparql}))")).await;
         assert_eq!(got, expected, "{object}");
@@ -256,7 +255,7 @@ async fn literals_in_the_tpf_encoding_are_matched_exactly() {
         server.at("/fragments"),
         urlencode("\"1\"^^http://www.w3.org/2001/XMLSchema#integer")
     );
-    let page = fetch(&server, &url).await;
+    let page = fetch(&url).await;
     assert!(page.data.is_empty());
     assert_eq!(page.total(), 0);
 }

@@ -245,7 +245,7 @@ fn html(state: &AppState, pattern: &Pattern, page: &Page) -> Response {
             subject => subject.1,
             predicate => predicate.1,
             object => object.1,
-            pattern => fragments::describe(pattern),
+            pattern => fragments::as_sparql(pattern),
             rows => rows,
             total => page.total,
             exact => page.exact,
