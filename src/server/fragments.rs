@@ -10,7 +10,7 @@
 
 use super::AppState;
 use super::error::ApiError;
-use super::negotiate::{self, PageOrGraph, content_type};
+use super::negotiate::{self, PageOrGraph};
 use super::pages::{TermView, render};
 use crate::fragments::{self, PAGE_SIZE, Page, Pattern};
 use crate::publish::serialize_sorted;
@@ -111,13 +111,7 @@ async fn answer(state: AppState, headers: &HeaderMap, query: &str) -> Result<Res
                     format!("cannot write the fragment: {e}"),
                 )
             })?;
-            let mut response = body.into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_str(&content_type(format.media_type()))
-                    .expect("valid media type"),
-            );
-            response
+            negotiate::rdf_document(body, format)
         }
     };
     let headers = response.headers_mut();

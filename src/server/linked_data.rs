@@ -9,7 +9,7 @@
 
 use super::AppState;
 use super::error::ApiError;
-use super::negotiate::{self, PageOrGraph, content_type};
+use super::negotiate::{self, PageOrGraph};
 use super::pages::{self, Alternate};
 use crate::describe::describe;
 use crate::publish::serialize_sorted;
@@ -194,12 +194,7 @@ fn graph_document(
             format!("cannot write the document: {e}"),
         )
     })?;
-    let mut response = body.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&content_type(format.media_type())).expect("valid media type"),
-    );
-    Ok(response)
+    Ok(negotiate::rdf_document(body, format))
 }
 
 /// A 404 that helps: the HTML page for browsers, plain text otherwise.

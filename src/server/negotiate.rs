@@ -259,6 +259,18 @@ fn requested_or_negotiated<T: Copy + PartialEq>(
     }
 }
 
+/// An RDF document `body` in `format`, with its `Content-Type`.
+pub fn rdf_document(body: Vec<u8>, format: RdfFormat) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut response = body.into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_str(&content_type(format.media_type()))
+            .expect("a media type is a header value"),
+    );
+    response
+}
+
 /// The Content-Type of an answer in `media_type`: UTF-8 is stated for text types.
 pub fn content_type(media_type: &str) -> String {
     if media_type.starts_with("text/") && !media_type.contains("charset") {

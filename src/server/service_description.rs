@@ -2,7 +2,6 @@
 //! `/sparql` when no query is given.
 
 use super::AppState;
-use super::negotiate::content_type;
 use crate::rdf::vocab::{dct, void};
 use crate::store::DataSet;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -154,12 +153,7 @@ pub fn render(state: &AppState, format: RdfFormat) -> Response {
     }
     match writer.finish() {
         Ok(body) => {
-            let mut response = body.into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_str(&content_type(format.media_type()))
-                    .expect("valid media type"),
-            );
+            let mut response = super::negotiate::rdf_document(body, format);
             response
                 .headers_mut()
                 .insert(header::VARY, HeaderValue::from_static("Accept"));

@@ -85,6 +85,18 @@ struct SchemeDoc {
     concepts: Vec<ConceptDoc>,
 }
 
+/// The value of the first literal in `lang` among the objects of `quads`
+/// (empty if none).
+fn in_language(quads: Vec<oxigraph::model::Quad>, lang: &str) -> String {
+    quads
+        .into_iter()
+        .find_map(|q| match q.object {
+            Term::Literal(l) if l.language() == Some(lang) => Some(l.value().to_owned()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 /// Renders the ontology page.
 pub fn ontology(state: &AppState) -> Response {
     let data_set = &state.data_set;
@@ -108,13 +120,7 @@ pub fn ontology(state: &AppState) -> Response {
     let ontology_graph = &data_set.ontology_graph;
     let data_graph = &data_set.data_graph;
     let text = |s: NamedNodeRef<'_>, p: NamedNodeRef<'_>, lang: &str| {
-        in_graph(ontology_graph, Some(s), p, None)
-            .into_iter()
-            .find_map(|q| match q.object {
-                Term::Literal(l) if l.language() == Some(lang) => Some(l.value().to_owned()),
-                _ => None,
-            })
-            .unwrap_or_default()
+        in_language(in_graph(ontology_graph, Some(s), p, None), lang)
     };
     let objects = |s: NamedNodeRef<'_>, p: NamedNodeRef<'_>| -> Vec<NamedNode> {
         in_graph(ontology_graph, Some(s), p, None)
@@ -201,17 +207,7 @@ pub fn ontology(state: &AppState) -> Response {
         .into_iter()
         .map(|term| {
             let prefixed = compact(base, term.as_str());
-            let note = |lang: &str| {
-                in_graph(ontology_graph, Some(term.as_ref()), VANN_USAGE_NOTE, None)
-                    .into_iter()
-                    .find_map(|q| match q.object {
-                        Term::Literal(l) if l.language() == Some(lang) => {
-                            Some(l.value().to_owned())
-                        }
-                        _ => None,
-                    })
-                    .unwrap_or_default()
-            };
+            let note = |lang: &str| text(term.as_ref(), VANN_USAGE_NOTE, lang);
             let mut entailed_from: Vec<NamedNode> = [rdfs::SUB_CLASS_OF, rdfs::SUB_PROPERTY_OF]
                 .into_iter()
                 .flat_map(|p| in_graph(ontology_graph, None, p, Some(term.as_ref())))
@@ -245,15 +241,7 @@ pub fn ontology(state: &AppState) -> Response {
             })
             .map(|scheme| {
                 let concept_label = |c: NamedNodeRef<'_>, lang: &str| {
-                    in_graph(data_graph, Some(c), skos::PREF_LABEL, None)
-                        .into_iter()
-                        .find_map(|q| match q.object {
-                            Term::Literal(l) if l.language() == Some(lang) => {
-                                Some(l.value().to_owned())
-                            }
-                            _ => None,
-                        })
-                        .unwrap_or_default()
+                    in_language(in_graph(data_graph, Some(c), skos::PREF_LABEL, None), lang)
                 };
                 let mut concepts: Vec<ConceptDoc> =
                     in_graph(data_graph, None, skos::IN_SCHEME, Some(scheme.as_ref()))
