@@ -26,7 +26,13 @@ async fn get(server: &TestServer, query: &str, accept: &str) -> reqwest::Respons
 
 #[tokio::test]
 async fn a_large_answer_streams_whole_and_correct_in_every_results_format() {
-    let server = TestServer::default().await;
+    // What is tested is a whole answer, not a time limit: a debug build on
+    // two busy cores can take more than the default 10 s per format.
+    let server = TestServer::start(Config {
+        query_timeout: Duration::from_secs(120),
+        ..Config::default()
+    })
+    .await;
     for (accept, rows) in [
         ("application/sparql-results+json", None),
         ("text/tab-separated-values", Some(100_001)),
@@ -62,7 +68,11 @@ async fn a_large_answer_streams_whole_and_correct_in_every_results_format() {
 
 #[tokio::test]
 async fn a_large_graph_streams_whole() {
-    let server = TestServer::default().await;
+    let server = TestServer::start(Config {
+        query_timeout: Duration::from_secs(120),
+        ..Config::default()
+    })
+    .await;
     let response = get(
         &server,
         "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000",
