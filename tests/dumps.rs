@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{data_set, repo};
+use common::{copy_dir, data_set, repo};
 use flate2::read::GzDecoder;
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::Triple;
@@ -41,11 +41,12 @@ fn gunzip(bytes: &[u8]) -> String {
     text
 }
 
-const FILES: [&str; 11] = [
+const FILES: [&str; 12] = [
     "SHA256SUMS",
     "catalog.rdf",
     "catalog.ttl",
     "ontology.ttl",
+    "territoire-innovant.hdt",
     "territoire-innovant.nq",
     "territoire-innovant.nq.gz",
     "territoire-innovant.nt",
@@ -377,4 +378,70 @@ sys.exit(0 if conforms else 1)
     let output = python(script, &[&broken_path, &shapes, &ontology]);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).contains("MinCountConstraintComponent"));
+}
+
+/// The triples of an HDT file as hdt-cpp (npm `hdt`, the reference
+/// implementation) reads them.
+fn read_with_hdt_cpp(file: &Path) -> Vec<Triple> {
+    let output = Command::new("node")
+        .arg(repo().join("tests/clients/hdt-read.mjs"))
+        .arg(file)
+        .current_dir(repo().join("tests/clients"))
+        .output()
+        .expect("node runs (install the clients with scripts/install-test-tools)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    RdfParser::from_format(RdfFormat::NTriples)
+        .for_slice(&output.stdout)
+        .map(|q| Triple::from(q.unwrap()))
+        .collect()
+}
+
+/// Issue 15, item 2: the HDT dump, read by hdt-cpp, is the graph of the
+/// N-Triples dump — also where a literal holds quotes and a backslash,
+/// which an HDT dictionary keeps raw.
+#[test]
+fn hdt_cpp_reads_the_hdt_dump_as_the_n_triples_dump() {
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("data");
+    copy_dir(&repo().join("data"), &data);
+    let edition = data.join("editions/2023.toml");
+    let text = std::fs::read_to_string(&edition).unwrap();
+    let tricky = r#"title = "J'allume \"ma\" rue \\ ici""#;
+    std::fs::write(
+        &edition,
+        text.replace(r#"title = "J'allume ma rue""#, tricky),
+    )
+    .unwrap();
+    for (name, data) in [("real", repo().join("data")), ("tricky", data)] {
+        let out = work.path().join(name);
+        let built = build(&out, &["--data", data.to_str().unwrap()]);
+        assert!(
+            built.status.success(),
+            "{}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        let from_hdt: std::collections::BTreeSet<String> =
+            read_with_hdt_cpp(&out.join("current/territoire-innovant.hdt"))
+                .iter()
+                .map(Triple::to_string)
+                .collect();
+        let from_nt: std::collections::BTreeSet<String> =
+            RdfParser::from_format(RdfFormat::NTriples)
+                .for_slice(&read(&out, "territoire-innovant.nt"))
+                .map(|q| Triple::from(q.unwrap()).to_string())
+                .collect();
+        assert_eq!(from_hdt, from_nt, "{name}");
+        if name == "tricky" {
+            assert!(
+                from_hdt
+                    .iter()
+                    .any(|t| t.contains(r#""J'allume \"ma\" rue \\ ici"@fr"#)),
+                "the literal comes back whole"
+            );
+        }
+    }
 }

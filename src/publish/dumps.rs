@@ -43,6 +43,9 @@ impl FileFormat {
             Some("nq") => ("application/n-quads", Some("RDF_N_QUADS")),
             Some("rdf") => ("application/rdf+xml", Some("RDF_XML")),
             Some("jsonld") => ("application/ld+json", Some("JSON_LD")),
+            // IANA registered application/vnd.hdt (2016); HDT is a code of
+            // the EU file-type table.
+            Some("hdt") => ("application/vnd.hdt", Some("HDT")),
             _ => ("text/plain", None),
         };
         Self {
@@ -105,6 +108,7 @@ pub fn write_dumps<D: Destination>(
             .collect::<io::Result<Vec<_>>>()
     })?;
     let mut files: Vec<_> = files.into_iter().flatten().collect();
+    files.push(super::hdt_dump::write_hdt(destination, base, data)?);
     files.push(write_file(
         destination,
         ONTOLOGY_DUMP,

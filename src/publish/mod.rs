@@ -7,6 +7,7 @@ mod catalog;
 mod dumps;
 mod files;
 pub mod fingerprint;
+mod hdt_dump;
 mod release;
 mod turtle;
 mod void;
@@ -17,6 +18,7 @@ pub use dumps::{
     DUMP_FORMATS, DUMP_STEM, DumpFormat, FileFormat, ONTOLOGY_DUMP, serialize_sorted, write_dumps,
 };
 pub use files::{Destination, FileSummary, ToDirectory, ToMemory};
+pub use hdt_dump::HDT_DUMP;
 pub use release::{CURRENT, RELEASES, Release, current_release, publish_release, release_id};
 pub use void::{Statistics, void_triples};
 
