@@ -83,10 +83,10 @@ pub const DUMP_FORMATS: [DumpFormat; 3] = [
 ];
 
 /// Writes the data graph — `data`, named `graph` in N-Quads — in each of
-/// `formats`, ungzipped and gzipped, and the `ontology` file to
+/// `formats`, ungzipped and gzipped, as HDT, and the `ontology` file to
 /// `destination`, and returns their summaries.
 /// One thread per format serializes the triples, gzips them and hashes both
-/// files as it writes them.
+/// files as it writes them; one more writes the HDT dump.
 pub fn write_dumps<D: Destination>(
     base: &Base,
     (graph, data): (&NamedNode, &Sorted<'_>),
@@ -95,20 +95,22 @@ pub fn write_dumps<D: Destination>(
     formats: &[DumpFormat],
 ) -> io::Result<Vec<FileSummary>> {
     let graph = GraphNameRef::NamedNode(graph.as_ref());
-    let files = std::thread::scope(|scope| {
+    let (files, hdt) = std::thread::scope(|scope| {
+        let hdt = scope.spawn(move || super::hdt_dump::write_hdt(destination, base, data));
         let writers: Vec<_> = formats
             .iter()
             .map(|&format| {
                 scope.spawn(move || write_dump(destination, base, format, (graph, data)))
             })
             .collect();
-        writers
+        let files = writers
             .into_iter()
             .map(super::joined)
-            .collect::<io::Result<Vec<_>>>()
-    })?;
-    let mut files: Vec<_> = files.into_iter().flatten().collect();
-    files.push(super::hdt_dump::write_hdt(destination, base, data)?);
+            .collect::<io::Result<Vec<_>>>();
+        (files, super::joined(hdt))
+    });
+    let mut files: Vec<_> = files?.into_iter().flatten().collect();
+    files.push(hdt?);
     files.push(write_file(
         destination,
         ONTOLOGY_DUMP,
