@@ -190,15 +190,25 @@ fn graph_order(data_set: &DataSet) -> [&NamedNode; 4] {
 /// the costly part of a fragment's first page (every match read), not of
 /// its next ones. Bounded: when full, it starts again empty.
 #[derive(Debug, Default)]
-pub struct Counts(std::sync::Mutex<std::collections::HashMap<Pattern, (u64, bool)>>);
+pub struct Counts {
+    kept: std::sync::Mutex<std::collections::HashMap<Pattern, (u64, bool)>>,
+    all_quads: std::sync::OnceLock<u64>,
+}
 
 impl Counts {
     fn get(&self, pattern: &Pattern) -> Option<(u64, bool)> {
-        self.0.lock().ok()?.get(pattern).copied()
+        self.kept.lock().ok()?.get(pattern).copied()
+    }
+
+    /// The quads of the store, counted once.
+    fn all_quads(&self, store: &oxigraph::store::Store) -> u64 {
+        *self
+            .all_quads
+            .get_or_init(|| store.len().map_or(u64::MAX, |n| n as u64))
     }
 
     fn keep(&self, pattern: &Pattern, count: (u64, bool)) {
-        if let Ok(mut counts) = self.0.lock() {
+        if let Ok(mut counts) = self.kept.lock() {
             if counts.len() >= COUNTS_KEPT {
                 counts.clear();
             }
@@ -281,7 +291,10 @@ pub fn page(data_set: &DataSet, pattern: &Pattern, number: u64, counts: &Counts)
     let (total, exact) = match counts.get(pattern) {
         Some(count) => count,
         None => {
-            let count = count(quads(), first_of_its_triple);
+            // Past the quads read for an estimate, the store's whole size:
+            // an estimate is never below the truth.
+            let count = count(quads(), first_of_its_triple)
+                .unwrap_or_else(|| (counts.all_quads(store), false));
             // Small fragments count in the time of a page: kept are the others.
             if count.0 > PAGE_SIZE as u64 {
                 counts.keep(pattern, count);
@@ -301,9 +314,10 @@ pub fn page(data_set: &DataSet, pattern: &Pattern, number: u64, counts: &Counts)
 }
 
 /// The number of triples among `quads`: exact up to [`EXACT_COUNT`], then
-/// the number of quads (each triple once or more), read up to
-/// [`ESTIMATED_COUNT`].
-fn count(quads: impl Iterator<Item = Quad>, first: impl Fn(&Quad) -> bool) -> (u64, bool) {
+/// the number of quads (each triple once or more, so never below the
+/// truth); `None` past [`ESTIMATED_COUNT`] quads, where reading on would
+/// cost more than a page should.
+fn count(quads: impl Iterator<Item = Quad>, first: impl Fn(&Quad) -> bool) -> Option<(u64, bool)> {
     let mut exact = 0;
     let mut read = 0;
     for quad in quads {
@@ -312,15 +326,15 @@ fn count(quads: impl Iterator<Item = Quad>, first: impl Fn(&Quad) -> bool) -> (u
             exact += u64::from(first(&quad));
             continue;
         }
-        if read >= ESTIMATED_COUNT {
-            return (read, false);
+        if read > ESTIMATED_COUNT {
+            return None;
         }
     }
-    if read > EXACT_COUNT && exact >= EXACT_COUNT {
+    Some(if exact >= EXACT_COUNT && read > exact {
         (read, false)
     } else {
         (exact, true)
-    }
+    })
 }
 
 /// The hypermedia controls and metadata of a page (Hydra, VoID), for a
@@ -572,12 +586,19 @@ mod tests {
         };
         // Every other quad repeats a triple read before.
         let first = |quad: &Quad| quad.subject.to_string().len().is_multiple_of(2);
-        let (counted, exact) = count(quads(100), first);
+        let (counted, exact) = count(quads(100), first).unwrap();
         assert!(exact);
         assert_eq!(counted, quads(100).filter(first).count() as u64);
         assert_eq!(
             count(quads(3 * EXACT_COUNT), |_| true),
-            (3 * EXACT_COUNT, false)
+            Some((3 * EXACT_COUNT, false))
         );
+        // Exactly EXACT_COUNT triples, each once: exact.
+        assert_eq!(
+            count(quads(EXACT_COUNT), |_| true),
+            Some((EXACT_COUNT, true))
+        );
+        // Past the quads read for an estimate: none (the store's size stands in).
+        assert_eq!(count(quads(ESTIMATED_COUNT + 1), |_| true), None);
     }
 }
