@@ -268,8 +268,9 @@ pub fn page(data_set: &DataSet, pattern: &Pattern, number: u64, counts: &Counts)
         })
     };
     let skip = (number - 1).saturating_mul(PAGE_SIZE as u64);
+    let kept = counts.get(pattern);
     // Past the end of a fragment counted exactly, nothing to read.
-    if let Some((total, true)) = counts.get(pattern)
+    if let Some((total, true)) = kept
         && skip >= total
     {
         return Page {
@@ -288,7 +289,7 @@ pub fn page(data_set: &DataSet, pattern: &Pattern, number: u64, counts: &Counts)
         .collect();
     let has_next = on_page.len() > PAGE_SIZE;
     on_page.truncate(PAGE_SIZE);
-    let (total, exact) = match counts.get(pattern) {
+    let (total, exact) = match kept {
         Some(count) => count,
         None => {
             // Past the quads read for an estimate, the store's whole size:

@@ -9,7 +9,9 @@
 use crate::rdf::Base;
 use crate::rdf::vocab::PREFIXES;
 use oxigraph::model::vocab::{rdf, xsd};
-use oxigraph::model::{LiteralRef, NamedNodeRef, NamedOrBlankNodeRef, TermRef, TripleRef};
+use oxigraph::model::{
+    LiteralRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, TermRef, TripleRef,
+};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -137,7 +139,7 @@ pub struct TurtleWriter<W: Write> {
     out: W,
     prefixes: Prefixes,
     /// The subject and predicate of the last triple written.
-    last: Option<(String, String)>,
+    last: Option<(NamedOrBlankNode, NamedNode)>,
 }
 
 impl<W: Write> TurtleWriter<W> {
@@ -161,35 +163,41 @@ impl<W: Write> TurtleWriter<W> {
 
     /// Writes one triple.
     pub fn write(&mut self, triple: TripleRef<'_>) -> io::Result<()> {
-        let subject = triple.subject.to_string();
-        let predicate = triple.predicate.as_str();
-        match &self.last {
-            Some((last_subject, last_predicate)) if *last_subject == subject => {
-                if last_predicate == predicate {
-                    self.out.write_all(b" , ")?;
-                } else {
-                    self.out.write_all(b" ;\n    ")?;
-                    self.write_predicate(triple.predicate)?;
-                    self.out.write_all(b" ")?;
+        // The subject and predicate are kept only when they change: a dump
+        // writes millions of triples, a few per subject.
+        let (same_subject, same_predicate) = match &self.last {
+            Some((subject, predicate)) => (
+                subject.as_ref() == triple.subject,
+                predicate.as_ref() == triple.predicate,
+            ),
+            None => (false, false),
+        };
+        if same_subject && same_predicate {
+            self.out.write_all(b" , ")?;
+        } else if same_subject {
+            self.out.write_all(b" ;\n    ")?;
+            self.write_predicate(triple.predicate)?;
+            self.out.write_all(b" ")?;
+        } else {
+            self.out.write_all(if self.last.is_some() {
+                b" .\n\n"
+            } else {
+                b"\n"
+            })?;
+            match triple.subject {
+                NamedOrBlankNodeRef::NamedNode(node) => {
+                    self.prefixes.write_iri(node, &mut self.out)?
                 }
+                other => write!(self.out, "{other}")?,
             }
-            last => {
-                self.out
-                    .write_all(if last.is_some() { b" .\n\n" } else { b"\n" })?;
-                match triple.subject {
-                    NamedOrBlankNodeRef::NamedNode(node) => {
-                        self.prefixes.write_iri(node, &mut self.out)?
-                    }
-                    other => write!(self.out, "{other}")?,
-                }
-                self.out.write_all(b" ")?;
-                self.write_predicate(triple.predicate)?;
-                self.out.write_all(b" ")?;
-            }
+            self.out.write_all(b" ")?;
+            self.write_predicate(triple.predicate)?;
+            self.out.write_all(b" ")?;
         }
-        self.write_object(triple.object)?;
-        self.last = Some((subject, predicate.to_owned()));
-        Ok(())
+        if !(same_subject && same_predicate) {
+            self.last = Some((triple.subject.into_owned(), triple.predicate.into_owned()));
+        }
+        self.write_object(triple.object)
     }
 
     /// Ends the document and gives the writer back.
