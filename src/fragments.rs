@@ -338,6 +338,22 @@ fn count(quads: impl Iterator<Item = Quad>, first: impl Fn(&Quad) -> bool) -> Op
     })
 }
 
+/// The URL of page `number` of the fragment at `fragment_url`.
+pub fn page_url(fragment_url: &str, number: u64) -> String {
+    let separator = if fragment_url.contains('?') { '&' } else { '?' };
+    format!("{fragment_url}{separator}page={number}")
+}
+
+/// The URL a page is described by: the fragment's own for the first,
+/// [`page_url`] for the others.
+pub fn this_page_url(fragment_url: &str, number: u64) -> String {
+    if number == 1 {
+        fragment_url.to_owned()
+    } else {
+        page_url(fragment_url, number)
+    }
+}
+
 /// The hypermedia controls and metadata of a page (Hydra, VoID), for a
 /// fragment at `fragment_url` (without `page`) of the interface at
 /// `interface_url`.
@@ -347,15 +363,8 @@ pub fn controls(
     pattern: &Pattern,
     page: &Page,
 ) -> Vec<Triple> {
-    let page_url = |number: u64| {
-        let separator = if fragment_url.contains('?') { '&' } else { '?' };
-        NamedNode::new_unchecked(format!("{fragment_url}{separator}page={number}"))
-    };
-    let this = if page.number == 1 {
-        NamedNode::new_unchecked(fragment_url)
-    } else {
-        page_url(page.number)
-    };
+    let page_url = |number: u64| NamedNode::new_unchecked(page_url(fragment_url, number));
+    let this = NamedNode::new_unchecked(this_page_url(fragment_url, page.number));
     let fragment = NamedNode::new_unchecked(fragment_url);
     let dataset = NamedNode::new_unchecked(format!("{interface_url}#dataset"));
     let search = NamedNode::new_unchecked(format!("{interface_url}#triple-pattern"));

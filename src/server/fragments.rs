@@ -100,11 +100,7 @@ async fn answer(state: AppState, headers: &HeaderMap, query: &str) -> Result<Res
     let mut response = match format {
         PageOrGraph::Html => html(&state, &pattern, &page),
         PageOrGraph::Graph(format) => {
-            let this = if page.number == 1 {
-                fragment_url.clone()
-            } else {
-                page_url(&fragment_url, page.number)
-            };
+            let this = fragments::this_page_url(&fragment_url, page.number);
             let body = graph(&state, format, &this, &page.triples, controls).map_err(|e| {
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -153,11 +149,6 @@ fn fragment_url(interface: &str, pattern: &Pattern) -> String {
             serde_urlencoded::to_string(&bound).expect("strings encode")
         )
     }
-}
-
-fn page_url(fragment_url: &str, number: u64) -> String {
-    let separator = if fragment_url.contains('?') { '&' } else { '?' };
-    format!("{fragment_url}{separator}page={number}")
 }
 
 /// The data triples and the controls in `format`.
@@ -209,17 +200,13 @@ fn html(state: &AppState, pattern: &Pattern, page: &Page) -> Response {
     let mut links = Vec::new();
     if page.number > 1 {
         links.push(Link {
-            href: if page.number == 2 {
-                relative.clone()
-            } else {
-                page_url(&relative, page.number - 1)
-            },
+            href: fragments::this_page_url(&relative, page.number - 1),
             text: "Page précédente",
         });
     }
     if page.has_next {
         links.push(Link {
-            href: page_url(&relative, page.number + 1),
+            href: fragments::page_url(&relative, page.number + 1),
             text: "Page suivante",
         });
     }
@@ -288,7 +275,7 @@ mod tests {
             "http://h/fragments"
         );
         assert_eq!(
-            page_url("http://h/fragments", 2),
+            fragments::page_url("http://h/fragments", 2),
             "http://h/fragments?page=2"
         );
     }
