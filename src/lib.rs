@@ -5,9 +5,12 @@
 //! [`source`] (the human-edited `data/`, checked) → [`rdf`] (conversion to
 //! triples) → [`store`] (the embedded oxigraph store) → [`publish`] (dumps,
 //! checksums) and [`sparql`] (querying); [`server`] answers HTTP.
+//! [`change_feed`] logs each release as versions of its resources and lays
+//! them out as an event stream.
 //! [`synthetic`] makes data of any size for the benchmarks; [`memory`] is the
 //! allocator of every program of the crate.
 
+pub mod change_feed;
 pub mod describe;
 pub mod examples;
 pub mod fragments;

@@ -64,6 +64,7 @@ pub mod dct {
         TEMPORAL = "temporal", LANGUAGE = "language", CONFORMS_TO = "conformsTo",
         FREQUENCY = "Frequency", ACCRUAL_PERIODICITY = "accrualPeriodicity",
         RIGHTS_STATEMENT = "RightsStatement", ACCESS_RIGHTS = "accessRights", CREATED = "created",
+        IS_VERSION_OF = "isVersionOf",
     });
 }
 
@@ -95,7 +96,7 @@ pub mod foaf {
 /// W3C PROV-O.
 pub mod prov {
     namespace!("prov", "http://www.w3.org/ns/prov#", {
-        ENTITY = "Entity", WAS_DERIVED_FROM = "wasDerivedFrom",
+        ENTITY = "Entity", WAS_DERIVED_FROM = "wasDerivedFrom", GENERATED_AT_TIME = "generatedAtTime",
     });
 }
 
@@ -110,6 +111,7 @@ pub mod dcat {
         LANDING_PAGE = "landingPage", CONTACT_POINT = "contactPoint", ENDPOINT_URL = "endpointURL",
         ENDPOINT_DESCRIPTION = "endpointDescription", SERVES_DATASET = "servesDataset",
         ACCESS_SERVICE = "accessService", START_DATE = "startDate", END_DATE = "endDate",
+        VERSION = "version",
     });
 }
 
@@ -150,12 +152,42 @@ pub mod owl {
     });
 }
 
+/// Linked Data Event Streams (SEMIC): the change feed.
+pub mod ldes {
+    namespace!("ldes", "https://w3id.org/ldes#", {
+        EVENT_STREAM = "EventStream", TIMESTAMP_PATH = "timestampPath",
+        VERSION_OF_PATH = "versionOfPath", VERSION_DELETE_PATH = "versionDeletePath",
+        VERSION_DELETE_OBJECT = "versionDeleteObject", RETENTION_POLICY = "retentionPolicy",
+        STARTING_FROM = "startingFrom", IMMUTABLE = "immutable",
+    });
+}
+
+/// The TREE hypermedia specification: the pages of the change feed.
+pub mod tree {
+    namespace!("tree", "https://w3id.org/tree#", {
+        NODE = "Node", VIEW = "view", VIEW_DESCRIPTION = "viewDescription", MEMBER = "member",
+        RELATION = "relation", NODE_OF = "node", PATH = "path", VALUE = "value",
+        REMAINING_ITEMS = "remainingItems",
+        GREATER_THAN_OR_EQUAL_TO_RELATION = "GreaterThanOrEqualToRelation",
+        LESS_THAN_RELATION = "LessThanRelation",
+    });
+}
+
+/// Activity Streams 2.0: the tombstone of a deleted resource.
+pub mod activity {
+    namespace!("as", "https://www.w3.org/ns/activitystreams#", {
+        DELETE = "Delete",
+    });
+}
+
 /// The prefixes written at the top of Turtle dumps, in order.
 pub const PREFIXES: &[(&str, &str)] = &[
     (ti::PREFIX, ti::NAMESPACE),
+    (activity::PREFIX, activity::NAMESPACE),
     ("dcat", dcat::NAMESPACE),
     (dct::PREFIX, dct::NAMESPACE),
     (foaf::PREFIX, foaf::NAMESPACE),
+    (ldes::PREFIX, ldes::NAMESPACE),
     (org::PREFIX, org::NAMESPACE),
     (owl::PREFIX, owl::NAMESPACE),
     (spdx::PREFIX, spdx::NAMESPACE),
@@ -165,6 +197,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
     (schema::PREFIX, schema::NAMESPACE),
     (skos::PREFIX, skos::NAMESPACE),
+    (tree::PREFIX, tree::NAMESPACE),
     ("void", void::NAMESPACE),
     ("xsd", "http://www.w3.org/2001/XMLSchema#"),
 ];
