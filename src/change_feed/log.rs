@@ -377,7 +377,7 @@ impl VersionLog {
             size: 0,
         };
         for triples in triples.chunk_by(|a, b| a.subject == b.subject) {
-            let version = Version::read(triples).map_err(|e| invalid(e))?;
+            let version = Version::read(triples).map_err(&invalid)?;
             let time = version.metadata(prov::GENERATED_AT_TIME);
             let name = version.metadata(dcat::VERSION);
             match (time, name) {
