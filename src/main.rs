@@ -11,7 +11,7 @@ use territoire_innovant::output::{OutputFormat, write_results};
 use territoire_innovant::rdf::Base;
 use territoire_innovant::server::{self, AppState, Config, Site};
 use territoire_innovant::store::{DataSet, Inputs};
-use territoire_innovant::{examples, memory, publish, sparql, synthetic};
+use territoire_innovant::{change_feed, examples, memory, publish, sparql, synthetic};
 use tracing_subscriber::EnvFilter;
 
 /// Publishes the laureates of the label « Territoire Innovant » as Linked Open Data.
@@ -110,6 +110,11 @@ enum Command {
         /// Directory of the example queries shown on the query page.
         #[arg(long, env = "TI_QUERIES", default_value = "queries")]
         queries: PathBuf,
+        /// Directory of the change feed's version log, kept across restarts and
+        /// shared with `build --out DIR` as `DIR/history` (e.g. dist/history).
+        /// Default: a log in memory, begun when the server starts.
+        #[arg(long, env = "TI_HISTORY")]
+        history: Option<PathBuf>,
     },
 }
 
@@ -144,6 +149,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "the data changed: fingerprint (RDFC-1.0, SHA-256) {fingerprint}, was {previous}"
                 ),
                 None => eprintln!("data fingerprint (RDFC-1.0, SHA-256) {fingerprint}"),
+            }
+            match &build.logged {
+                Some(logged) => eprintln!(
+                    "change feed: {} versions logged at {} in {}",
+                    logged.size,
+                    logged.time.value(),
+                    out.join(change_feed::HISTORY_DIR).display()
+                ),
+                None => eprintln!("change feed: no resource changed, nothing logged"),
             }
             let current = &build.release.current;
             for file in &build.files {
@@ -200,6 +214,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             query_memory_bytes,
             memory_limit,
             queries,
+            history,
         } => {
             memory::release_memory_promptly();
             tracing_subscriber::fmt()
@@ -229,6 +244,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     Some(Bytes(0)) => None,
                     setting => Ceiling::from_setting_or_container(setting),
                 },
+                history,
             };
             let load = move || -> anyhow::Result<_> {
                 let data_set = DataSet::build(&inputs)?;

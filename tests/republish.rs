@@ -8,6 +8,7 @@ use common::{copy_dir, repo, set_modified};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Instant, SystemTime};
+use territoire_innovant::change_feed::{HISTORY_DIR, Keep, VersionLog};
 use territoire_innovant::publish::sha256_hex;
 
 const BIN: &str = env!("CARGO_BIN_EXE_territoire-innovant");
@@ -84,6 +85,57 @@ fn verified_release(out: &Path) -> String {
     present.sort();
     assert_eq!(present, listed, "files of the release");
     sums
+}
+
+/// Checks the change feed's log in `out`: every release's file reads whole,
+/// no version repeats the one before it of its resource, and the latest
+/// versions are the data graph built from `data`. Returns the releases.
+fn verified_history(out: &Path, data: &Path) -> usize {
+    let log = VersionLog::open(&out.join(HISTORY_DIR), Keep::Versions)
+        .unwrap_or_else(|e| panic!("the version log reads whole: {e}"));
+    let mut latest: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for release in log.releases() {
+        for version in &release.versions {
+            let description: Vec<String> = version.description().map(|t| t.to_string()).collect();
+            let resource = version.resource.as_str().to_owned();
+            if version.deleted {
+                assert!(
+                    latest.remove(&resource).is_some(),
+                    "{resource} deleted twice"
+                );
+            } else {
+                assert_ne!(
+                    latest.insert(resource.clone(), description.clone()),
+                    Some(description),
+                    "{resource}: a version repeats the one before it"
+                );
+            }
+        }
+    }
+    let data_set = territoire_innovant::store::DataSet::build(&common::inputs(
+        data,
+        territoire_innovant::rdf::Base::default(),
+    ))
+    .unwrap();
+    let mut expected: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let data = data_set.data_graph_triples().unwrap();
+    for triple in territoire_innovant::rdf::order::Sorted::new(&data).iter() {
+        let oxigraph::model::NamedOrBlankNode::NamedNode(subject) = &triple.subject else {
+            panic!("no blank node in the data graph");
+        };
+        expected
+            .entry(subject.as_str().to_owned())
+            .or_default()
+            .push(triple.to_string());
+    }
+    assert_eq!(latest, expected, "the latest versions are the data graph");
+    let leftovers: Vec<_> = std::fs::read_dir(out.join(HISTORY_DIR))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    log.releases().len()
 }
 
 /// A small pseudo-random generator (xorshift), seeded from the clock; the
@@ -172,9 +224,13 @@ fn a_build_killed_at_any_moment_leaves_a_complete_release() {
         "no build was killed before publishing: the test did not test"
     );
 
-    // The next complete build cleans what the killed ones left.
+    // The next complete build cleans what the killed ones left, and logs
+    // the release if a killed build had published it without logging it.
     source.set_modified(28);
     assert_eq!(source.build(), new);
+    let logged = verified_history(&source.out(), &source.data());
+    println!("the change feed logged {logged} releases");
+    assert!(logged >= 2);
     let releases: Vec<_> = std::fs::read_dir(source.out().join("releases"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

@@ -271,7 +271,8 @@ impl VersionLog {
         }
     }
 
-    /// Takes the log's lock (on disk), waiting for another process's turn.
+    /// Takes the log's lock (on disk), waiting for another process's turn,
+    /// and removes the files left by writers that were stopped midway.
     fn lock(&self) -> Result<Option<File>, LogError> {
         let Some(dir) = &self.dir else {
             return Ok(None);
@@ -280,21 +281,20 @@ impl VersionLog {
         let path = dir.join(LOCK_FILE);
         let lock = File::create(&path).map_err(io_error(&path))?;
         lock.lock().map_err(io_error(&path))?;
-        Ok(Some(lock))
-    }
-
-    /// A writer of release `key`'s file beside the log, if it is on disk;
-    /// removes the files left by writers that were stopped midway.
-    fn release_writer(&self, key: &str) -> Result<Option<(PathBuf, BufWriter<File>)>, LogError> {
-        let Some(dir) = &self.dir else {
-            return Ok(None);
-        };
         for entry in fs::read_dir(dir).map_err(io_error(dir))? {
             let path = entry.map_err(io_error(dir))?.path();
             if path.extension().is_some_and(|e| e == "tmp") {
                 fs::remove_file(&path).map_err(io_error(&path))?;
             }
         }
+        Ok(Some(lock))
+    }
+
+    /// A writer of release `key`'s file beside the log, if it is on disk.
+    fn release_writer(&self, key: &str) -> Result<Option<(PathBuf, BufWriter<File>)>, LogError> {
+        let Some(dir) = &self.dir else {
+            return Ok(None);
+        };
         let temporary = dir.join(format!(".{key}.tmp"));
         let file = File::create(&temporary).map_err(io_error(&temporary))?;
         Ok(Some((temporary, BufWriter::new(file))))

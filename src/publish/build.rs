@@ -6,6 +6,7 @@ use super::{
     DUMP_FORMATS, FileSummary, Release, Statistics, ToDirectory, describe_publication, joined,
     publish_release, write_dumps,
 };
+use crate::change_feed::{HISTORY_DIR, Keep, LoggedRelease, VersionLog};
 use crate::rdf::order::Sorted;
 use crate::store::{DataSet, Graphs, Inputs};
 
@@ -30,6 +31,12 @@ pub struct Build {
     /// Loading the store while sorting the triples and writing the files,
     /// and switching the release.
     pub publish: std::time::Duration,
+    /// What the release added to the change feed's version log (in
+    /// `out/history`): `None` if no resource changed.
+    pub logged: Option<std::sync::Arc<LoggedRelease>>,
+    /// Comparing the data with the log's latest versions and logging the
+    /// changes.
+    pub log: std::time::Duration,
 }
 
 impl std::fmt::Display for Build {
@@ -38,16 +45,20 @@ impl std::fmt::Display for Build {
         write!(
             f,
             "{} triples in the store; read, check and convert {:.3} s; \
-             load the store while sorting and writing the files, and publish {:.3} s",
+             load the store while sorting and writing the files, and publish {:.3} s; \
+             compare with the change feed and log the changes {:.3} s",
             self.triples,
             self.read.as_secs_f64(),
             self.publish.as_secs_f64(),
+            self.log.as_secs_f64(),
         )
     }
 }
 
 /// Builds the data set from `inputs` and publishes it as a new release of
-/// `out` (see [`publish_release`]), writing each file straight to disk.
+/// `out` (see [`publish_release`]), writing each file straight to disk;
+/// then logs the resources it changed in the change feed's version log,
+/// `out/history` (see [`VersionLog`]).
 ///
 /// The store is loaded from the converted graphs on one thread while the
 /// others sort them, count the VoID figures and write the dumps; the
@@ -93,7 +104,20 @@ pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
         Ok((data_set, written, triples))
     })
     .with_context(|| format!("cannot publish to {}", out.display()))?;
+    let published = started.elapsed();
+    let logged = VersionLog::open(&out.join(HISTORY_DIR), Keep::Digests)
+        .and_then(|mut log| {
+            log.record(
+                &graphs.base,
+                &graphs.data,
+                &release.id,
+                std::time::SystemTime::now(),
+            )
+        })
+        .context("cannot log the release in the change feed")?;
     Ok(Build {
+        logged,
+        log: started.elapsed() - published,
         triples,
         data_set,
         graphs,
@@ -101,6 +125,6 @@ pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
         fingerprints: written.fingerprints,
         release,
         read,
-        publish: started.elapsed() - read,
+        publish: published - read,
     })
 }

@@ -81,6 +81,7 @@ pub fn catalog_triples(
     let dataset = Described::new(data_set, dataset_iri.clone());
     let service = base.iri("sparql#service");
     let fragments = base.iri("fragments#service");
+    let change_feed = base.iri("ldes#service");
     let contact = base.iri("catalog#contact-point");
     let landing_page = base.iri("");
     let ontology = base.rebase_node(ti::ONTOLOGY.into_owned());
@@ -111,6 +112,7 @@ pub fn catalog_triples(
     t.add(&catalog, dcat::DATASET_OF, dataset_iri.clone());
     t.add(&catalog, dcat::SERVICE, service.clone());
     t.add(&catalog, dcat::SERVICE, fragments.clone());
+    t.add(&catalog, dcat::SERVICE, change_feed.clone());
     let french = authority(
         &mut t,
         "language/FRA",
@@ -209,6 +211,7 @@ pub fn catalog_triples(
         t.add(&dataset_iri, dct::PUBLISHER, publisher.clone());
         t.add(&service, dct::PUBLISHER, publisher.clone());
         t.add(&fragments, dct::PUBLISHER, publisher.clone());
+        t.add(&change_feed, dct::PUBLISHER, publisher.clone());
         t.add(publisher, rdf::TYPE, foaf::AGENT);
         if let Some(name) = &publisher_name {
             t.add(publisher, foaf::NAME, name.clone());
@@ -238,7 +241,7 @@ pub fn catalog_triples(
         }
     }
     if let Some(license) = &license {
-        for subject in [&catalog, &dataset_iri, &service, &fragments] {
+        for subject in [&catalog, &dataset_iri, &service, &fragments, &change_feed] {
             t.add(subject, dct::LICENSE, license.clone());
         }
         t.add(license, rdf::TYPE, dct::LICENSE_DOCUMENT);
@@ -399,6 +402,44 @@ pub fn catalog_triples(
     t.add(&fragments, dct::CONFORMS_TO, tpf.clone());
     t.add(&tpf, rdf::TYPE, dct::STANDARD);
     t.add(&tpf, dct::TITLE, en("Triple Pattern Fragments"));
+
+    // The change feed: a Linked Data Event Stream of every release.
+    let stream = crate::change_feed::stream::stream_iri(base);
+    t.add(&change_feed, rdf::TYPE, dcat::DATA_SERVICE);
+    t.add(
+        &change_feed,
+        dct::TITLE,
+        fr("Fil des changements (Linked Data Event Stream) du label « Territoire Innovant »"),
+    );
+    t.add(
+        &change_feed,
+        dct::TITLE,
+        en("Change feed (Linked Data Event Stream) of the label « Territoire Innovant »"),
+    );
+    t.add(&change_feed, dct::DESCRIPTION, fr("Chaque publication des données, sous forme de versions immuables des ressources nouvelles, modifiées ou retirées : un moissonneur lit le fil une fois, puis seulement ce qui s'y ajoute. Tout l'historique est conservé."));
+    t.add(&change_feed, dct::DESCRIPTION, en("Every release of the data, as immutable versions of the resources created, changed or removed: a harvester reads the stream once, then only what is added to it. The whole history is kept."));
+    t.add(&change_feed, dcat::ENDPOINT_URL, stream.clone());
+    t.add(&change_feed, dcat::ENDPOINT_DESCRIPTION, stream);
+    t.add(&change_feed, dcat::SERVES_DATASET, dataset_iri.clone());
+    for keyword in dataset.all(dcat::KEYWORD) {
+        t.add(&change_feed, dcat::KEYWORD, keyword);
+    }
+    t.add(&change_feed, dcat::CONTACT_POINT, contact.clone());
+    for (specification, title) in [
+        (
+            "https://w3id.org/ldes/specification",
+            "Linked Data Event Streams",
+        ),
+        (
+            "https://w3id.org/tree/specification",
+            "The TREE hypermedia specification",
+        ),
+    ] {
+        let specification = NamedNode::new_unchecked(specification);
+        t.add(&change_feed, dct::CONFORMS_TO, specification.clone());
+        t.add(&specification, rdf::TYPE, dct::STANDARD);
+        t.add(&specification, dct::TITLE, en(title));
+    }
 
     let sparql_distribution = base.iri("distribution/sparql");
     t.add(

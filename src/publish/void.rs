@@ -8,8 +8,8 @@ use crate::rdf::Base;
 use crate::rdf::base::mint;
 use crate::rdf::order::Sorted;
 use crate::rdf::triples::{Triples, en, fr, integer};
-use crate::rdf::vocab::{PREFIXES, dct, foaf, ti, void};
-use oxigraph::model::vocab::rdf;
+use crate::rdf::vocab::{PREFIXES, dct, foaf, ldes, ti, void};
+use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use rustc_hash::FxHashSet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -109,6 +109,15 @@ pub fn void_triples(
             "{}{{?subject,predicate,object}}",
             base.iri("fragments").as_str()
         )),
+    );
+    // The change feed of its releases.
+    let stream = crate::change_feed::stream::stream_iri(base);
+    t.add(&dataset, rdfs::SEE_ALSO, stream.clone());
+    t.add(&stream, rdf::TYPE, ldes::EVENT_STREAM);
+    t.add(
+        &stream,
+        dct::TITLE,
+        fr("Fil des changements : chaque publication des données"),
     );
     t.add(
         &dataset,

@@ -35,10 +35,15 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; charset=utf-8"),
         );
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+        let retry_after = match self.status {
+            StatusCode::SERVICE_UNAVAILABLE => Some("5"),
+            StatusCode::TOO_MANY_REQUESTS => Some("1"),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
         }
         response
     }

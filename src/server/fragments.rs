@@ -8,10 +8,10 @@
 //! The controls name this server as the request reached it (`Host`, and
 //! `X-Forwarded-Proto` behind a proxy): a client follows them here.
 
-use super::AppState;
 use super::error::ApiError;
 use super::negotiate::{self, PageOrGraph};
 use super::pages::{TermView, render};
+use super::{AppState, origin};
 use crate::fragments::{self, PAGE_SIZE, Page, Pattern};
 use crate::publish::serialize_sorted;
 use crate::rdf::vocab::foaf;
@@ -71,7 +71,7 @@ async fn answer(state: AppState, headers: &HeaderMap, query: &str) -> Result<Res
             })?,
     };
     let format = negotiate::page_or_graph(headers, &Default::default())?;
-    let interface = format!("{}{FRAGMENTS_PATH}", origin(headers));
+    let interface = format!("{}{FRAGMENTS_PATH}", origin::origin(headers));
     let fragment_url = fragment_url(&interface, &pattern);
     // A few pages are read at once (a deep page of a large fragment reads
     // the pages before it); the others wait their turn, up to the queue
@@ -117,21 +117,6 @@ async fn answer(state: AppState, headers: &HeaderMap, query: &str) -> Result<Res
         HeaderValue::from_static("public, max-age=300"),
     );
     Ok(response)
-}
-
-/// `scheme://host` of the request as the client sent it.
-fn origin(headers: &HeaderMap) -> String {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let host = ["x-forwarded-host", "host"]
-        .into_iter()
-        .filter_map(text)
-        .find(|h| !h.is_empty() && !h.contains(['/', ' ', '<', '>', '"', '{', '}']))
-        .unwrap_or("localhost");
-    let scheme = match text("x-forwarded-proto") {
-        Some("https") => "https",
-        _ => "http",
-    };
-    format!("{scheme}://{host}")
 }
 
 /// The URL of a pattern's fragment: its bound positions as parameters.
@@ -244,24 +229,6 @@ fn html(state: &AppState, pattern: &Pattern, page: &Page) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_origin_is_the_host_the_client_asked() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::HOST,
-            HeaderValue::from_static("data.example.org:8080"),
-        );
-        assert_eq!(origin(&headers), "http://data.example.org:8080");
-        headers.insert("x-forwarded-proto", HeaderValue::from_static("https"));
-        headers.insert(
-            "x-forwarded-host",
-            HeaderValue::from_static("data.example.org"),
-        );
-        assert_eq!(origin(&headers), "https://data.example.org");
-        headers.insert("x-forwarded-host", HeaderValue::from_static("evil.org/<x>"));
-        assert_eq!(origin(&headers), "https://data.example.org:8080");
-    }
 
     #[test]
     fn a_fragment_url_holds_its_bound_positions_encoded() {

@@ -10,8 +10,10 @@ pub mod error;
 mod evaluate;
 mod fragments;
 mod health;
+mod ldes;
 mod linked_data;
 pub mod negotiate;
+mod origin;
 mod pages;
 mod query_page;
 mod reload;
@@ -20,6 +22,7 @@ mod streaming;
 
 pub use reload::{Site, reload_on_hangup};
 
+use crate::change_feed::{self, Keep, LoggedRelease, VersionLog};
 use crate::examples::ExampleQuery;
 use crate::memory::ceiling::{self, Ceiling, Plan};
 use crate::publish::Publication;
@@ -76,6 +79,10 @@ pub struct Config {
     /// (data at rest, every evaluation's budget, the answer cache…) must
     /// fit, or it does not start. None: not checked.
     pub memory_limit: Option<Ceiling>,
+    /// The change feed's version log (shared with `build --out DIR` as
+    /// `DIR/history`); `None`: a log in memory, begun when the server
+    /// starts.
+    pub history: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -93,6 +100,7 @@ impl Default for Config {
             cache_bytes: 32 << 20,
             query_memory_bytes: 32 << 20,
             memory_limit: None,
+            history: None,
         }
     }
 }
@@ -145,6 +153,13 @@ pub struct Shared {
     evaluators: Arc<evaluate::Evaluators>,
     /// What the server may hold in memory, as planned at start.
     memory_plan: Plan,
+    /// The releases of the change feed, as logged when this data set was
+    /// loaded.
+    feed: Vec<Arc<LoggedRelease>>,
+    /// The version log, which the next reload appends to.
+    version_log: Arc<std::sync::Mutex<VersionLog>>,
+    /// Change feed pages written at once: one per core.
+    feed_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::ops::Deref for AppState {
@@ -169,8 +184,22 @@ impl AppState {
             config.quick_queries,
             config.max_concurrent_queries,
         )?);
-        let mut state =
-            Self::with_evaluators(data_set, config, examples, evaluators, Plan::default())?;
+        let version_log = match &config.history {
+            Some(dir) => match VersionLog::open(dir, Keep::Versions) {
+                Ok(log) => log,
+                Err(e) if e.is_unwritable() => in_memory_log(&e),
+                Err(e) => return Err(std::io::Error::other(e)),
+            },
+            None => VersionLog::in_memory(),
+        };
+        let version_log = Arc::new(std::sync::Mutex::new(version_log));
+        let mut state = Self::with_evaluators(
+            data_set,
+            config,
+            examples,
+            (evaluators, version_log),
+            Plan::default(),
+        )?;
         let at_rest = ceiling::resident_bytes().unwrap_or(0);
         let plan = health::memory_plan(&state.config, at_rest);
         if let Some(limit) = state.config.memory_limit {
@@ -194,16 +223,18 @@ impl AppState {
             data_set,
             self.config.clone(),
             examples,
-            Arc::clone(&self.evaluators),
+            (Arc::clone(&self.evaluators), Arc::clone(&self.version_log)),
             self.memory_plan.clone(),
         )
     }
 
+    /// The state over `data_set`, whose release is logged in the change
+    /// feed's version log; evaluators and log are shared across reloads.
     fn with_evaluators(
         data_set: DataSet,
         config: Config,
         examples: Vec<ExampleQuery>,
-        evaluators: Arc<evaluate::Evaluators>,
+        (evaluators, version_log): (Arc<evaluate::Evaluators>, Arc<std::sync::Mutex<VersionLog>>),
         memory_plan: Plan,
     ) -> std::io::Result<Self> {
         let publication = Publication::prepare(&data_set)?;
@@ -228,6 +259,7 @@ impl AppState {
                 .map_or(&[][..], |f| &f.bytes),
         );
         let triples = data_set.store.len().map_err(std::io::Error::other)?;
+        let feed = log_release(&data_set, &release, &version_log)?;
         let cache = cache::AnswerCache::new(config.cache_bytes);
         Ok(Self(Arc::new(Shared {
             cache,
@@ -246,8 +278,46 @@ impl AppState {
             downloads,
             service_description,
             memory_plan,
+            feed,
+            version_log,
+            feed_slots: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            )),
         })))
     }
+}
+
+/// Logs the data graph of `data_set` (release `release`) in the change
+/// feed, and returns the releases logged. A log whose directory cannot be
+/// written is replaced by one in memory (with a warning), so the server
+/// still starts.
+fn log_release(
+    data_set: &DataSet,
+    release: &str,
+    version_log: &std::sync::Mutex<VersionLog>,
+) -> std::io::Result<Vec<Arc<LoggedRelease>>> {
+    let data = data_set
+        .data_graph_triples()
+        .map_err(std::io::Error::other)?;
+    let mut log = version_log.lock().unwrap_or_else(|e| e.into_inner());
+    let now = std::time::SystemTime::now();
+    match log.record(&data_set.base, &data, release, now) {
+        Err(e) if e.is_unwritable() => {
+            *log = in_memory_log(&e);
+            log.record(&data_set.base, &data, release, now)
+        }
+        recorded => recorded,
+    }
+    .map_err(std::io::Error::other)?;
+    Ok(log.releases().to_vec())
+}
+
+/// A log in memory, in place of one on disk that cannot be written.
+fn in_memory_log(error: &change_feed::LogError) -> VersionLog {
+    tracing::warn!(
+        "{error}: the change feed is kept in memory, from now on, and lost when the server stops"
+    );
+    VersionLog::in_memory()
 }
 
 /// A short hash of the query a request ran, logged with the request.
@@ -294,6 +364,8 @@ pub fn router(state: AppState) -> Router {
         .route("/sparql", get(endpoint::get).post(endpoint::post))
         .route("/health", get(health::health))
         .route(fragments::FRAGMENTS_PATH, get(fragments::fragment))
+        .route(change_feed::stream::STREAM_PATH, get(ldes::stream))
+        .route("/ldes/{*path}", get(ldes::node))
         .route("/static/{*path}", get(static_file))
         .route("/dumps/{name}", get(downloads::download))
         .route("/robots.txt", get(robots))

@@ -54,6 +54,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../../../templates/fragments.html"),
         ),
         (
+            "change_feed.html",
+            include_str!("../../../templates/change_feed.html"),
+        ),
+        (
             "sitemap.xml",
             include_str!("../../../templates/sitemap.xml"),
         ),

@@ -1,0 +1,255 @@
+//! `/ldes`: the change feed ([`crate::change_feed`]) over HTTP — the event
+//! stream, its root node and its pages, `GET` and `HEAD`, in every RDF
+//! syntax of the Linked Data routes and in HTML.
+//!
+//! A release's pages never change: `Cache-Control: immutable` for a year,
+//! with a strong `ETag`. The stream and its root node change with each
+//! release: a minute. Pages are written a few at once; a client that finds
+//! them all busy gets a `429` with `Retry-After`, which LDES clients retry.
+
+use super::error::ApiError;
+use super::negotiate::{self, PageOrGraph};
+use super::pages::{TermView, render_text};
+use super::{AppState, origin};
+use crate::change_feed::stream::{self, PAGE_SIZE, Stream};
+use crate::publish::{serialize_sorted, sha256_hex};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use oxigraph::model::Term;
+use serde::Serialize;
+use std::time::Duration;
+
+/// How long a client waits for a turn before a `429`.
+const WAIT_FOR_A_TURN: Duration = Duration::from_secs(1);
+
+/// What a request asks for.
+enum Node {
+    /// The stream's description.
+    Stream,
+    /// The root node.
+    View,
+    /// Page `number` of release `key`.
+    Page { key: String, number: usize },
+}
+
+/// `/ldes`: the event stream.
+pub async fn stream(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    answer(state, &headers, Node::Stream).await
+}
+
+/// `/ldes/view` and `/ldes/KEY/NUMBER`: the root node and the pages.
+pub async fn node(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let node = match path.split('/').collect::<Vec<_>>()[..] {
+        ["view"] => Node::View,
+        [key, number] => match number.parse::<usize>() {
+            Ok(number) => Node::Page {
+                key: key.to_owned(),
+                number,
+            },
+            Err(_) => return not_found(&path),
+        },
+        _ => return not_found(&path),
+    };
+    answer(state, &headers, node).await
+}
+
+fn not_found(path: &str) -> Response {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!(
+            "no page /ldes/{path} in the change feed: the stream is /ldes, its root node /ldes/view, \
+             and a release's pages /ldes/RELEASE/1, /ldes/RELEASE/2… as the root node links them"
+        ),
+    )
+    .into_response()
+}
+
+async fn answer(state: AppState, headers: &HeaderMap, node: Node) -> Response {
+    match respond(state, headers, node).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn respond(state: AppState, headers: &HeaderMap, node: Node) -> Result<Response, ApiError> {
+    let format = negotiate::page_or_graph(headers, &Default::default())?;
+    let _permit = tokio::time::timeout(WAIT_FOR_A_TURN, state.feed_slots.clone().acquire_owned())
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "the change feed is busy: try again in a second",
+            )
+        })?
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")))?;
+    let origin = origin::origin(headers);
+    let immutable = matches!(node, Node::Page { .. });
+    let body = {
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || write(&state, &origin, &node, format))
+            .await
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")))??
+    };
+    let etag = format!("\"{}\"", &sha256_hex(&body)[..32]);
+    let not_modified = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        match format {
+            PageOrGraph::Html => {
+                let mut response = body.into_response();
+                response.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                );
+                response
+            }
+            PageOrGraph::Graph(format) => negotiate::rdf_document(body, format),
+        }
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    headers.insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).expect("hex digits"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "public, max-age=60"
+        }),
+    );
+    Ok(response)
+}
+
+/// The body of `node` in `format`.
+fn write(
+    state: &AppState,
+    origin: &str,
+    node: &Node,
+    format: PageOrGraph,
+) -> Result<Vec<u8>, ApiError> {
+    let stream = Stream {
+        releases: &state.feed,
+        base: &state.data_set.base,
+        origin,
+    };
+    let triples = match node {
+        Node::Stream => stream.description(),
+        Node::View => stream.view(),
+        Node::Page { key, number } => stream.page(key, *number).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("the change feed has no page {number} of a release {key}: the root node /ldes/view lists the releases"),
+            )
+        })?,
+    };
+    match format {
+        PageOrGraph::Html => html(state, origin, node),
+        PageOrGraph::Graph(format) => serialize_sorted(&state.data_set.base, format, &triples)
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("cannot write the change feed: {e}"),
+                )
+            }),
+    }
+}
+
+#[derive(Serialize)]
+struct ReleaseRow {
+    time: String,
+    release: String,
+    versions: usize,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct VersionRow {
+    resource: TermView,
+    deleted: bool,
+    triples: usize,
+}
+
+#[derive(Serialize)]
+struct Link {
+    href: String,
+    text: &'static str,
+}
+
+/// The HTML page of a node: the releases, or a page's versions.
+fn html(state: &AppState, origin: &str, node: &Node) -> Result<Vec<u8>, ApiError> {
+    let releases: Vec<ReleaseRow> = state
+        .feed
+        .iter()
+        .rev()
+        .map(|r| ReleaseRow {
+            time: r.time.value().to_owned(),
+            release: r.release.clone(),
+            versions: r.size,
+            href: stream::page_url("", &r.key, 1),
+        })
+        .collect();
+    let mut context = minijinja::context! {
+        origin => origin,
+        releases => releases,
+        page_size => PAGE_SIZE,
+        json_ld => (),
+    };
+    if let Node::Page { key, number } = node {
+        let release = state
+            .feed
+            .iter()
+            .find(|r| r.key == *key)
+            .expect("the page was written");
+        let versions: Vec<VersionRow> = release
+            .versions
+            .iter()
+            .skip((number - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|v| VersionRow {
+                resource: TermView::of(state, &Term::from(v.resource.clone())),
+                deleted: v.deleted,
+                triples: v.description().count(),
+            })
+            .collect();
+        let pages = stream::pages(release);
+        let mut links = Vec::new();
+        if *number > 1 {
+            links.push(Link {
+                href: stream::page_url("", key, number - 1),
+                text: "Page précédente",
+            });
+        }
+        if *number < pages {
+            links.push(Link {
+                href: stream::page_url("", key, number + 1),
+                text: "Page suivante",
+            });
+        }
+        context = minijinja::context! {
+            ..context,
+            ..minijinja::context! {
+                page => minijinja::context! {
+                    time => release.time.value(),
+                    release => release.release,
+                    number => number,
+                    pages => pages,
+                    versions => versions,
+                    links => links,
+                },
+            }
+        };
+    }
+    render_text("change_feed.html", context).map(String::into_bytes)
+}
