@@ -73,11 +73,10 @@ fn members(output: &str) -> Vec<Member> {
             let description = triples
                 .iter()
                 .filter(|t| iri(&t.subject) == id)
-                .filter(|t| {
-                    !matches!(
-                        t.predicate.as_str(),
-                        IS_VERSION_OF | GENERATED_AT_TIME | VERSION
-                    ) && !(deleted && t.predicate.as_str() == RDF_TYPE)
+                .filter(|t| match t.predicate.as_str() {
+                    IS_VERSION_OF | GENERATED_AT_TIME | VERSION => false,
+                    RDF_TYPE => !deleted,
+                    _ => true,
                 })
                 .map(|t| format!("{} {}", t.predicate, t.object))
                 .collect();
