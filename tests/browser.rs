@@ -50,6 +50,24 @@ async fn pages_of_every_kind(server: &TestServer) -> Vec<String> {
         "/fragments?predicate=http%3A%2F%2Fwww.w3.org%2F2004%2F02%2Fskos%2Fcore%23prefLabel&page=2"
             .to_owned(),
     );
+    pages.push("/ldes".to_owned());
+    // The first page of the change feed, as its root node links it.
+    let view = reqwest::Client::new()
+        .get(server.at("/ldes/view"))
+        .header("accept", "application/n-triples")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = view
+        .lines()
+        .find(|line| line.contains("<https://w3id.org/tree#node>"))
+        .and_then(|line| line.split(&format!("<{}", server.url)).nth(1))
+        .and_then(|rest| rest.split('>').next())
+        .expect("the root node links a release's first page");
+    pages.push(page.to_owned());
     pages
 }
 

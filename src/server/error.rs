@@ -48,3 +48,27 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_for_load_say_when_to_come_back() {
+        for (status, retry_after) in [
+            (StatusCode::SERVICE_UNAVAILABLE, Some("5")),
+            (StatusCode::TOO_MANY_REQUESTS, Some("1")),
+            (StatusCode::BAD_REQUEST, None),
+        ] {
+            let response = ApiError::new(status, "x").into_response();
+            assert_eq!(
+                response
+                    .headers()
+                    .get(header::RETRY_AFTER)
+                    .map(|v| v.to_str().unwrap()),
+                retry_after,
+                "{status}"
+            );
+        }
+    }
+}
