@@ -6,6 +6,7 @@
 //! history/
 //!   20261129T170000123Z.nt    the versions logged by one release
 //!   .20261129T180000456Z.tmp  a release being written (or killed midway)
+//!   latest.digests            each resource's latest digest, after the last release
 //!   .lock                     held while a release is logged
 //! ```
 //!
@@ -15,6 +16,12 @@
 //! canonical form (see [`description_digest`]); a build killed after its
 //! file landed logs nothing new the next time, so no version is ever
 //! logged twice.
+//!
+//! `latest.digests` spares a build reading the whole log: it holds what
+//! the log's files add up to after the release it names, and is written
+//! aside and renamed after each release. It is only a summary: when it
+//! names another release than the last (a build killed between the two
+//! renames) or does not read, the files are read instead.
 
 use super::{LoggedRelease, Version};
 use crate::rdf::Base;
@@ -36,6 +43,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// The directory of the version log in a build's output directory.
 pub const HISTORY_DIR: &str = "history";
 const LOCK_FILE: &str = ".lock";
+const DIGESTS_FILE: &str = "latest.digests";
+const DIGESTS_HEADER: &str = "# the latest digest of each resource after release ";
 const EXTENSION: &str = "nt";
 
 /// What a log keeps in memory of the versions it reads and writes.
@@ -96,8 +105,13 @@ type Digest256 = [u8; 32];
 pub struct VersionLog {
     dir: Option<PathBuf>,
     keep: Keep,
+    /// The key of every release logged, in order.
+    keys: Vec<String>,
+    /// The releases, when the log keeps versions.
     releases: Vec<Arc<LoggedRelease>>,
     latest: HashMap<String, Digest256>,
+    /// Whether `latest.digests` is behind the log's files.
+    digests_behind: bool,
 }
 
 impl VersionLog {
@@ -106,8 +120,10 @@ impl VersionLog {
         Self {
             dir: None,
             keep: Keep::Versions,
+            keys: Vec::new(),
             releases: Vec::new(),
             latest: HashMap::new(),
+            digests_behind: false,
         }
     }
 
@@ -117,8 +133,10 @@ impl VersionLog {
         let mut log = Self {
             dir: Some(dir.to_owned()),
             keep,
+            keys: Vec::new(),
             releases: Vec::new(),
             latest: HashMap::new(),
+            digests_behind: false,
         };
         log.catch_up()?;
         Ok(log)
@@ -129,9 +147,20 @@ impl VersionLog {
         self.dir.as_deref()
     }
 
-    /// The releases logged, oldest first.
+    /// The releases logged, oldest first (none when the log keeps only
+    /// digests: see [`VersionLog::len`]).
     pub fn releases(&self) -> &[Arc<LoggedRelease>] {
         &self.releases
+    }
+
+    /// How many releases are logged.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether no release is logged.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
     }
 
     /// Logs the data graph `data` of release `release` at `now`: a version
@@ -182,6 +211,9 @@ impl VersionLog {
             .collect();
         deleted.sort();
         if changed.is_empty() && deleted.is_empty() {
+            if self.digests_behind {
+                self.write_digests()?;
+            }
             return Ok(None);
         }
 
@@ -255,8 +287,13 @@ impl VersionLog {
                 None => self.latest.remove(&resource),
             };
         }
+        self.keys.push(logged.key.clone());
+        self.digests_behind = true;
+        self.write_digests()?;
         let logged = Arc::new(logged);
-        self.releases.push(Arc::clone(&logged));
+        if self.keep == Keep::Versions {
+            self.releases.push(Arc::clone(&logged));
+        }
         Ok(Some(logged))
     }
 
@@ -265,7 +302,7 @@ impl VersionLog {
     fn next_time(&self, now: SystemTime) -> Duration {
         let now = now.duration_since(UNIX_EPOCH).unwrap_or_default();
         let now = Duration::from_millis(now.as_millis() as u64);
-        match self.releases.last().and_then(|r| parse_file_key(&r.key)) {
+        match self.keys.last().and_then(|key| parse_file_key(key)) {
             Some(last) if last >= now => last + Duration::from_millis(1),
             _ => now,
         }
@@ -306,12 +343,25 @@ impl VersionLog {
             .dir
             .as_deref()
             .expect("only a log on disk writes files");
+        self.land_file(temporary, &dir.join(format!("{key}.{EXTENSION}")), writer)
+    }
+
+    /// Flushes a file written aside to disk and renames it to `path`.
+    fn land_file(
+        &self,
+        temporary: &Path,
+        path: &Path,
+        writer: BufWriter<File>,
+    ) -> Result<(), LogError> {
+        let dir = self
+            .dir
+            .as_deref()
+            .expect("only a log on disk writes files");
         let file = writer
             .into_inner()
             .map_err(|e| io_error(temporary)(e.into_error()))?;
         file.sync_all().map_err(io_error(temporary))?;
-        let path = dir.join(format!("{key}.{EXTENSION}"));
-        fs::rename(temporary, &path).map_err(io_error(&path))?;
+        fs::rename(temporary, path).map_err(io_error(path))?;
         File::open(dir)
             .and_then(|d| d.sync_all())
             .map_err(io_error(dir))
@@ -346,12 +396,54 @@ impl VersionLog {
             }
         }
         keys.sort();
-        let last = self.releases.last().map(|r| r.key.clone());
-        for key in keys.into_iter().filter(|k| Some(k) > last.as_ref()) {
-            let path = dir.join(format!("{key}.{EXTENSION}"));
-            let release = self.read_release(&path, key)?;
-            self.releases.push(Arc::new(release));
+        let last = self.keys.last().cloned();
+        let new: Vec<String> = keys
+            .into_iter()
+            .filter(|k| Some(k) > last.as_ref())
+            .collect();
+        if self.keys.is_empty()
+            && self.keep == Keep::Digests
+            && let Some(newest) = new.last()
+            && let Some(latest) = read_digests(&dir, newest)
+        {
+            self.latest = latest;
+            self.keys = new;
+            return Ok(());
         }
+        for key in new {
+            let path = dir.join(format!("{key}.{EXTENSION}"));
+            let release = self.read_release(&path, key.clone())?;
+            self.keys.push(key);
+            self.digests_behind = true;
+            if self.keep == Keep::Versions {
+                self.releases.push(Arc::new(release));
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `latest.digests` aside and renames it into the log.
+    fn write_digests(&mut self) -> Result<(), LogError> {
+        let (Some(dir), Some(last)) = (&self.dir, self.keys.last()) else {
+            return Ok(());
+        };
+        let temporary = dir.join(format!(".{DIGESTS_FILE}.tmp"));
+        let mut writer = BufWriter::new(File::create(&temporary).map_err(io_error(&temporary))?);
+        let mut lines: Vec<(&String, &Digest256)> = self.latest.iter().collect();
+        lines.sort_unstable();
+        let write = |writer: &mut BufWriter<File>| -> io::Result<()> {
+            writeln!(writer, "{DIGESTS_HEADER}{last}")?;
+            for (resource, digest) in lines {
+                for byte in digest {
+                    write!(writer, "{byte:02x}")?;
+                }
+                writeln!(writer, " {resource}")?;
+            }
+            Ok(())
+        };
+        write(&mut writer).map_err(io_error(&temporary))?;
+        self.land_file(&temporary, &dir.join(DIGESTS_FILE), writer)?;
+        self.digests_behind = false;
         Ok(())
     }
 
@@ -490,6 +582,29 @@ impl Version {
     }
 }
 
+/// The digests of `latest.digests` in `dir` if it is there, reads whole and
+/// names release `newest`; `None` otherwise (the files are read instead).
+fn read_digests(dir: &Path, newest: &str) -> Option<HashMap<String, Digest256>> {
+    let text = fs::read_to_string(dir.join(DIGESTS_FILE)).ok()?;
+    let mut lines = text.lines();
+    if lines.next()?.strip_prefix(DIGESTS_HEADER)? != newest {
+        return None;
+    }
+    let mut latest = HashMap::new();
+    for line in lines {
+        let (hex, resource) = line.split_once(' ')?;
+        if hex.len() != 64 {
+            return None;
+        }
+        let mut digest = [0; 32];
+        for (byte, pair) in digest.iter_mut().zip(hex.as_bytes().chunks(2)) {
+            *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+        }
+        latest.insert(resource.to_owned(), digest);
+    }
+    Some(latest)
+}
+
 /// The subject of a triple of the data graph, which has no blank node.
 fn subject_iri(triple: &Triple) -> NamedNodeRef<'_> {
     match &triple.subject {
@@ -505,14 +620,20 @@ fn subject_iri(triple: &Triple) -> NamedNodeRef<'_> {
 pub fn description_digest<'a>(
     description: impl Iterator<Item = (NamedNodeRef<'a>, TermRef<'a>)>,
 ) -> Digest256 {
-    let mut hasher = Sha256::new();
-    for (predicate, object) in description {
-        hasher.update(predicate.to_string().as_bytes());
-        hasher.update(b" ");
-        hasher.update(object.to_string().as_bytes());
-        hasher.update(b"\n");
+    /// Text written straight into the hash.
+    struct Hashing(Sha256);
+    impl std::fmt::Write for Hashing {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            self.0.update(text.as_bytes());
+            Ok(())
+        }
     }
-    hasher.finalize().into()
+    let mut hashing = Hashing(Sha256::new());
+    for (predicate, object) in description {
+        use std::fmt::Write as _;
+        writeln!(hashing, "{predicate} {object}").expect("hashing does not fail");
+    }
+    hashing.0.finalize().into()
 }
 
 /// The IRI of the version of `resource` logged by release `key`:
@@ -727,12 +848,46 @@ mod tests {
         assert_eq!(reopened.releases()[1].versions, logged.versions);
         assert_eq!(reopened.latest, log.latest);
         let mut by_digests = VersionLog::open(dir.path(), Keep::Digests).unwrap();
-        assert!(by_digests.releases()[0].versions.is_empty());
+        assert!(by_digests.releases().is_empty());
+        assert_eq!(by_digests.len(), 2);
+        assert_eq!(by_digests.latest, log.latest, "read from latest.digests");
         assert!(
             by_digests
                 .record(&base(), &second, "r2", at(20))
                 .unwrap()
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn a_summary_behind_the_log_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = VersionLog::open(dir.path(), Keep::Digests).unwrap();
+        log.record(&base(), &[triple("a", "p", "1")], "r1", at(0))
+            .unwrap();
+        let summary = dir.path().join(DIGESTS_FILE);
+        let after_first = fs::read_to_string(&summary).unwrap();
+        log.record(&base(), &[triple("a", "p", "2")], "r2", at(1))
+            .unwrap();
+        // As if the build had been killed between the release and its summary.
+        fs::write(&summary, &after_first).unwrap();
+        let mut reopened = VersionLog::open(dir.path(), Keep::Digests).unwrap();
+        assert_eq!(reopened.latest, log.latest, "the files are read instead");
+        assert!(
+            reopened
+                .record(&base(), &[triple("a", "p", "2")], "r3", at(2))
+                .unwrap()
+                .is_none()
+        );
+        let rewritten = fs::read_to_string(&summary).unwrap();
+        assert!(
+            rewritten.starts_with(&format!("{DIGESTS_HEADER}{}", log.keys[1])),
+            "{rewritten}"
+        );
+        fs::write(&summary, "garbage").unwrap();
+        assert_eq!(
+            VersionLog::open(dir.path(), Keep::Digests).unwrap().latest,
+            log.latest
         );
     }
 
@@ -769,6 +924,16 @@ mod tests {
                 .is_none()
         );
         assert_eq!(other.releases().len(), 1);
+        one.record(&base(), &[triple("a", "p", "2")], "r2", at(2))
+            .unwrap()
+            .unwrap();
+        assert!(
+            other
+                .record(&base(), &[triple("a", "p", "2")], "r2", at(3))
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!((one.len(), other.len()), (2, 2));
     }
 
     #[test]
@@ -797,7 +962,7 @@ mod tests {
         let path = dir.path().join(format!("{}.nt", logged.key));
         let text = fs::read_to_string(&path).unwrap();
         fs::write(&path, text.replace("isVersionOf", "isVersion")).unwrap();
-        let error = VersionLog::open(dir.path(), Keep::Digests)
+        let error = VersionLog::open(dir.path(), Keep::Versions)
             .unwrap_err()
             .to_string();
         assert!(
@@ -805,7 +970,7 @@ mod tests {
             "{error}"
         );
         fs::write(&path, "<a> <b> \"unterminated .\n").unwrap();
-        let error = VersionLog::open(dir.path(), Keep::Digests)
+        let error = VersionLog::open(dir.path(), Keep::Versions)
             .unwrap_err()
             .to_string();
         assert!(
