@@ -178,6 +178,18 @@ impl VersionLog {
         release: &str,
         now: SystemTime,
     ) -> Result<Option<Arc<LoggedRelease>>, LogError> {
+        self.record_sorted(base, &Sorted::new(data), release, now)
+    }
+
+    /// [`VersionLog::record`] of data already sorted (a build sorts it for
+    /// the dumps).
+    pub fn record_sorted(
+        &mut self,
+        base: &Base,
+        data: &Sorted<'_>,
+        release: &str,
+        now: SystemTime,
+    ) -> Result<Option<Arc<LoggedRelease>>, LogError> {
         let _lock = self.lock()?;
         self.catch_up()?;
         if let Some(triple) = data
@@ -188,8 +200,7 @@ impl VersionLog {
                 "resources are compared by IRI, and the data graph has a blank node: {triple}"
             )));
         }
-        let sorted = Sorted::new(data);
-        let sorted: Vec<&Triple> = sorted.iter().collect();
+        let sorted: Vec<&Triple> = data.iter().collect();
         let mut changed = Vec::new();
         let mut described = std::collections::HashSet::new();
         for description in sorted.chunk_by(|a, b| a.subject == b.subject) {

@@ -68,10 +68,10 @@ pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
     let started = std::time::Instant::now();
     let graphs = Graphs::read(inputs)?;
     let read = started.elapsed();
-    let (release, (data_set, written, triples)) = publish_release(out, |staging| {
+    let (release, (data_set, written, triples, data)) = publish_release(out, |staging| {
         let destination = ToDirectory(staging.to_owned());
         let (data_graph, ontology_graph) = (graphs.data_graph(), graphs.ontology_graph());
-        let (data_set, dumps, statistics, fingerprints, triples) = std::thread::scope(|scope| {
+        let (data_set, dumps, statistics, fingerprints, triples, data) = std::thread::scope(|scope| {
             let data_set = scope.spawn(|| DataSet::load(&graphs));
             let fingerprints = scope.spawn(|| {
                 Fingerprints::of(
@@ -96,20 +96,21 @@ pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
             // What was loaded: counting the store would take seconds at 10⁶ awards.
             let triples = data.len() + ontology.len();
             let fingerprints = joined(fingerprints);
-            (joined(data_set), dumps, statistics, fingerprints, triples)
+            (joined(data_set), dumps, statistics, fingerprints, triples, data)
         });
         let data_set = data_set.map_err(std::io::Error::other)?;
         let written =
             describe_publication(&data_set, &statistics, (dumps?, fingerprints), &destination)?;
-        Ok((data_set, written, triples))
+        // The data stays sorted for the change feed's comparison.
+        Ok((data_set, written, triples, data))
     })
     .with_context(|| format!("cannot publish to {}", out.display()))?;
     let published = started.elapsed();
     let logged = VersionLog::open(&out.join(HISTORY_DIR), Keep::Digests)
         .and_then(|mut log| {
-            log.record(
+            log.record_sorted(
                 &graphs.base,
-                &graphs.data,
+                &data,
                 &release.id,
                 std::time::SystemTime::now(),
             )
