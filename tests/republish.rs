@@ -95,8 +95,14 @@ fn verified_history(out: &Path, data: &Path) -> usize {
         .unwrap_or_else(|e| panic!("the version log reads whole: {e}"));
     let mut latest: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for release in log.releases() {
-        for version in &release.versions {
-            let description: Vec<String> = version.description().map(|t| t.to_string()).collect();
+        let triples = release
+            .version_triples(0..release.versions.len())
+            .unwrap_or_else(|e| panic!("the versions read: {e}"));
+        for (version, triples) in release.versions.iter().zip(&triples) {
+            let description: Vec<String> = version
+                .description(triples)
+                .map(|t| t.to_string())
+                .collect();
             let resource = version.resource.as_str().to_owned();
             if version.deleted {
                 assert!(

@@ -36,6 +36,8 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
+use std::io::{BufRead, Read, Seek};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -238,8 +240,13 @@ impl VersionLog {
             release: release.to_owned(),
             versions: Vec::new(),
             size: changed.len() + deleted.len(),
+            text: ReleaseText::Memory(Arc::from(&[][..])),
         };
-        let mut writer = self.release_writer(&logged.key)?;
+        let mut sink = match self.release_writer(&logged.key)? {
+            Some((temporary, writer)) => Sink::File(temporary, writer),
+            None => Sink::Memory(Vec::new()),
+        };
+        let (mut written, mut line) = (0, Vec::new());
         let mut latest = Vec::with_capacity(logged.size);
         let deleted: Vec<NamedNode> = deleted
             .into_iter()
@@ -274,24 +281,29 @@ impl VersionLog {
                 );
             }
             triples.sort_by(triple_order);
-            if let Some(writer) = &mut writer {
-                for triple in &triples {
-                    writeln!(writer.1, "{triple} .").map_err(io_error(&writer.0))?;
-                }
+            line.clear();
+            for triple in &triples {
+                writeln!(line, "{triple} .").expect("writing to memory does not fail");
             }
+            sink.write(&line)?;
+            let span = written..written + line.len();
+            written = span.end;
             latest.push((resource.as_str().to_owned(), description.map(|(d, _)| d)));
             if self.keep == Keep::Versions {
                 logged.versions.push(Version {
                     iri,
                     resource: resource.into_owned(),
                     deleted: description.is_none(),
-                    triples,
+                    span,
                 });
             }
         }
-        if let Some((temporary, writer)) = writer {
-            self.land(&logged.key, &temporary, writer)?;
-        }
+        logged.text = match sink {
+            Sink::File(temporary, writer) => {
+                ReleaseText::File(self.land(&logged.key, &temporary, writer)?)
+            }
+            Sink::Memory(bytes) => ReleaseText::Memory(bytes.into()),
+        };
         for (resource, digest) in latest {
             match digest {
                 Some(digest) => self.latest.insert(resource, digest),
@@ -349,12 +361,19 @@ impl VersionLog {
     }
 
     /// Flushes a release's file to disk and renames it into the log.
-    fn land(&self, key: &str, temporary: &Path, writer: BufWriter<File>) -> Result<(), LogError> {
+    fn land(
+        &self,
+        key: &str,
+        temporary: &Path,
+        writer: BufWriter<File>,
+    ) -> Result<PathBuf, LogError> {
         let dir = self
             .dir
             .as_deref()
             .expect("only a log on disk writes files");
-        self.land_file(temporary, &dir.join(format!("{key}.{EXTENSION}")), writer)
+        let path = dir.join(format!("{key}.{EXTENSION}"));
+        self.land_file(temporary, &path, writer)?;
+        Ok(path)
     }
 
     /// Flushes a file written aside to disk and renames it to `path`.
@@ -459,62 +478,54 @@ impl VersionLog {
     }
 
     /// Reads one release's file and moves each resource's latest digest.
+    /// Each version's lines are read and parsed on their own: the file's
+    /// text stays on disk, where its pages are read from.
     fn read_release(&mut self, path: &Path, key: String) -> Result<LoggedRelease, LogError> {
         let invalid = |message: String| LogError::Invalid {
             path: path.to_owned(),
             message,
         };
         let file = File::open(path).map_err(io_error(path))?;
-        let mut triples = Vec::new();
-        for triple in
-            RdfParser::from_format(RdfFormat::NTriples).for_reader(io::BufReader::new(file))
-        {
-            let quad = triple.map_err(|e| invalid(e.to_string()))?;
-            triples.push(Triple::from(quad));
-        }
+        let mut reader = io::BufReader::with_capacity(1 << 20, file);
         let mut release = LoggedRelease {
             key,
             time: Literal::new_simple_literal(""),
             release: String::new(),
             versions: Vec::new(),
             size: 0,
+            text: ReleaseText::File(path.to_owned()),
         };
-        for triples in triples.chunk_by(|a, b| a.subject == b.subject) {
-            let version = Version::read(triples).map_err(&invalid)?;
-            let time = version.metadata(prov::GENERATED_AT_TIME);
-            let name = version.metadata(dcat::VERSION);
-            match (time, name) {
-                (Some(Term::Literal(time)), Some(Term::Literal(name))) => {
-                    if release.size == 0 {
-                        release.time = time.clone();
-                        release.release = name.value().to_owned();
-                    } else if *time != release.time {
-                        return Err(invalid(format!(
-                            "version <{}> was generated at {time}, its release at {}",
-                            version.iri.as_str(),
-                            release.time
-                        )));
-                    }
-                }
-                _ => {
-                    return Err(invalid(format!(
-                        "version <{}> lacks its prov:generatedAtTime or dcat:version",
-                        version.iri.as_str()
-                    )));
-                }
+        let (mut lines, mut offset, mut line_number) = (Vec::new(), 0, 0);
+        let mut first_line = 1;
+        loop {
+            let at = lines.len();
+            let read = reader
+                .read_until(b'\n', &mut lines)
+                .map_err(io_error(path))?;
+            line_number += usize::from(read > 0);
+            let same_version = read > 0 && {
+                let (previous, this) = lines.split_at(at);
+                at == 0 || subject_of(this) == subject_of(previous)
+            };
+            if same_version {
+                continue;
             }
-            release.size += 1;
-            if version.deleted {
-                self.latest.remove(version.resource.as_str());
-            } else {
-                let digest =
-                    description_digest(version.description().map(|t| (t.predicate, t.object)));
-                self.latest
-                    .insert(version.resource.as_str().to_owned(), digest);
+            let version_end = if read > 0 { at } else { lines.len() };
+            if version_end > 0 {
+                let text = &lines[..version_end];
+                let triples = parse_version(text).map_err(|e| {
+                    invalid(format!("the version starting on line {first_line}: {e}"))
+                })?;
+                let span = offset..offset + text.len();
+                self.read_version(&mut release, triples, span)
+                    .map_err(|e| invalid(format!("line {first_line}: {e}")))?;
+                offset += version_end;
+                first_line = line_number;
             }
-            if self.keep == Keep::Versions {
-                release.versions.push(version);
+            if read == 0 {
+                break;
             }
+            lines.drain(..version_end);
         }
         if release.size == 0 {
             return Err(invalid(
@@ -523,11 +534,148 @@ impl VersionLog {
         }
         Ok(release)
     }
+
+    /// Takes one version read from a release's file into the log.
+    fn read_version(
+        &mut self,
+        release: &mut LoggedRelease,
+        triples: Vec<Triple>,
+        span: Range<usize>,
+    ) -> Result<(), String> {
+        let version = Version::read(&triples, span)?;
+        let time = metadata(&triples, prov::GENERATED_AT_TIME);
+        let name = metadata(&triples, dcat::VERSION);
+        match (time, name) {
+            (Some(Term::Literal(time)), Some(Term::Literal(name))) => {
+                if release.size == 0 {
+                    release.time = time.clone();
+                    release.release = name.value().to_owned();
+                } else if *time != release.time {
+                    return Err(format!(
+                        "version <{}> was generated at {time}, its release at {}",
+                        version.iri.as_str(),
+                        release.time
+                    ));
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "version <{}> lacks its prov:generatedAtTime or dcat:version",
+                    version.iri.as_str()
+                ));
+            }
+        }
+        release.size += 1;
+        if version.deleted {
+            self.latest.remove(version.resource.as_str());
+        } else {
+            let digest = description_digest(
+                version
+                    .description(&triples)
+                    .map(|t| (t.predicate, t.object)),
+            );
+            self.latest
+                .insert(version.resource.as_str().to_owned(), digest);
+        }
+        if self.keep == Keep::Versions {
+            release.versions.push(version);
+        }
+        Ok(())
+    }
+}
+
+/// Where a release's file is being written: on disk beside the log, or in
+/// memory for a log kept there.
+enum Sink {
+    File(PathBuf, BufWriter<File>),
+    Memory(Vec<u8>),
+}
+
+impl Sink {
+    fn write(&mut self, bytes: &[u8]) -> Result<(), LogError> {
+        match self {
+            Sink::File(path, writer) => writer.write_all(bytes).map_err(io_error(path)),
+            Sink::Memory(memory) => {
+                memory.extend_from_slice(bytes);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Where the text of a release's versions is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReleaseText {
+    /// In its file in the log.
+    File(PathBuf),
+    /// In memory, for a log kept there.
+    Memory(Arc<[u8]>),
+}
+
+impl LoggedRelease {
+    /// The triples of the versions `range` of [`LoggedRelease::versions`],
+    /// version by version (read from the log's file).
+    pub fn version_triples(&self, range: Range<usize>) -> Result<Vec<Vec<Triple>>, LogError> {
+        let versions = &self.versions[range];
+        let (Some(first), Some(last)) = (versions.first(), versions.last()) else {
+            return Ok(Vec::new());
+        };
+        let bytes = match &self.text {
+            ReleaseText::Memory(bytes) => bytes[first.span.start..last.span.end].to_vec(),
+            ReleaseText::File(path) => {
+                let mut file = File::open(path).map_err(io_error(path))?;
+                file.seek(io::SeekFrom::Start(first.span.start as u64))
+                    .map_err(io_error(path))?;
+                let mut bytes = vec![0; last.span.end - first.span.start];
+                file.read_exact(&mut bytes).map_err(io_error(path))?;
+                bytes
+            }
+        };
+        versions
+            .iter()
+            .map(|v| {
+                let text = &bytes[v.span.start - first.span.start..v.span.end - first.span.start];
+                parse_version(text).map_err(|message| LogError::Invalid {
+                    path: match &self.text {
+                        ReleaseText::File(path) => path.clone(),
+                        ReleaseText::Memory(_) => PathBuf::from("(memory)"),
+                    },
+                    message,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The subject of an N-Triples line: its text up to the first `>`.
+fn subject_of(line: &[u8]) -> &[u8] {
+    let end = line
+        .iter()
+        .position(|&b| b == b'>')
+        .map_or(line.len(), |i| i + 1);
+    &line[..end]
+}
+
+/// The triples of one version's lines.
+fn parse_version(text: &[u8]) -> Result<Vec<Triple>, String> {
+    RdfParser::from_format(RdfFormat::NTriples)
+        .for_slice(text)
+        .map(|quad| quad.map(Triple::from).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// The object of a version's metadata triple with `predicate`.
+fn metadata<'a>(triples: &'a [Triple], predicate: NamedNodeRef<'_>) -> Option<&'a Term> {
+    triples
+        .iter()
+        .find(|t| t.predicate == predicate)
+        .map(|t| &t.object)
 }
 
 impl Version {
-    /// The version whose triples (all of one subject) are `triples`.
-    fn read(triples: &[Triple]) -> Result<Self, String> {
+    /// The version whose triples (all of one subject) are `triples`, at
+    /// `span` in its release's text.
+    fn read(triples: &[Triple], span: Range<usize>) -> Result<Self, String> {
         let NamedOrBlankNode::NamedNode(iri) = &triples[0].subject else {
             return Err(format!(
                 "a version is named by an IRI, not {}",
@@ -545,34 +693,28 @@ impl Version {
         let deleted = triples
             .iter()
             .any(|t| t.predicate == rdf::TYPE && t.object == activity::DELETE.into());
-        let mut triples = triples.to_vec();
-        triples.sort_by(triple_order);
         Ok(Self {
             iri: iri.clone(),
             resource,
             deleted,
-            triples,
+            span,
         })
     }
 
-    /// The object of the version's metadata triple with `predicate`.
-    fn metadata(&self, predicate: NamedNodeRef<'_>) -> Option<&Term> {
-        self.triples
-            .iter()
-            .find(|t| t.predicate == predicate)
-            .map(|t| &t.object)
-    }
-
     /// The resource's own triples in this version (its description), in
-    /// the order of the dumps: the version's triples but its metadata.
-    pub fn description(&self) -> impl Iterator<Item = TripleRef<'_>> {
+    /// the order of the dumps, from the version's `triples` (see
+    /// [`LoggedRelease::version_triples`]): all but its metadata.
+    pub fn description<'a>(
+        &'a self,
+        triples: &'a [Triple],
+    ) -> impl Iterator<Item = TripleRef<'a>> + 'a {
         let (time, name) = (
-            self.metadata(prov::GENERATED_AT_TIME).cloned(),
-            self.metadata(dcat::VERSION).cloned(),
+            metadata(triples, prov::GENERATED_AT_TIME).cloned(),
+            metadata(triples, dcat::VERSION).cloned(),
         );
         let resource: Term = self.resource.clone().into();
         let deleted = self.deleted;
-        self.triples
+        triples
             .iter()
             .filter(move |t| {
                 let is = |p: NamedNodeRef<'_>, o: &Option<Term>| {
@@ -846,7 +988,8 @@ mod tests {
             [("b".into(), false), ("d".into(), false), ("c".into(), true)]
         );
         let b = &logged.versions[0];
-        let description: Vec<String> = b.description().map(|t| t.to_string()).collect();
+        let triples = logged.version_triples(0..1).unwrap();
+        let description: Vec<String> = b.description(&triples[0]).map(|t| t.to_string()).collect();
         assert_eq!(description, [triple("b", "p", "2").to_string()]);
         assert!(
             b.iri
@@ -857,6 +1000,20 @@ mod tests {
         let reopened = VersionLog::open(dir.path(), Keep::Versions).unwrap();
         assert_eq!(reopened.releases().len(), 2);
         assert_eq!(reopened.releases()[1].versions, logged.versions);
+        let read = reopened.releases()[1].version_triples(0..3).unwrap();
+        assert_eq!(read, logged.version_triples(0..3).unwrap());
+        let mut in_memory = VersionLog::in_memory();
+        in_memory.record(&base(), &first, "r1", at(0)).unwrap();
+        let kept = in_memory
+            .record(&base(), &second, "r2", at(10))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            kept.version_triples(0..3).unwrap(),
+            read,
+            "kept in memory as on disk"
+        );
+        assert_eq!(read[2].len(), 4, "a tombstone: its type and metadata");
         assert_eq!(reopened.latest, log.latest);
         let mut by_digests = VersionLog::open(dir.path(), Keep::Digests).unwrap();
         assert!(by_digests.releases().is_empty());

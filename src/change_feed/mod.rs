@@ -11,9 +11,11 @@
 mod log;
 pub mod stream;
 
-pub use log::{HISTORY_DIR, Keep, LogError, VersionLog, description_digest, version_iri};
+pub use log::{
+    HISTORY_DIR, Keep, LogError, ReleaseText, VersionLog, description_digest, version_iri,
+};
 
-use oxigraph::model::{Literal, NamedNode, Triple};
+use oxigraph::model::{Literal, NamedNode};
 
 /// A release as the log holds it: the versions it logged.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,10 +28,14 @@ pub struct LoggedRelease {
     /// The release of the published files (see [`crate::publish::release_id`]).
     pub release: String,
     /// Its versions, in the order of the dumps, tombstones last (empty
-    /// when the log keeps only digests, see [`Keep`]).
+    /// when the log keeps only digests, see [`Keep`]); their triples are
+    /// read from [`LoggedRelease::text`] by
+    /// [`LoggedRelease::version_triples`].
     pub versions: Vec<Version>,
     /// How many versions it logged.
     pub size: usize,
+    /// Where its versions' N-Triples are: its file in the log, or memory.
+    pub text: ReleaseText,
 }
 
 /// One immutable version of a resource.
@@ -41,8 +47,9 @@ pub struct Version {
     pub resource: NamedNode,
     /// Whether it is a tombstone: the resource was removed.
     pub deleted: bool,
-    /// Its triples, all about [`Version::iri`]: `dct:isVersionOf`,
+    /// Where its lines are in its release's text. They are its triples,
+    /// all about [`Version::iri`]: `dct:isVersionOf`,
     /// `prov:generatedAtTime`, `dcat:version` (the release), `a as:Delete`
     /// for a tombstone, and the resource's own triples.
-    pub triples: Vec<Triple>,
+    pub span: std::ops::Range<usize>,
 }

@@ -15,7 +15,7 @@
 //! page, so both hold for everything reachable through a relation. A
 //! release's pages never change: a new release makes new pages.
 
-use super::LoggedRelease;
+use super::{LogError, LoggedRelease};
 use crate::rdf::Base;
 use crate::rdf::vocab::{activity, dct, ldes, prov, tree};
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
@@ -184,10 +184,12 @@ impl Stream<'_> {
 
     /// `/ldes/KEY/NUMBER`: the versions on a page of a release, and the
     /// relation to its next page; `None` if there is no such page.
-    pub fn page(&self, key: &str, number: usize) -> Option<Vec<Triple>> {
-        let release = self.releases.iter().find(|r| r.key == key)?;
+    pub fn page(&self, key: &str, number: usize) -> Result<Option<Vec<Triple>>, LogError> {
+        let Some(release) = self.releases.iter().find(|r| r.key == key) else {
+            return Ok(None);
+        };
         if number == 0 || number > pages(release) {
-            return None;
+            return Ok(None);
         }
         let page = NamedNode::new_unchecked(page_url(self.origin, key, number));
         let stream = stream_iri(self.base);
@@ -198,18 +200,15 @@ impl Stream<'_> {
             ldes::IMMUTABLE,
             Literal::new_typed_literal("true", xsd::BOOLEAN),
         ));
-        let versions = release
-            .versions
-            .iter()
-            .skip((number - 1) * PAGE_SIZE)
-            .take(PAGE_SIZE);
-        for version in versions {
+        let on_page = page_range(release, number);
+        let versions = &release.versions[on_page.clone()];
+        for (version, its_triples) in versions.iter().zip(release.version_triples(on_page)?) {
             triples.push(Triple::new(
                 stream.clone(),
                 tree::MEMBER,
                 version.iri.clone(),
             ));
-            triples.extend(version.triples.iter().cloned());
+            triples.extend(its_triples);
         }
         if number < pages(release) {
             let next = NamedNode::new_unchecked(page_url(self.origin, key, number + 1));
@@ -223,8 +222,14 @@ impl Stream<'_> {
                 remaining,
             ));
         }
-        Some(triples)
+        Ok(Some(triples))
     }
+}
+
+/// The positions in [`LoggedRelease::versions`] of page `number` (from 1).
+pub fn page_range(release: &LoggedRelease, number: usize) -> std::ops::Range<usize> {
+    let start = ((number.max(1) - 1) * PAGE_SIZE).min(release.versions.len());
+    start..(start + PAGE_SIZE).min(release.versions.len())
 }
 
 /// A relation of `node` to `target`, on the versions' time.
@@ -328,7 +333,7 @@ mod tests {
             origin: "http://h",
         };
         let key = &releases[0].key;
-        let first = stream.page(key, 1).unwrap();
+        let first = stream.page(key, 1).unwrap().unwrap();
         assert_eq!(objects(&first, tree::MEMBER).len(), PAGE_SIZE);
         assert_eq!(
             objects(&first, tree::NODE_OF),
@@ -340,10 +345,10 @@ mod tests {
             objects(&first, tree::REMAINING_ITEMS),
             [&Term::from(Literal::new_typed_literal("1", xsd::INTEGER))]
         );
-        let last = stream.page(key, 2).unwrap();
+        let last = stream.page(key, 2).unwrap().unwrap();
         assert_eq!(objects(&last, tree::MEMBER).len(), 1);
         assert!(objects(&last, tree::RELATION).is_empty());
-        assert!(stream.page(key, 3).is_none() && stream.page(key, 0).is_none());
-        assert!(stream.page("20000101T000000000Z", 1).is_none());
+        assert!(stream.page(key, 3).unwrap().is_none() && stream.page(key, 0).unwrap().is_none());
+        assert!(stream.page("20000101T000000000Z", 1).unwrap().is_none());
     }
 }

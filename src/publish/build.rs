@@ -71,33 +71,41 @@ pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
     let (release, (data_set, written, triples, data)) = publish_release(out, |staging| {
         let destination = ToDirectory(staging.to_owned());
         let (data_graph, ontology_graph) = (graphs.data_graph(), graphs.ontology_graph());
-        let (data_set, dumps, statistics, fingerprints, triples, data) = std::thread::scope(|scope| {
-            let data_set = scope.spawn(|| DataSet::load(&graphs));
-            let fingerprints = scope.spawn(|| {
-                Fingerprints::of(
-                    (&data_graph, &graphs.data),
-                    (&ontology_graph, &graphs.ontology),
+        let (data_set, dumps, statistics, fingerprints, triples, data) =
+            std::thread::scope(|scope| {
+                let data_set = scope.spawn(|| DataSet::load(&graphs));
+                let fingerprints = scope.spawn(|| {
+                    Fingerprints::of(
+                        (&data_graph, &graphs.data),
+                        (&ontology_graph, &graphs.ontology),
+                    )
+                });
+                let base = &graphs.base;
+                let data = Sorted::new(&graphs.data);
+                let ontology = Sorted::new(&graphs.ontology);
+                let (dumps, statistics) = std::thread::scope(|scope| {
+                    let statistics = scope.spawn(|| Statistics::of(base, &data));
+                    let dumps = write_dumps(
+                        base,
+                        (&data_graph, &data),
+                        &ontology,
+                        &destination,
+                        &DUMP_FORMATS,
+                    );
+                    (dumps, joined(statistics))
+                });
+                // What was loaded: counting the store would take seconds at 10⁶ awards.
+                let triples = data.len() + ontology.len();
+                let fingerprints = joined(fingerprints);
+                (
+                    joined(data_set),
+                    dumps,
+                    statistics,
+                    fingerprints,
+                    triples,
+                    data,
                 )
             });
-            let base = &graphs.base;
-            let data = Sorted::new(&graphs.data);
-            let ontology = Sorted::new(&graphs.ontology);
-            let (dumps, statistics) = std::thread::scope(|scope| {
-                let statistics = scope.spawn(|| Statistics::of(base, &data));
-                let dumps = write_dumps(
-                    base,
-                    (&data_graph, &data),
-                    &ontology,
-                    &destination,
-                    &DUMP_FORMATS,
-                );
-                (dumps, joined(statistics))
-            });
-            // What was loaded: counting the store would take seconds at 10⁶ awards.
-            let triples = data.len() + ontology.len();
-            let fingerprints = joined(fingerprints);
-            (joined(data_set), dumps, statistics, fingerprints, triples, data)
-        });
         let data_set = data_set.map_err(std::io::Error::other)?;
         let written =
             describe_publication(&data_set, &statistics, (dumps?, fingerprints), &destination)?;

@@ -147,12 +147,22 @@ fn write(
     let triples = match node {
         Node::Stream => stream.description(),
         Node::View => stream.view(),
-        Node::Page { key, number } => stream.page(key, *number).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                format!("the change feed has no page {number} of a release {key}: the root node /ldes/view lists the releases"),
-            )
-        })?,
+        Node::Page { key, number } => stream
+            .page(key, *number)
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("cannot read the change feed: {e}"),
+                )
+            })?
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    format!(
+                        "the change feed has no page {number} of a release {key}: the root node /ldes/view lists the releases"
+                    ),
+                )
+            })?,
     };
     match format {
         PageOrGraph::Html => html(state, origin, node),
@@ -245,15 +255,20 @@ fn html(state: &AppState, origin: &str, node: &Node) -> Result<Vec<u8>, ApiError
             .iter()
             .find(|r| r.key == *key)
             .expect("the page was written");
-        let versions: Vec<VersionRow> = release
-            .versions
+        let on_page = stream::page_range(release, *number);
+        let triples = release.version_triples(on_page.clone()).map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("cannot read the change feed: {e}"),
+            )
+        })?;
+        let versions: Vec<VersionRow> = release.versions[on_page]
             .iter()
-            .skip((number - 1) * PAGE_SIZE)
-            .take(PAGE_SIZE)
-            .map(|v| VersionRow {
+            .zip(&triples)
+            .map(|(v, triples)| VersionRow {
                 resource: TermView::of(state, &Term::from(v.resource.clone())),
                 deleted: v.deleted,
-                triples: v.description().count(),
+                triples: v.description(triples).count(),
             })
             .collect();
         let pages = stream::pages(release);
