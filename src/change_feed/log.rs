@@ -431,20 +431,23 @@ impl VersionLog {
             .into_iter()
             .filter(|k| Some(k) > last.as_ref())
             .collect();
-        if self.keys.is_empty()
-            && self.keep == Keep::Digests
-            && let Some(newest) = new.last()
-            && let Some(latest) = read_digests(&dir, newest)
-        {
+        let summary = match new.last() {
+            Some(newest) if self.keys.is_empty() => read_digests(&dir, newest),
+            _ => None,
+        };
+        let summarized = summary.is_some();
+        if let Some(latest) = summary {
             self.latest = latest;
-            self.keys = new;
-            return Ok(());
+            if self.keep == Keep::Digests {
+                self.keys = new;
+                return Ok(());
+            }
         }
         for key in new {
             let path = dir.join(format!("{key}.{EXTENSION}"));
-            let release = self.read_release(&path, key.clone())?;
+            let release = self.read_release(&path, key.clone(), summarized)?;
             self.keys.push(key);
-            self.digests_behind = true;
+            self.digests_behind |= !summarized;
             if self.keep == Keep::Versions {
                 self.releases.push(Arc::new(release));
             }
@@ -479,8 +482,16 @@ impl VersionLog {
 
     /// Reads one release's file and moves each resource's latest digest.
     /// Each version's lines are read and parsed on their own: the file's
-    /// text stays on disk, where its pages are read from.
-    fn read_release(&mut self, path: &Path, key: String) -> Result<LoggedRelease, LogError> {
+    /// text stays on disk, where its pages are read from. When the digests
+    /// come from `latest.digests` (`summarized`), only the first version is
+    /// parsed (for the release's time and name); the others are indexed
+    /// from their lines, as the log writes them.
+    fn read_release(
+        &mut self,
+        path: &Path,
+        key: String,
+        summarized: bool,
+    ) -> Result<LoggedRelease, LogError> {
         let invalid = |message: String| LogError::Invalid {
             path: path.to_owned(),
             message,
@@ -513,12 +524,22 @@ impl VersionLog {
             let version_end = if read > 0 { at } else { lines.len() };
             if version_end > 0 {
                 let text = &lines[..version_end];
-                let triples = parse_version(text).map_err(|e| {
-                    invalid(format!("the version starting on line {first_line}: {e}"))
-                })?;
                 let span = offset..offset + text.len();
-                self.read_version(&mut release, triples, span)
-                    .map_err(|e| invalid(format!("line {first_line}: {e}")))?;
+                if summarized && release.size > 0 {
+                    let version = index_version(text, span).ok_or_else(|| {
+                        invalid(format!(
+                            "the version starting on line {first_line} is not as the log writes it"
+                        ))
+                    })?;
+                    release.size += 1;
+                    release.versions.push(version);
+                } else {
+                    let triples = parse_version(text).map_err(|e| {
+                        invalid(format!("the version starting on line {first_line}: {e}"))
+                    })?;
+                    self.read_version(&mut release, triples, span, !summarized)
+                        .map_err(|e| invalid(format!("line {first_line}: {e}")))?;
+                }
                 offset += version_end;
                 first_line = line_number;
             }
@@ -535,12 +556,14 @@ impl VersionLog {
         Ok(release)
     }
 
-    /// Takes one version read from a release's file into the log.
+    /// Takes one version read from a release's file into the log (and its
+    /// digest, if `digest`).
     fn read_version(
         &mut self,
         release: &mut LoggedRelease,
         triples: Vec<Triple>,
         span: Range<usize>,
+        digest: bool,
     ) -> Result<(), String> {
         let version = Version::read(&triples, span)?;
         let time = metadata(&triples, prov::GENERATED_AT_TIME);
@@ -566,9 +589,9 @@ impl VersionLog {
             }
         }
         release.size += 1;
-        if version.deleted {
+        if digest && version.deleted {
             self.latest.remove(version.resource.as_str());
-        } else {
+        } else if digest {
             let digest = description_digest(
                 version
                     .description(&triples)
@@ -645,6 +668,36 @@ impl LoggedRelease {
             })
             .collect()
     }
+}
+
+/// A version indexed from its lines as the log writes them (one triple a
+/// line, IRIs between `<>`), without parsing them: its IRI, the resource it
+/// is a version of, whether it is a tombstone. `None` if a line is not so.
+fn index_version(text: &[u8], span: Range<usize>) -> Option<Version> {
+    let iri = |token: &[u8]| -> Option<NamedNode> {
+        let inner = token.strip_prefix(b"<")?.strip_suffix(b">")?;
+        Some(NamedNode::new_unchecked(std::str::from_utf8(inner).ok()?))
+    };
+    let is_version_of = format!("<{}>", dct::IS_VERSION_OF.as_str());
+    let tombstone = format!("<{}> <{}> .", rdf::TYPE.as_str(), activity::DELETE.as_str());
+    let mut version = None;
+    let (mut resource, mut deleted) = (None, false);
+    for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let subject = subject_of(line);
+        version.get_or_insert(iri(subject)?);
+        let rest = line.get(subject.len() + 1..)?;
+        if let Some(object) = rest.strip_prefix(is_version_of.as_bytes()) {
+            resource = iri(object.trim_ascii().strip_suffix(b".")?.trim_ascii());
+        } else if rest == tombstone.as_bytes() {
+            deleted = true;
+        }
+    }
+    Some(Version {
+        iri: version?,
+        resource: resource?,
+        deleted,
+        span,
+    })
 }
 
 /// The subject of an N-Triples line: its text up to the first `>`.
@@ -1000,6 +1053,10 @@ mod tests {
         let reopened = VersionLog::open(dir.path(), Keep::Versions).unwrap();
         assert_eq!(reopened.releases().len(), 2);
         assert_eq!(reopened.releases()[1].versions, logged.versions);
+        fs::remove_file(dir.path().join(DIGESTS_FILE)).unwrap();
+        let parsed = VersionLog::open(dir.path(), Keep::Versions).unwrap();
+        assert_eq!(parsed.releases(), reopened.releases(), "indexed as parsed");
+        assert_eq!(parsed.latest, reopened.latest);
         let read = reopened.releases()[1].version_triples(0..3).unwrap();
         assert_eq!(read, logged.version_triples(0..3).unwrap());
         let mut in_memory = VersionLog::in_memory();
