@@ -315,7 +315,7 @@ fn log_release(
 /// A log in memory, in place of one on disk that cannot be written.
 fn in_memory_log(error: &change_feed::LogError) -> VersionLog {
     tracing::warn!(
-        "{error}: the change feed is kept in memory, from now on, and lost when the server stops"
+        "{error}: the change feed is kept in memory instead, and lost when the server stops"
     );
     VersionLog::in_memory()
 }
