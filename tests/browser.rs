@@ -68,6 +68,23 @@ async fn pages_of_every_kind(server: &TestServer) -> Vec<String> {
         .and_then(|rest| rest.split('>').next())
         .expect("the root node links a release's first page");
     pages.push(page.to_owned());
+    // A version on its own, as that page lists it.
+    let listed = reqwest::Client::new()
+        .get(server.at(page))
+        .header("accept", "application/n-triples")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let version = listed
+        .lines()
+        .find(|line| line.contains("<https://w3id.org/tree#member>"))
+        .and_then(|line| line.split(&format!("<{BASE}")).nth(2))
+        .and_then(|rest| rest.split('>').next())
+        .expect("a page lists its versions");
+    pages.push(format!("/{version}"));
     pages
 }
 

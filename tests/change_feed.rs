@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use territoire_innovant::rdf::Base;
 use territoire_innovant::store::DataSet;
 
+const BASE: &str = "https://w3id.org/territoire-innovant/";
 const IS_VERSION_OF: &str = "http://purl.org/dc/terms/isVersionOf";
 const GENERATED_AT_TIME: &str = "http://www.w3.org/ns/prov#generatedAtTime";
 const VERSION: &str = "http://www.w3.org/ns/dcat#version";
@@ -363,6 +364,39 @@ async fn the_stream_its_root_node_and_its_pages_in_every_format() {
         .await
         .unwrap();
     assert_eq!(again.status(), 304);
+
+    // Each version's IRI answers on its own, as the page lists it.
+    let member = triples
+        .iter()
+        .find(|t| t.predicate.as_str() == "https://w3id.org/tree#member")
+        .map(|t| match &t.object {
+            Term::NamedNode(n) => n.as_str().to_owned(),
+            other => panic!("{other}"),
+        })
+        .unwrap();
+    let path = member
+        .strip_prefix(BASE)
+        .expect("a version IRI under the base");
+    let version = get(&format!("/{path}"), "application/n-triples")
+        .await
+        .unwrap();
+    assert_eq!(version.status(), 200, "{member}");
+    assert_eq!(
+        version.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let triples = parse("application/n-triples", &version.bytes().await.unwrap());
+    assert!(triples.iter().all(|t| iri(&t.subject) == member));
+    assert!(
+        triples
+            .iter()
+            .any(|t| t.predicate.as_str() == IS_VERSION_OF)
+    );
+    let html = get(&format!("/{path}"), "text/html").await.unwrap();
+    assert_eq!(html.status(), 200);
+    assert!(html.text().await.unwrap().contains("Version du"));
+    let missing = get(&format!("/{path}-no"), "text/turtle").await.unwrap();
+    assert_eq!(missing.status(), 404);
 
     let cors = client
         .get(server.at("/ldes"))

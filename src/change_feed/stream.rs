@@ -226,6 +226,39 @@ impl Stream<'_> {
     }
 }
 
+/// A version found by its IRI.
+pub struct FoundVersion<'a> {
+    /// Its release.
+    pub release: &'a LoggedRelease,
+    /// Its place in the release's versions.
+    pub position: usize,
+    /// Its triples.
+    pub triples: Vec<Triple>,
+}
+
+impl Stream<'_> {
+    /// `/ldes/version/KEY/PATH`: the version `BASE ldes/version/KEY/PATH`
+    /// on its own, with the release it belongs to; `None` if there is none.
+    pub fn version(&self, key: &str, path: &str) -> Result<Option<FoundVersion<'_>>, LogError> {
+        let Some(release) = self.releases.iter().find(|r| r.key == key) else {
+            return Ok(None);
+        };
+        let iri = self.base.iri(&format!("ldes/version/{key}/{path}"));
+        let Some(position) = release.versions.iter().position(|v| v.iri == iri) else {
+            return Ok(None);
+        };
+        let triples = release
+            .version_triples(position..position + 1)?
+            .pop()
+            .unwrap_or_default();
+        Ok(Some(FoundVersion {
+            release,
+            position,
+            triples,
+        }))
+    }
+}
+
 /// The positions in [`LoggedRelease::versions`] of page `number` (from 1).
 pub fn page_range(release: &LoggedRelease, number: usize) -> std::ops::Range<usize> {
     let start = ((number.max(1) - 1) * PAGE_SIZE).min(release.versions.len());
@@ -350,5 +383,17 @@ mod tests {
         assert!(objects(&last, tree::RELATION).is_empty());
         assert!(stream.page(key, 3).unwrap().is_none() && stream.page(key, 0).unwrap().is_none());
         assert!(stream.page("20000101T000000000Z", 1).unwrap().is_none());
+        let found = stream.version(key, "r0/7").unwrap().unwrap();
+        let version = &found.release.versions[found.position];
+        assert_eq!(found.release.key, *key);
+        assert!(version.iri.as_str().ends_with("/r0/7"));
+        assert!(
+            found
+                .triples
+                .iter()
+                .all(|t| t.subject == version.iri.clone().into())
+        );
+        assert_eq!(found.triples.len(), 4, "the label and the three metadata");
+        assert!(stream.version(key, "r0/x").unwrap().is_none());
     }
 }

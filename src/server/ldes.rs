@@ -11,12 +11,13 @@ use super::error::ApiError;
 use super::negotiate::{self, PageOrGraph};
 use super::pages::{TermView, render_text};
 use super::{AppState, origin};
+use crate::change_feed::LogError;
 use crate::change_feed::stream::{self, PAGE_SIZE, Stream};
 use crate::publish::{serialize_sorted, sha256_hex};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use oxigraph::model::Term;
+use oxigraph::model::{Term, Triple};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -31,6 +32,8 @@ enum Node {
     View,
     /// Page `number` of release `key`.
     Page { key: String, number: usize },
+    /// The version of release `key` whose IRI ends with `path`.
+    Version { key: String, path: String },
 }
 
 /// `/ldes`: the event stream.
@@ -38,7 +41,8 @@ pub async fn stream(State(state): State<AppState>, headers: HeaderMap) -> Respon
     answer(state, &headers, Node::Stream).await
 }
 
-/// `/ldes/view` and `/ldes/KEY/NUMBER`: the root node and the pages.
+/// `/ldes/view`, `/ldes/KEY/NUMBER` and `/ldes/version/KEY/PATH`: the
+/// root node, the pages and the versions.
 pub async fn node(
     State(state): State<AppState>,
     Path(path): Path<String>,
@@ -46,6 +50,10 @@ pub async fn node(
 ) -> Response {
     let node = match path.split('/').collect::<Vec<_>>()[..] {
         ["view"] => Node::View,
+        ["version", key, ref rest @ ..] if !rest.is_empty() => Node::Version {
+            key: key.to_owned(),
+            path: rest.join("/"),
+        },
         [key, number] => match number.parse::<usize>() {
             Ok(number) => Node::Page {
                 key: key.to_owned(),
@@ -63,7 +71,8 @@ fn not_found(path: &str) -> Response {
         StatusCode::NOT_FOUND,
         format!(
             "no page /ldes/{path} in the change feed: the stream is /ldes, its root node /ldes/view, \
-             and a release's pages /ldes/RELEASE/1, /ldes/RELEASE/2… as the root node links them"
+             a release's pages /ldes/RELEASE/1, /ldes/RELEASE/2… as the root node links them, \
+             and each version at its IRI, /ldes/version/RELEASE/…"
         ),
     )
     .into_response()
@@ -88,7 +97,7 @@ async fn respond(state: AppState, headers: &HeaderMap, node: Node) -> Result<Res
         })?
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")))?;
     let origin = origin::origin(headers);
-    let immutable = matches!(node, Node::Page { .. });
+    let immutable = matches!(node, Node::Page { .. } | Node::Version { .. });
     let body = {
         let state = state.clone();
         tokio::task::spawn_blocking(move || write(&state, &origin, &node, format))
@@ -132,6 +141,60 @@ async fn respond(state: AppState, headers: &HeaderMap, node: Node) -> Result<Res
     Ok(response)
 }
 
+fn cannot_read(e: LogError) -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("cannot read the change feed: {e}"),
+    )
+}
+
+/// The body of version `BASE ldes/version/KEY/PATH` in `format`.
+fn version(
+    state: &AppState,
+    stream: &Stream<'_>,
+    key: &str,
+    path: &str,
+    format: PageOrGraph,
+) -> Result<Vec<u8>, ApiError> {
+    let found = stream
+        .version(key, path)
+        .map_err(cannot_read)?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!(
+                    "the change feed has no version /ldes/version/{key}/{path}: the root node /ldes/view lists the releases, their pages the versions"
+                ),
+            )
+        })?;
+    let (release, position, triples) = (found.release, found.position, found.triples);
+    write_graph_or_page(state, format, &triples, || {
+        let version = &release.versions[position];
+        let rows: Vec<PropertyRow> = version
+            .description(&triples)
+            .map(|t| PropertyRow {
+                predicate: TermView::iri(state, t.predicate),
+                object: TermView::of(state, &t.object.into_owned()),
+            })
+            .collect();
+        let number = position / PAGE_SIZE + 1;
+        let context = minijinja::context! {
+            version => minijinja::context! {
+                iri => version.iri.as_str(),
+                resource => TermView::of(state, &Term::from(version.resource.clone())),
+                deleted => version.deleted,
+                time => release.time.value(),
+                shown => in_french(release.time.value()),
+                release => release.release,
+                page => stream::page_url("", &release.key, number),
+                properties => rows,
+            },
+            json_ld => (),
+        };
+        render_text("change_feed.html", context).map(String::into_bytes)
+    })
+}
+
 /// The body of `node` in `format`.
 fn write(
     state: &AppState,
@@ -144,17 +207,19 @@ fn write(
         base: &state.data_set.base,
         origin,
     };
+    let cannot_read = |e: crate::change_feed::LogError| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot read the change feed: {e}"),
+        )
+    };
     let triples = match node {
+        Node::Version { key, path } => return version(state, &stream, key, path, format),
         Node::Stream => stream.description(),
         Node::View => stream.view(),
         Node::Page { key, number } => stream
             .page(key, *number)
-            .map_err(|e| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("cannot read the change feed: {e}"),
-                )
-            })?
+            .map_err(cannot_read)?
             .ok_or_else(|| {
                 ApiError::new(
                     StatusCode::NOT_FOUND,
@@ -164,9 +229,19 @@ fn write(
                 )
             })?,
     };
+    write_graph_or_page(state, format, &triples, || html(state, origin, node))
+}
+
+/// `triples` in an RDF `format`, or the HTML page `page` writes.
+fn write_graph_or_page(
+    state: &AppState,
+    format: PageOrGraph,
+    triples: &[Triple],
+    page: impl FnOnce() -> Result<Vec<u8>, ApiError>,
+) -> Result<Vec<u8>, ApiError> {
     match format {
-        PageOrGraph::Html => html(state, origin, node),
-        PageOrGraph::Graph(format) => serialize_sorted(&state.data_set.base, format, &triples)
+        PageOrGraph::Html => page(),
+        PageOrGraph::Graph(format) => serialize_sorted(&state.data_set.base, format, triples)
             .map_err(|e| {
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -219,8 +294,15 @@ struct ReleaseRow {
 #[derive(Serialize)]
 struct VersionRow {
     resource: TermView,
+    href: String,
     deleted: bool,
     triples: usize,
+}
+
+#[derive(Serialize)]
+struct PropertyRow {
+    predicate: TermView,
+    object: TermView,
 }
 
 #[derive(Serialize)]
@@ -267,6 +349,11 @@ fn html(state: &AppState, origin: &str, node: &Node) -> Result<Vec<u8>, ApiError
             .zip(&triples)
             .map(|(v, triples)| VersionRow {
                 resource: TermView::of(state, &Term::from(v.resource.clone())),
+                href: v
+                    .iri
+                    .as_str()
+                    .strip_prefix(state.data_set.base.as_str())
+                    .map_or_else(|| v.iri.as_str().to_owned(), |path| format!("/{path}")),
                 deleted: v.deleted,
                 triples: v.description(triples).count(),
             })
