@@ -23,6 +23,19 @@ use std::process::Command;
 
 const BASE: &str = "https://w3id.org/territoire-innovant/";
 
+/// The document at `path` in N-Triples.
+async fn n_triples(server: &TestServer, path: &str) -> String {
+    reqwest::Client::new()
+        .get(server.at(path))
+        .header("accept", "application/n-triples")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// One path of each kind in the sitemap (kind: the first segment of the
 /// path), and a path that does not exist.
 async fn pages_of_every_kind(server: &TestServer) -> Vec<String> {
@@ -52,15 +65,7 @@ async fn pages_of_every_kind(server: &TestServer) -> Vec<String> {
     );
     pages.push("/ldes".to_owned());
     // The first page of the change feed, as its root node links it.
-    let view = reqwest::Client::new()
-        .get(server.at("/ldes/view"))
-        .header("accept", "application/n-triples")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let view = n_triples(server, "/ldes/view").await;
     let page = view
         .lines()
         .find(|line| line.contains("<https://w3id.org/tree#node>"))
@@ -69,15 +74,7 @@ async fn pages_of_every_kind(server: &TestServer) -> Vec<String> {
         .expect("the root node links a release's first page");
     pages.push(page.to_owned());
     // A version on its own, as that page lists it.
-    let listed = reqwest::Client::new()
-        .get(server.at(page))
-        .header("accept", "application/n-triples")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let listed = n_triples(server, page).await;
     let version = listed
         .lines()
         .find(|line| line.contains("<https://w3id.org/tree#member>"))

@@ -10,7 +10,7 @@
 
 use super::error::ApiError;
 use super::negotiate::{self, PageOrGraph};
-use super::pages::{TermView, render};
+use super::pages::{PageLink, TermView, render};
 use super::{AppState, origin};
 use crate::fragments::{self, PAGE_SIZE, Page, Pattern};
 use crate::publish::serialize_sorted;
@@ -172,25 +172,19 @@ struct Row {
     object: TermView,
 }
 
-#[derive(Serialize)]
-struct Link {
-    href: String,
-    text: &'static str,
-}
-
 /// The HTML page: the form, the triples, the count and the pages.
 fn html(state: &AppState, pattern: &Pattern, page: &Page) -> Response {
     let [subject, predicate, object] = pattern.parameters();
     let relative = fragment_url(FRAGMENTS_PATH, pattern);
     let mut links = Vec::new();
     if page.number > 1 {
-        links.push(Link {
+        links.push(PageLink {
             href: fragments::this_page_url(&relative, page.number - 1),
             text: "Page précédente",
         });
     }
     if page.has_next {
-        links.push(Link {
+        links.push(PageLink {
             href: fragments::page_url(&relative, page.number + 1),
             text: "Page suivante",
         });

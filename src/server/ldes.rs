@@ -9,7 +9,7 @@
 
 use super::error::ApiError;
 use super::negotiate::{self, PageOrGraph};
-use super::pages::{TermView, render_text};
+use super::pages::{PageLink, TermView, render_text};
 use super::{AppState, origin};
 use crate::change_feed::LogError;
 use crate::change_feed::stream::{self, PAGE_SIZE, Stream};
@@ -305,12 +305,6 @@ struct PropertyRow {
     object: TermView,
 }
 
-#[derive(Serialize)]
-struct Link {
-    href: String,
-    text: &'static str,
-}
-
 /// The HTML page of a node: the releases, or a page's versions.
 fn html(state: &AppState, origin: &str, node: &Node) -> Result<Vec<u8>, ApiError> {
     let releases: Vec<ReleaseRow> = state
@@ -361,13 +355,13 @@ fn html(state: &AppState, origin: &str, node: &Node) -> Result<Vec<u8>, ApiError
         let pages = stream::pages(release);
         let mut links = Vec::new();
         if *number > 1 {
-            links.push(Link {
+            links.push(PageLink {
                 href: stream::page_url("", key, number - 1),
                 text: "Page précédente",
             });
         }
         if *number < pages {
-            links.push(Link {
+            links.push(PageLink {
                 href: stream::page_url("", key, number + 1),
                 text: "Page suivante",
             });

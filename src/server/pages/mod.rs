@@ -150,6 +150,15 @@ pub fn compact(base: &Base, iri: &str) -> String {
         .unwrap_or_else(|| iri.to_owned())
 }
 
+/// A link between pages (previous, next).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    /// Where it goes.
+    pub href: String,
+    /// What it says.
+    pub text: &'static str,
+}
+
 /// A term as a page shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct TermView {
