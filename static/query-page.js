@@ -6,6 +6,13 @@
 (function () {
   "use strict";
   var examples = JSON.parse(document.getElementById("examples").textContent);
+  // A page that links here with a ready query (#query=…, as a resource
+  // page's "query this resource") has it opened in a tab and run; YASGUI
+  // would read the address itself, so the query is taken from it first.
+  var asked = new URLSearchParams(window.location.hash.slice(1)).get("query");
+  if (asked) {
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
   var element = document.getElementById("yasgui");
   var endpoint = new URL(element.dataset.endpoint, document.baseURI).href;
   var yasgui = new Yasgui(element, {
@@ -65,7 +72,14 @@
   document.getElementById("new-tab").addEventListener("click", function () {
     yasgui.addTab(true);
   });
-  if (examples.length > 0) {
+  if (asked) {
+    yasgui.addTab(true, {
+      name: "Requête",
+      yasqe: { value: asked },
+      requestConfig: { endpoint: endpoint, method: "POST" },
+    });
+    yasgui.getTab().query();
+  } else if (examples.length > 0) {
     yasgui.addTab(true, {
       name: examples[0].title,
       yasqe: { value: examples[0].query },

@@ -124,6 +124,22 @@ async fn every_kind_of_page_renders_and_is_accessible_in_chromium() {
     );
     let report: Vec<Value> = serde_json::from_slice(&output.stdout).expect("a JSON report");
     assert_eq!(report.len(), 2 * pages.len(), "every page in two windows");
+    let followed: Vec<&Value> = report
+        .iter()
+        .filter_map(|page| page.get("resource_query"))
+        .collect();
+    assert_eq!(followed.len(), 1, "an award page's query link was followed");
+    let query = followed[0]["query"].as_str().unwrap();
+    let award = pages.iter().find(|p| p.starts_with("/award/")).unwrap();
+    assert!(
+        query.contains(&format!("<{BASE}{}>", award.trim_start_matches('/'))),
+        "the query page opens with a query about the award: {query}"
+    );
+    assert!(followed[0]["shown"].as_u64().unwrap() > 5);
+    assert_eq!(
+        followed[0]["shown"], followed[0]["expected"],
+        "YASGUI shows every row of the resource's query"
+    );
     let mut failures = Vec::new();
     for page in &report {
         let at = format!("{} ({})", page["path"], page["window"]);

@@ -8,8 +8,11 @@ the query page it also runs the first example query by clicking its button,
 and reports how many result rows YASGUI shows and how many rows the
 endpoint answers (JSON), how many tabs there are before and after a click on
 the page's new-tab button, and the error YASGUI shows for a malformed query
-in that tab; axe-core checks the page with the results and with the error. Prints a JSON list with one object per page and
-window."""
+in that tab; axe-core checks the page with the results and with the error.
+On the first award page (desktop window) it follows the "query this
+resource" link and reports the query the editor opens with and the rows
+YASGUI shows against those the endpoint answers. Prints a JSON list with one
+object per page and window."""
 
 import json
 import os
@@ -121,6 +124,23 @@ def error_shown(driver, query):
     return shown[0].text
 
 
+def resource_query(driver):
+    """Follows the page's "query this resource" link: the query in the editor
+    of the query page, the rows YASGUI shows and the rows the endpoint gives."""
+    driver.find_element(By.CSS_SELECTOR, ".query-resource a").click()
+    wait = WebDriverWait(driver, 20)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".tabPanel.active .yasr table tbody tr td"))
+    query = driver.execute_script(
+        "return document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()"
+    )
+    shown = len(driver.find_elements(By.CSS_SELECTOR, ".tabPanel.active .yasr table tbody tr"))
+    url = base + "/sparql?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request) as response:
+        expected = len(json.load(response)["results"]["bindings"])
+    return {"query": query, "shown": shown, "expected": expected}
+
+
 report = []
 with tempfile.TemporaryDirectory() as profile:
     driver = browser(profile)
@@ -151,6 +171,10 @@ with tempfile.TemporaryDirectory() as profile:
                 if path.startswith("/sparql"):
                     page["violations"] += with_results
                 page["console_errors"] = console_errors(driver)
+                if window == "desktop" and path.startswith("/award/") and not any(
+                    "resource_query" in p for p in report
+                ):
+                    page["resource_query"] = resource_query(driver)
                 report.append(page)
     finally:
         driver.quit()

@@ -71,6 +71,7 @@ pub fn resource(
             _ => None,
         });
     let json_ld = schema_org(state, iri, &title, description.as_deref(), &types);
+    let query = resource_query(iri, &title);
     render(
         "resource.html",
         minijinja::context! {
@@ -80,9 +81,26 @@ pub fn resource(
             properties => properties,
             incoming => incoming,
             alternates => alternates,
+            query => query,
             json_ld => json_ld,
         },
         StatusCode::OK,
+    )
+}
+
+/// The query the page offers to run on the query page: what the data says
+/// of the resource, and what points to it.
+fn resource_query(iri: &NamedNode, title: &str) -> String {
+    let title = title.replace(['\n', '\r'], " ");
+    format!(
+        "# Ce que les données disent de « {title} », et ce qui la désigne\n\
+         SELECT ?sens ?propriete ?valeur WHERE {{\n\
+         \x20 {{ <{iri}> ?propriete ?valeur BIND(\"sortant\" AS ?sens) }}\n\
+         \x20 UNION\n\
+         \x20 {{ ?valeur ?propriete <{iri}> BIND(\"entrant\" AS ?sens) }}\n\
+         }}\n\
+         ORDER BY DESC(?sens) ?propriete ?valeur\n",
+        iri = iri.as_str()
     )
 }
 
