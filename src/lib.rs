@@ -18,6 +18,7 @@ pub mod memory;
 pub mod output;
 pub mod publish;
 pub mod rdf;
+pub mod search;
 pub mod server;
 pub mod source;
 pub mod sparql;

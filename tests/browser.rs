@@ -64,6 +64,7 @@ async fn pages_of_every_kind(server: &TestServer) -> Vec<String> {
             .to_owned(),
     );
     pages.push("/ldes".to_owned());
+    pages.push("/recherche?q=t%C3%A9l%C3%A9medecine".to_owned());
     // The first page of the change feed, as its root node links it.
     let view = n_triples(server, "/ldes/view").await;
     let page = view
@@ -140,6 +141,26 @@ async fn every_kind_of_page_renders_and_is_accessible_in_chromium() {
         followed[0]["shown"], followed[0]["expected"],
         "YASGUI shows every row of the resource's query"
     );
+    let searches = report
+        .iter()
+        .find_map(|page| page.get("searches"))
+        .expect("the home page's search box was used");
+    for (query, expected) in [
+        ("Mairie de LUNAS", "/organisation/lunas"),
+        ("ville de paris", "/organisation/ville-de-paris"),
+        ("telemedecine", "/project/2023/relais-de-telemedecine"),
+    ] {
+        let links: Vec<&str> = searches[query]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        assert!(
+            links.contains(&expected),
+            "{query} finds {expected}: {links:?}"
+        );
+    }
     let mut failures = Vec::new();
     for page in &report {
         let at = format!("{} ({})", page["path"], page["window"]);

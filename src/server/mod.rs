@@ -160,6 +160,9 @@ pub struct Shared {
     version_log: Arc<std::sync::Mutex<VersionLog>>,
     /// Change feed pages written at once: one per core.
     feed_slots: Arc<tokio::sync::Semaphore>,
+    /// The names and titles searched by `/recherche`, indexed at the first
+    /// search.
+    search: std::sync::OnceLock<crate::search::SearchIndex>,
 }
 
 impl std::ops::Deref for AppState {
@@ -283,6 +286,7 @@ impl AppState {
             feed_slots: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),
+            search: std::sync::OnceLock::new(),
         })))
     }
 }
@@ -366,6 +370,7 @@ pub fn router(state: AppState) -> Router {
         .route(fragments::FRAGMENTS_PATH, get(fragments::fragment))
         .route(change_feed::stream::STREAM_PATH, get(ldes::stream))
         .route("/ldes/{*path}", get(ldes::node))
+        .route(pages::SEARCH_PATH, get(pages::search))
         .route("/static/{*path}", get(static_file))
         .route("/dumps/{name}", get(downloads::download))
         .route("/robots.txt", get(robots))

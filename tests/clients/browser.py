@@ -11,7 +11,9 @@ the page's new-tab button, and the error YASGUI shows for a malformed query
 in that tab; axe-core checks the page with the results and with the error.
 On the first award page (desktop window) it follows the "query this
 resource" link and reports the query the editor opens with and the rows
-YASGUI shows against those the endpoint answers. Prints a JSON list with one
+YASGUI shows against those the endpoint answers. On the home page (desktop
+window) it types each search of SEARCHES in the header's search box, submits
+it, and reports the links of the results. Prints a JSON list with one
 object per page and window."""
 
 import json
@@ -34,6 +36,7 @@ paths = sys.argv[2:]
 axe = (pathlib.Path(__file__).parent / "node_modules/axe-core/axe.min.js").read_text()
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WINDOWS = {"phone": (390, 844), "desktop": (1280, 900)}
+SEARCHES = ["Mairie de LUNAS", "ville de paris", "telemedecine"]
 
 
 def browser(profile):
@@ -141,6 +144,26 @@ def resource_query(driver):
     return {"query": query, "shown": shown, "expected": expected}
 
 
+def searches(driver):
+    """Types each search in the header's search box: the links it finds."""
+    from selenium.webdriver.common.keys import Keys
+
+    found = {}
+    for query in SEARCHES:
+        box = driver.find_element(By.ID, "recherche")
+        box.clear()
+        box.send_keys(query + Keys.ENTER)
+        WebDriverWait(driver, 10).until(
+            lambda d: d.find_elements(By.ID, "recherche-page")
+            and d.find_element(By.ID, "recherche-page").get_attribute("value") == query
+        )
+        found[query] = [
+            urllib.parse.urlparse(link.get_attribute("href")).path
+            for link in driver.find_elements(By.CSS_SELECTOR, ".results li > a")
+        ]
+    return found
+
+
 report = []
 with tempfile.TemporaryDirectory() as profile:
     driver = browser(profile)
@@ -171,6 +194,8 @@ with tempfile.TemporaryDirectory() as profile:
                 if path.startswith("/sparql"):
                     page["violations"] += with_results
                 page["console_errors"] = console_errors(driver)
+                if window == "desktop" and path == "/":
+                    page["searches"] = searches(driver)
                 if window == "desktop" and path.startswith("/award/") and not any(
                     "resource_query" in p for p in report
                 ):

@@ -5,10 +5,12 @@ mod diagram;
 mod home;
 mod ontology;
 mod resource;
+mod search;
 
 pub use home::home;
 pub use ontology::ontology;
 pub use resource::{Alternate, resource};
+pub use search::{SEARCH_PATH, search};
 
 use super::AppState;
 use super::error::ApiError;
@@ -52,6 +54,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         (
             "fragments.html",
             include_str!("../../../templates/fragments.html"),
+        ),
+        (
+            "search.html",
+            include_str!("../../../templates/search.html"),
         ),
         (
             "change_feed.html",
