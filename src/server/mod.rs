@@ -371,6 +371,7 @@ pub fn router(state: AppState) -> Router {
         .route(change_feed::stream::STREAM_PATH, get(ldes::stream))
         .route("/ldes/{*path}", get(ldes::node))
         .route(pages::SEARCH_PATH, get(pages::search))
+        .route(pages::STATISTICS_PATH, get(pages::statistics))
         .route("/static/{*path}", get(static_file))
         .route("/dumps/{name}", get(downloads::download))
         .route("/robots.txt", get(robots))

@@ -6,11 +6,13 @@ mod home;
 mod ontology;
 mod resource;
 mod search;
+mod statistics;
 
 pub use home::home;
 pub use ontology::ontology;
 pub use resource::{Alternate, resource};
 pub use search::{SEARCH_PATH, search};
+pub use statistics::{STATISTICS_PATH, statistics};
 
 use super::AppState;
 use super::error::ApiError;
@@ -58,6 +60,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         (
             "search.html",
             include_str!("../../../templates/search.html"),
+        ),
+        (
+            "statistics.html",
+            include_str!("../../../templates/statistics.html"),
         ),
         (
             "change_feed.html",

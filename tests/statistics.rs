@@ -1,0 +1,174 @@
+//! The statistics page: every chart's figures are its query's answer. For
+//! each chart, the query its « Rejouer la requête » link opens is run on
+//! the SPARQL endpoint; every bar of the drawing is in that answer, the
+//! table beside it holds the same figures, and every row of the answer is
+//! drawn.
+
+mod common;
+
+use common::TestServer;
+use std::collections::BTreeSet;
+
+/// Text of an HTML or SVG attribute, unescaped.
+fn unescape(text: &str) -> String {
+    text.replace("&#x27;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            decoded.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(decoded).unwrap()
+}
+
+/// The (label, series, value) of every element of `html` that has them.
+fn figures(html: &str) -> BTreeSet<(String, String, String)> {
+    html.split("data-label=\"")
+        .skip(1)
+        .map(|rest| {
+            let attribute = |text: &str, name: &str| {
+                let from = text.split(&format!("{name}=\"")).nth(1).unwrap_or(text);
+                unescape(from.split('"').next().unwrap())
+            };
+            let label = unescape(rest.split('"').next().unwrap());
+            (
+                label,
+                attribute(rest, "data-series"),
+                attribute(rest, "data-value"),
+            )
+        })
+        .collect()
+}
+
+/// The rows of a SELECT's JSON answer, each value as text.
+async fn answer(server: &TestServer, query: &str) -> Vec<Vec<String>> {
+    let body = reqwest::Client::new()
+        .get(server.at("/sparql"))
+        .query(&[("query", query)])
+        .header("accept", "application/sparql-results+json")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    json["results"]["bindings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            row.as_object()
+                .unwrap()
+                .values()
+                .map(|v| v["value"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_chart_draws_its_query_s_answer() {
+    let server = TestServer::default().await;
+    let page = reqwest::get(server.at("/statistiques"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let sections: Vec<&str> = page.split("<section class=\"chart\"").skip(1).collect();
+    assert_eq!(sections.len(), 5, "five charts");
+    for section in sections {
+        let id = section
+            .split("data-chart=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let query = percent_decode(&unescape(
+            section
+                .split("class=\"rerun\" href=\"/sparql#query=")
+                .nth(1)
+                .unwrap_or_else(|| panic!("{id}: a link to its query"))
+                .split('"')
+                .next()
+                .unwrap(),
+        ));
+        let rows = answer(&server, &query).await;
+        assert!(!rows.is_empty(), "{id}: its query answers");
+        let svg = section
+            .split("<svg")
+            .nth(1)
+            .unwrap()
+            .split("</svg>")
+            .next()
+            .unwrap();
+        let table = section
+            .split("<table")
+            .nth(1)
+            .unwrap()
+            .split("</table>")
+            .next()
+            .unwrap();
+        let drawn = figures(svg);
+        assert_eq!(
+            drawn,
+            figures(table),
+            "{id}: the table holds the drawn figures"
+        );
+        for (label, series, value) in &drawn {
+            let row_label = label.split(" : ").next().unwrap();
+            assert!(
+                rows.iter().any(|row| row.contains(&row_label.to_owned())
+                    && (series.is_empty() || row.contains(series))
+                    && row.contains(value)),
+                "{id}: {label} {series} {value} is in the answer {rows:?}"
+            );
+        }
+        assert!(drawn.len() >= rows.len(), "{id}: every row is drawn");
+    }
+}
+
+#[tokio::test]
+async fn the_parts_of_the_category_chart_add_up_to_every_award() {
+    let server = TestServer::default().await;
+    let page = reqwest::get(server.at("/statistiques"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let section = page.split("data-chart=\"categories\"").nth(1).unwrap();
+    let svg = section
+        .split("<svg")
+        .nth(1)
+        .unwrap()
+        .split("</svg>")
+        .next()
+        .unwrap();
+    let drawn: f64 = figures(svg)
+        .iter()
+        .map(|(_, _, v)| v.parse::<f64>().unwrap())
+        .sum();
+    let awards = answer(
+        &server,
+        "SELECT (COUNT(?a) AS ?n) WHERE { ?a a <https://w3id.org/territoire-innovant/ontology#Award> }",
+    )
+    .await;
+    assert_eq!(drawn, awards[0][0].parse::<f64>().unwrap());
+}
