@@ -142,6 +142,24 @@ async fn every_kind_of_page_renders_and_is_accessible_in_chromium() {
         followed[0]["shown"], followed[0]["expected"],
         "YASGUI shows every row of the resource's query"
     );
+    for page in report.iter().filter(|p| p["path"] == "/") {
+        let map = &page["map"];
+        assert_eq!(
+            map["paths"], 101,
+            "{}: one shape per département",
+            page["window"]
+        );
+        assert!(
+            map["links"].as_u64().unwrap() >= 20,
+            "{}: the laureates' départements are links",
+            page["window"]
+        );
+        assert!(
+            map["width"].as_f64().unwrap() > 300.0,
+            "{}: the map is drawn wide enough",
+            page["window"]
+        );
+    }
     let searches = report
         .iter()
         .find_map(|page| page.get("searches"))

@@ -13,7 +13,8 @@ On the first award page (desktop window) it follows the "query this
 resource" link and reports the query the editor opens with and the rows
 YASGUI shows against those the endpoint answers. On the home page (desktop
 window) it types each search of SEARCHES in the header's search box, submits
-it, and reports the links of the results. Prints a JSON list with one
+it, and reports the links of the results; on the home page, the shapes of
+the map the browser draws, the linked ones and the map's width. Prints a JSON list with one
 object per page and window."""
 
 import json
@@ -194,6 +195,13 @@ with tempfile.TemporaryDirectory() as profile:
                 if path.startswith("/sparql"):
                     page["violations"] += with_results
                 page["console_errors"] = console_errors(driver)
+                if path == "/":
+                    page["map"] = driver.execute_script(
+                        "const map = document.querySelector('figure.map svg');"
+                        "return map && {paths: map.querySelectorAll('path').length,"
+                        " links: map.querySelectorAll('a[href] path').length,"
+                        " width: map.getBoundingClientRect().width};"
+                    )
                 if window == "desktop" and path == "/":
                     page["searches"] = searches(driver)
                 if window == "desktop" and path.startswith("/award/") and not any(

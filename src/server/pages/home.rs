@@ -169,6 +169,7 @@ pub fn home(state: &AppState) -> Response {
         minijinja::context! {
             title => title, description => description, editions => editions,
             categories => categories, files => files, json_ld => json_ld,
+            map => super::map::map(state, None),
         },
         StatusCode::OK,
     )

@@ -3,6 +3,7 @@
 
 mod diagram;
 mod home;
+mod map;
 mod ontology;
 mod resource;
 mod search;
@@ -61,6 +62,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "search.html",
             include_str!("../../../templates/search.html"),
         ),
+        ("map.html", include_str!("../../../templates/map.html")),
         (
             "statistics.html",
             include_str!("../../../templates/statistics.html"),

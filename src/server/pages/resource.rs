@@ -72,6 +72,16 @@ pub fn resource(
         });
     let json_ld = schema_org(state, iri, &title, description.as_deref(), &types);
     let query = resource_query(iri, &title);
+    let edition = state.data_set.base.rebase_node(ti::EDITION.into_owned());
+    let map = types
+        .contains(&edition)
+        .then(|| super::map::map(state, Some(iri)));
+    let places = [ti::DEPARTEMENT_CLASS, ti::REGION_CLASS]
+        .map(|class| state.data_set.base.rebase_node(class.into_owned()));
+    let awards_here = types
+        .iter()
+        .any(|t| places.contains(t))
+        .then(|| super::map::awards_in(state, iri));
     render(
         "resource.html",
         minijinja::context! {
@@ -82,6 +92,8 @@ pub fn resource(
             incoming => incoming,
             alternates => alternates,
             query => query,
+            map => map,
+            awards_here => awards_here,
             json_ld => json_ld,
         },
         StatusCode::OK,

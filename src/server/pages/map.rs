@@ -1,0 +1,315 @@
+//! The map of the laureates: France's départements, overseas ones as insets,
+//! drawn on the server as SVG (no script), each département that holds
+//! laureates shaded by its number of awards and linked to its page, with
+//! the same figures in a table. The outlines are the committed extract
+//! `data/reference/carte-departements.json` (svg-maps, CC BY 4.0; see
+//! `scripts/map-extract`).
+
+use super::local_href;
+use crate::rdf::vocab::{skos, ti};
+use crate::server::AppState;
+use crate::sparql;
+use oxigraph::model::{NamedNode, Term};
+use oxigraph::sparql::QueryResults;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+#[derive(Deserialize)]
+struct Outlines {
+    sources: Vec<Source>,
+    #[serde(rename = "viewBox")]
+    view_box: [f64; 4],
+    departements: Vec<Outline>,
+}
+
+#[derive(Deserialize)]
+struct Source {
+    package: String,
+    version: String,
+    licence: String,
+    author: String,
+}
+
+#[derive(Deserialize)]
+struct Outline {
+    code: String,
+    name: String,
+    path: String,
+    transform: Option<String>,
+    inset: Option<[f64; 4]>,
+}
+
+static OUTLINES: LazyLock<Outlines> = LazyLock::new(|| {
+    serde_json::from_str(include_str!(
+        "../../../data/reference/carte-departements.json"
+    ))
+    .expect("the committed outlines read")
+});
+
+/// The awards of a département's laureates.
+#[derive(Debug, Clone, Serialize)]
+pub struct Departement {
+    /// Its INSEE code (`24`, `2A`, `971`).
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Its page.
+    pub href: String,
+    /// The awards its laureates received (an award shared by laureates of
+    /// two départements counts in each).
+    pub awards: usize,
+}
+
+/// The map: its drawing, its figures and where the outlines come from.
+#[derive(Debug, Serialize)]
+pub struct Map {
+    /// The SVG drawing.
+    pub svg: String,
+    /// The départements with awards, by code.
+    pub departements: Vec<Departement>,
+    /// The shades of the legend: (text, colour).
+    pub legend: Vec<(String, &'static str)>,
+    /// The credit the outlines' licence asks for.
+    pub credit: String,
+}
+
+/// Shades by number of awards: 1, 2, 3 or more.
+const SHADES: [&str; 3] = ["#9dbbe3", "#4f7fc0", "#1d4f91"];
+const NO_AWARD: &str = "#e6e6e6";
+
+fn shade(awards: usize) -> &'static str {
+    SHADES[awards.clamp(1, SHADES.len()) - 1]
+}
+
+/// The map of the awards of `edition` (an edition's IRI), or of every
+/// edition.
+pub fn map(state: &AppState, edition: Option<&NamedNode>) -> Map {
+    let departements = awards_by_departement(state, edition);
+    Map {
+        svg: svg(&departements),
+        legend: (1..=SHADES.len())
+            .map(|n| {
+                let text = match n {
+                    1 => "1 prix".to_owned(),
+                    n if n == SHADES.len() => format!("{n} prix ou plus"),
+                    n => format!("{n} prix"),
+                };
+                (text, shade(n))
+            })
+            .collect(),
+        credit: OUTLINES
+            .sources
+            .iter()
+            .map(|s| format!("{} {} ({}, {})", s.package, s.version, s.author, s.licence))
+            .collect::<Vec<_>>()
+            .join(" ; "),
+        departements,
+    }
+}
+
+/// The départements whose laureates received awards, with their count.
+fn awards_by_departement(state: &AppState, edition: Option<&NamedNode>) -> Vec<Departement> {
+    let base = &state.data_set.base;
+    let of_edition = edition
+        .map(|e| format!("?award ti:edition <{}> .", e.as_str()))
+        .unwrap_or_default();
+    let query = format!(
+        "PREFIX ti: <{}>\nPREFIX skos: <{}>\n\
+         SELECT ?departement ?code ?name (COUNT(DISTINCT ?award) AS ?awards) WHERE {{\n\
+           ?award ti:laureate/ti:departement ?departement . {of_edition}\n\
+           ?departement ti:inseeCode ?code ; skos:prefLabel ?name .\n\
+         }} GROUP BY ?departement ?code ?name ORDER BY ?code",
+        base.rebase_str(ti::NAMESPACE),
+        skos::NAMESPACE
+    );
+    let Ok(QueryResults::Solutions(solutions)) = sparql::run(&state.data_set.store, &query) else {
+        return Vec::new();
+    };
+    let text = |term: Option<&Term>| match term {
+        Some(Term::Literal(l)) => l.value().to_owned(),
+        Some(Term::NamedNode(n)) => n.as_str().to_owned(),
+        _ => String::new(),
+    };
+    solutions
+        .filter_map(Result::ok)
+        .map(|s| {
+            let iri = text(s.get("departement"));
+            Departement {
+                code: text(s.get("code")),
+                name: text(s.get("name")),
+                href: local_href(base, &iri).unwrap_or(iri),
+                awards: text(s.get("awards")).parse().unwrap_or(0),
+            }
+        })
+        .collect()
+}
+
+/// An award of laureates of a place, with those laureates.
+#[derive(Debug, Serialize)]
+pub struct AwardHere {
+    /// The award's page.
+    pub href: String,
+    /// The award's label.
+    pub label: String,
+    /// The laureates of the place who received it: (name, page).
+    pub laureates: Vec<(String, String)>,
+}
+
+/// The awards of the laureates located in `place` (a département or a
+/// région, by `ti:departement` or `ti:region`), by label.
+pub fn awards_in(state: &AppState, place: &NamedNode) -> Vec<AwardHere> {
+    let base = &state.data_set.base;
+    let query = format!(
+        "PREFIX ti: <{}>\nPREFIX skos: <{}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\
+         SELECT ?award ?label ?laureate ?name WHERE {{\n\
+           ?laureate ti:departement|ti:region <{}> .\n\
+           ?award ti:laureate ?laureate ; rdfs:label ?label .\n\
+           ?laureate skos:prefLabel ?name .\n\
+           FILTER(lang(?label) = \"fr\")\n\
+         }} ORDER BY ?label ?name",
+        base.rebase_str(ti::NAMESPACE),
+        skos::NAMESPACE,
+        place.as_str()
+    );
+    let Ok(QueryResults::Solutions(solutions)) = sparql::run(&state.data_set.store, &query) else {
+        return Vec::new();
+    };
+    let text = |term: Option<&Term>| match term {
+        Some(Term::Literal(l)) => l.value().to_owned(),
+        Some(Term::NamedNode(n)) => n.as_str().to_owned(),
+        _ => String::new(),
+    };
+    let href = |iri: String| local_href(base, &iri).unwrap_or(iri);
+    let mut awards: Vec<AwardHere> = Vec::new();
+    for solution in solutions.filter_map(Result::ok) {
+        let award = href(text(solution.get("award")));
+        let laureate = (
+            text(solution.get("name")),
+            href(text(solution.get("laureate"))),
+        );
+        match awards.iter_mut().find(|a| a.href == award) {
+            Some(known) if !known.laureates.contains(&laureate) => known.laureates.push(laureate),
+            Some(_) => {}
+            None => awards.push(AwardHere {
+                href: award,
+                label: text(solution.get("label")),
+                laureates: vec![laureate],
+            }),
+        }
+    }
+    awards
+}
+
+/// The drawing: every département, those with awards shaded and linked.
+fn svg(departements: &[Departement]) -> String {
+    let [x, y, width, height] = OUTLINES.view_box;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{x} {y} {width} {height}\" \
+         role=\"group\" aria-labelledby=\"carte-titre carte-description\" class=\"map\">\
+         <title id=\"carte-titre\">Carte des prix par département</title>\
+         <desc id=\"carte-description\">Les départements de France, ceux d'outre-mer en encart à \
+         gauche ; chaque département dont des lauréats ont reçu des prix est un lien vers sa page. \
+         Les chiffres sont dans le tableau qui suit la carte.</desc>"
+    );
+    for outline in &OUTLINES.departements {
+        if let Some([x, y, width, height]) = outline.inset {
+            let _ = write!(
+                svg,
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{height}\" fill=\"none\" \
+                 stroke=\"#999\" aria-hidden=\"true\"/>\
+                 <text x=\"{}\" y=\"{}\" font-size=\"10\" aria-hidden=\"true\">{}</text>",
+                x + 3.0,
+                y + height - 4.0,
+                escape(&outline.name)
+            );
+        }
+        let transform = outline
+            .transform
+            .as_ref()
+            .map(|t| format!(" transform=\"{t}\""))
+            .unwrap_or_default();
+        // Départements with awards are outlined dark, so that they stand
+        // out from the others whatever their shade (WCAG 1.4.11).
+        let path = |fill: &str, stroke: &str| {
+            format!(
+                "<path d=\"{}\"{transform} fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"0.8\" \
+                 vector-effect=\"non-scaling-stroke\" data-code=\"{}\"",
+                outline.path, outline.code
+            )
+        };
+        match departements.iter().find(|d| d.code == outline.code) {
+            Some(departement) => {
+                let name = format!(
+                    "{} : {} prix",
+                    escape(&departement.name),
+                    departement.awards
+                );
+                let _ = write!(
+                    svg,
+                    "<a href=\"{}\" aria-label=\"{name}\">{} data-awards=\"{}\"><title>{name}</title></path></a>",
+                    escape(&departement.href),
+                    path(shade(departement.awards), "#1b1b1b"),
+                    departement.awards
+                );
+            }
+            None => {
+                let _ = write!(
+                    svg,
+                    "{} aria-hidden=\"true\"><title>{}</title></path>",
+                    path(NO_AWARD, "#ffffff"),
+                    escape(&outline.name)
+                );
+            }
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Text escaped for XML content and attributes.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_departement_is_drawn_once_and_those_with_awards_are_links() {
+        let codes: Vec<&str> = OUTLINES
+            .departements
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(
+            codes.len(),
+            101,
+            "96 in metropolitan France and Corsica, 5 overseas"
+        );
+        for code in ["01", "2A", "2B", "95", "971", "972", "973", "974", "976"] {
+            assert_eq!(codes.iter().filter(|c| **c == code).count(), 1, "{code}");
+        }
+        let departements = [Departement {
+            code: "971".into(),
+            name: "Guadeloupe".into(),
+            href: "/departement/971".into(),
+            awards: 4,
+        }];
+        let drawn = svg(&departements);
+        assert_eq!(drawn.matches("<path").count(), 101);
+        assert_eq!(drawn.matches("<a href").count(), 1);
+        assert!(drawn.contains("<a href=\"/departement/971\" aria-label=\"Guadeloupe : 4 prix\">"));
+        assert!(
+            drawn.contains(&format!("fill=\"{}\"", SHADES[2])),
+            "4 awards: the darkest shade"
+        );
+        assert_eq!(drawn.matches("<rect").count(), 5, "a frame for each inset");
+    }
+}
