@@ -65,6 +65,7 @@ async fn pages_of_every_kind(server: &TestServer) -> Vec<String> {
     );
     pages.push("/ldes".to_owned());
     pages.push("/statistiques".to_owned());
+    pages.push("/?niveau=or&type=commune".to_owned());
     pages.push("/recherche?q=t%C3%A9l%C3%A9medecine".to_owned());
     // The first page of the change feed, as its root node links it.
     let view = n_triples(server, "/ldes/view").await;

@@ -437,9 +437,18 @@ fn not_ranged(
     !headers.contains_key(header::ACCEPT_RANGES)
 }
 
-async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
     match negotiate::page_or_graph(&headers, &Default::default()) {
-        Ok(negotiate::PageOrGraph::Html) => pages::home(&state),
+        Ok(negotiate::PageOrGraph::Html) => {
+            // The facets chosen; a malformed query string chooses none.
+            let parameters =
+                serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
+            pages::home(&state, &parameters)
+        }
         Ok(negotiate::PageOrGraph::Graph(_)) => linked_data::answer(
             &state,
             linked_data::catalog_document(&state),

@@ -73,8 +73,12 @@ fn href(state: &AppState, iri: &str) -> String {
     local_href(&state.data_set.base, iri).unwrap_or_else(|| iri.to_owned())
 }
 
-/// Renders the home page.
-pub fn home(state: &AppState) -> Response {
+/// Renders the home page, its awards narrowed by the facets chosen in
+/// `parameters` (see [`super::facets`]).
+pub fn home(state: &AppState, parameters: &std::collections::BTreeMap<String, String>) -> Response {
+    let facets = super::facets::facets(state, parameters);
+    let chosen = super::facets::chosen_awards(state, &facets);
+    let mut shown = std::collections::HashSet::new();
     let base = &state.data_set.base;
     let dataset = base.rebase_node(mint::dataset());
     let text = |predicate: NamedNodeRef<'_>, lang: &str| {
@@ -121,6 +125,10 @@ pub fn home(state: &AppState) -> Response {
     ) {
         let [category, category_label, award, title, level, rank, year, laureate] =
             <[String; 8]>::try_from(r).expect("eight variables");
+        if chosen.as_ref().is_some_and(|chosen| !chosen.contains(&award)) {
+            continue;
+        }
+        shown.insert(award.clone());
         if categories.last().is_none_or(|c| c.label != category_label) {
             categories.push(CategoryView {
                 href: href(state, &category),
@@ -170,6 +178,9 @@ pub fn home(state: &AppState) -> Response {
             title => title, description => description, editions => editions,
             categories => categories, files => files, json_ld => json_ld,
             map => super::map::map(state, None),
+            facets => facets,
+            filtered => chosen.is_some(),
+            shown => shown.len(),
         },
         StatusCode::OK,
     )

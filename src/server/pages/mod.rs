@@ -2,6 +2,7 @@
 //! the home, resource and ontology pages, and how terms are shown.
 
 mod diagram;
+mod facets;
 mod home;
 mod map;
 mod ontology;

@@ -1,0 +1,138 @@
+//! The home page's facets: the awards narrowed by category, level, kind of
+//! laureate and région, from a form that works without scripts
+//! (`/?categorie=…&niveau=…&type=…&region=…`). A value is the last segment
+//! of a concept's IRI, and only values the data has are used: nothing the
+//! client sends reaches a query.
+
+use crate::rdf::vocab::{skos, ti};
+use crate::server::AppState;
+use crate::sparql;
+use oxigraph::model::Term;
+use oxigraph::sparql::QueryResults;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+
+/// A facet: its parameter, the property from an award to its values, and
+/// its options.
+#[derive(Debug, Serialize)]
+pub struct Facet {
+    /// The parameter of the form.
+    pub name: &'static str,
+    /// What it narrows, for people.
+    pub label: &'static str,
+    /// Its values.
+    pub options: Vec<FacetOption>,
+    /// The value chosen, if any.
+    pub chosen: Option<String>,
+}
+
+/// A value of a facet, with the number of awards that have it.
+#[derive(Debug, Serialize)]
+pub struct FacetOption {
+    /// The parameter's value: the last segment of the concept's IRI.
+    pub value: String,
+    /// Its label.
+    pub label: String,
+    /// Awards with it.
+    pub awards: usize,
+    #[serde(skip)]
+    iri: String,
+}
+
+/// (parameter, label, path from an award to the value, ordering).
+const FACETS: [(&str, &str, &str, &str); 4] = [
+    ("categorie", "Catégorie", "ti:category", "?label"),
+    ("niveau", "Niveau", "ti:level", "?rank"),
+    ("type", "Type de lauréat", "ti:laureate/ti:kind", "?label"),
+    (
+        "region",
+        "Région des lauréats",
+        "ti:laureate/ti:region",
+        "?label",
+    ),
+];
+
+/// The facets, with the values chosen in `parameters` (unknown values are
+/// ignored).
+pub fn facets(state: &AppState, parameters: &BTreeMap<String, String>) -> Vec<Facet> {
+    FACETS
+        .iter()
+        .map(|(name, label, path, order)| {
+            let rows = select(
+                state,
+                &format!(
+                    "SELECT ?value ?label (COUNT(DISTINCT ?award) AS ?awards) (SAMPLE(?r) AS ?rank) WHERE {{
+                       ?award a ti:Award ; {path} ?value .
+                       ?value skos:prefLabel ?label . FILTER(lang(?label) = 'fr')
+                       OPTIONAL {{ ?value ti:rank ?r }}
+                     }} GROUP BY ?value ?label ORDER BY {order} ?label"
+                ),
+            );
+            let options: Vec<FacetOption> = rows
+                .into_iter()
+                .map(|row| FacetOption {
+                    value: row[0].rsplit('/').next().unwrap_or_default().to_owned(),
+                    label: row[1].clone(),
+                    awards: row[2].parse().unwrap_or(0),
+                    iri: row[0].clone(),
+                })
+                .collect();
+            let chosen = parameters
+                .get(*name)
+                .filter(|value| options.iter().any(|o| o.value == **value))
+                .cloned();
+            Facet {
+                name,
+                label,
+                options,
+                chosen,
+            }
+        })
+        .collect()
+}
+
+/// The awards (IRIs) that have every value chosen; `None` if none is.
+pub fn chosen_awards(state: &AppState, facets: &[Facet]) -> Option<HashSet<String>> {
+    let mut patterns = String::new();
+    for ((_, _, path, _), facet) in FACETS.iter().zip(facets) {
+        let Some(chosen) = &facet.chosen else {
+            continue;
+        };
+        let option = facet.options.iter().find(|o| o.value == *chosen)?;
+        patterns.push_str(&format!("?award {path} <{}> .\n", option.iri));
+    }
+    if patterns.is_empty() {
+        return None;
+    }
+    let rows = select(
+        state,
+        &format!("SELECT DISTINCT ?award WHERE {{ ?award a ti:Award .\n{patterns}}}"),
+    );
+    Some(rows.into_iter().map(|mut row| row.swap_remove(0)).collect())
+}
+
+/// The rows of a SELECT over the store, each value as text.
+fn select(state: &AppState, query: &str) -> Vec<Vec<String>> {
+    let query = format!(
+        "PREFIX ti: <{}>\nPREFIX skos: <{}>\n{query}",
+        state.data_set.base.rebase_str(ti::NAMESPACE),
+        skos::NAMESPACE
+    );
+    let Ok(QueryResults::Solutions(solutions)) = sparql::run(&state.data_set.store, &query) else {
+        return Vec::new();
+    };
+    let variables = solutions.variables().to_vec();
+    solutions
+        .filter_map(Result::ok)
+        .map(|s| {
+            variables
+                .iter()
+                .map(|v| match s.get(v) {
+                    Some(Term::NamedNode(n)) => n.as_str().to_owned(),
+                    Some(Term::Literal(l)) => l.value().to_owned(),
+                    _ => String::new(),
+                })
+                .collect()
+        })
+        .collect()
+}

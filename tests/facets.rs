@@ -1,0 +1,112 @@
+//! The home page's facets: each choice (category, level, kind of laureate,
+//! région, and their combinations) lists exactly the awards SPARQL finds;
+//! an unknown value is ignored.
+
+mod common;
+
+use common::TestServer;
+use std::collections::BTreeSet;
+
+const BASE: &str = "https://w3id.org/territoire-innovant/";
+
+/// The awards the home page lists with `query` as its query string.
+async fn listed(server: &TestServer, query: &str) -> BTreeSet<String> {
+    let page = reqwest::Client::new()
+        .get(server.at(&format!("/?{query}")))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let awards = page
+        .split("id=\"prix\"")
+        .nth(1)
+        .unwrap()
+        .split("id=\"telechargements\"")
+        .next()
+        .unwrap();
+    awards
+        .split("<a href=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().replace("&#x2f;", "/"))
+        .filter(|href| href.starts_with("/award/"))
+        .collect()
+}
+
+/// The awards whose triples match `patterns` (about `?award`).
+async fn found(server: &TestServer, patterns: &str) -> BTreeSet<String> {
+    let query = format!(
+        "PREFIX ti: <{BASE}ontology#> SELECT DISTINCT ?award WHERE {{ ?award a ti:Award . {patterns} }}"
+    );
+    let body = reqwest::Client::new()
+        .get(server.at("/sparql"))
+        .query(&[("query", query)])
+        .header("accept", "application/sparql-results+json")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    json["results"]["bindings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["award"]["value"].as_str().unwrap().replace(BASE, "/"))
+        .collect()
+}
+
+#[tokio::test]
+async fn each_choice_lists_exactly_the_awards_that_match_it() {
+    let server = TestServer::default().await;
+    let all = found(&server, "").await;
+    assert_eq!(all.len(), 25);
+    assert_eq!(listed(&server, "").await, all);
+    for (query, patterns) in [
+        ("niveau=or", format!("?award ti:level <{BASE}level/or> .")),
+        (
+            "categorie=cybersecurite",
+            format!("?award ti:category <{BASE}category/cybersecurite> ."),
+        ),
+        (
+            "type=commune",
+            format!("?award ti:laureate/ti:kind <{BASE}kind/commune> ."),
+        ),
+        (
+            "region=84",
+            format!("?award ti:laureate/ti:region <{BASE}region/84> ."),
+        ),
+        (
+            "niveau=or&type=commune",
+            format!(
+                "?award ti:level <{BASE}level/or> ; ti:laureate/ti:kind <{BASE}kind/commune> ."
+            ),
+        ),
+        (
+            "region=non-publiee&type=non-publiee",
+            format!(
+                "?award ti:laureate/ti:region <{BASE}region/non-publiee> ; ti:laureate/ti:kind <{BASE}kind/non-publiee> ."
+            ),
+        ),
+    ] {
+        let expected = found(&server, &patterns).await;
+        assert!(
+            !expected.is_empty() && expected.len() < all.len(),
+            "{query} narrows"
+        );
+        assert_eq!(listed(&server, query).await, expected, "{query}");
+    }
+    assert_eq!(
+        listed(&server, "niveau=platine").await,
+        all,
+        "an unknown value is ignored"
+    );
+    assert_eq!(
+        listed(&server, "niveau=%ZZ").await,
+        all,
+        "so is a malformed query string"
+    );
+}
