@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::TestServer;
+use common::{TestServer, sparql_rows};
 use std::collections::BTreeSet;
 
 const BASE: &str = "https://w3id.org/territoire-innovant/";
@@ -40,22 +40,10 @@ async fn found(server: &TestServer, patterns: &str) -> BTreeSet<String> {
     let query = format!(
         "PREFIX ti: <{BASE}ontology#> SELECT DISTINCT ?award WHERE {{ ?award a ti:Award . {patterns} }}"
     );
-    let body = reqwest::Client::new()
-        .get(server.at("/sparql"))
-        .query(&[("query", query)])
-        .header("accept", "application/sparql-results+json")
-        .send()
+    sparql_rows(server, &query)
         .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    json["results"]["bindings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|row| row["award"]["value"].as_str().unwrap().replace(BASE, "/"))
+        .into_iter()
+        .map(|row| row["award"].replace(BASE, "/"))
         .collect()
 }
 

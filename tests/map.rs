@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{TestServer, repo};
+use common::{TestServer, repo, sparql_rows};
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
@@ -31,33 +31,6 @@ async fn get(server: &TestServer, path: &str) -> String {
     let response = reqwest::get(server.at(path)).await.unwrap();
     assert_eq!(response.status(), 200, "{path}");
     response.text().await.unwrap()
-}
-
-/// The rows of a SELECT, each value as text.
-async fn select(server: &TestServer, query: &str) -> Vec<BTreeMap<String, String>> {
-    let body = reqwest::Client::new()
-        .get(server.at("/sparql"))
-        .query(&[("query", query)])
-        .header("accept", "application/sparql-results+json")
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    json["results"]["bindings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|row| {
-            row.as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v["value"].as_str().unwrap().to_owned()))
-                .collect()
-        })
-        .collect()
 }
 
 /// The départements a map links: code → (page, awards).
@@ -105,7 +78,7 @@ async fn the_map_shades_and_links_the_departements_with_awards() {
             "{overseas} is drawn"
         );
     }
-    let counts = select(
+    let counts = sparql_rows(
         &server,
         &format!(
             "PREFIX ti: <{TI}> SELECT ?code (COUNT(DISTINCT ?award) AS ?awards) WHERE {{ \
@@ -145,7 +118,7 @@ async fn the_map_shades_and_links_the_departements_with_awards() {
             .skip(1)
             .map(|rest| rest.split('"').next().unwrap().replace("&#x2f;", "/"))
             .collect();
-        let of_departement = select(
+        let of_departement = sparql_rows(
             &server,
             &format!(
                 "PREFIX ti: <{TI}> SELECT DISTINCT ?award WHERE {{ \

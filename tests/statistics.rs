@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::TestServer;
+use common::{TestServer, sparql_rows};
 use std::collections::BTreeSet;
 
 /// Text of an HTML or SVG attribute, unescaped.
@@ -54,30 +54,12 @@ fn figures(html: &str) -> BTreeSet<(String, String, String)> {
         .collect()
 }
 
-/// The rows of a SELECT's JSON answer, each value as text.
+/// The rows of a SELECT's answer, each its values.
 async fn answer(server: &TestServer, query: &str) -> Vec<Vec<String>> {
-    let body = reqwest::Client::new()
-        .get(server.at("/sparql"))
-        .query(&[("query", query)])
-        .header("accept", "application/sparql-results+json")
-        .send()
+    sparql_rows(server, query)
         .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    json["results"]["bindings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|row| {
-            row.as_object()
-                .unwrap()
-                .values()
-                .map(|v| v["value"].as_str().unwrap().to_owned())
-                .collect()
-        })
+        .into_iter()
+        .map(|row| row.into_values().collect())
         .collect()
 }
 

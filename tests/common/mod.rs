@@ -168,6 +168,38 @@ impl TestServer {
     }
 }
 
+/// The rows of a SELECT sent to `server`'s endpoint (JSON results), each a
+/// map from variable to value (an IRI, a literal's value).
+pub async fn sparql_rows(
+    server: &TestServer,
+    query: &str,
+) -> Vec<std::collections::BTreeMap<String, String>> {
+    let body = reqwest::Client::new()
+        .get(server.at("/sparql"))
+        .query(&[("query", query)])
+        .header("accept", "application/sparql-results+json")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&body)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&body)));
+    json["results"]["bindings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            row.as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v["value"].as_str().unwrap().to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
 /// An HTTP client that does not decompress, to see what the server sends.
 pub fn raw_client() -> reqwest::Client {
     reqwest::Client::builder()

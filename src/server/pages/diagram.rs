@@ -7,6 +7,7 @@
 //! points at it (longest path), and each row is ordered by the mean position
 //! of the classes pointing at its boxes, which keeps arrows short.
 
+use super::escape_xml;
 use std::fmt::Write;
 
 /// A class drawn as a box.
@@ -141,8 +142,8 @@ pub fn draw(classes: &[Class], links: &[Link], title: &str, description: &str) -
     let _ = write!(
         svg,
         r##"<title id="diagram-title">{}</title><desc id="diagram-description">{}</desc>"##,
-        escape(title),
-        escape(description)
+        escape_xml(title),
+        escape_xml(description)
     );
     svg.push_str(
         r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker><marker id="generalisation" viewBox="0 0 12 12" refX="12" refY="6" markerWidth="12" markerHeight="12" orient="auto-start-reverse"><path d="M0,0 L12,6 L0,12 z" fill="#fff" stroke="#333"/></marker></defs>"##,
@@ -175,7 +176,7 @@ pub fn draw(classes: &[Class], links: &[Link], title: &str, description: &str) -
                 r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" dominant-baseline="middle" fill="#1a1a1a" stroke="#fff" stroke-width="4" paint-order="stroke" font-size="12">{}</text>"##,
                 (x1 + x2) / 2.0,
                 (y1 + y2) / 2.0,
-                escape(&link.name)
+                escape_xml(&link.name)
             );
         }
     }
@@ -189,11 +190,11 @@ pub fn draw(classes: &[Class], links: &[Link], title: &str, description: &str) -
         let _ = write!(
             svg,
             r##"<a href="{}" aria-label="{}"><rect x="{x:.1}" y="{y:.1}" width="{width:.1}" height="{height:.1}" rx="4" fill="#eef3fb" stroke="#1f4e8c" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-weight="bold" fill="#1a1a1a">{}</text>"##,
-            escape(&class.href),
-            escape(&class.name),
+            escape_xml(&class.href),
+            escape_xml(&class.name),
             x + width / 2.0,
             y + 18.0,
-            escape(&class.name)
+            escape_xml(&class.name)
         );
         if !class.attributes.is_empty() {
             let _ = write!(
@@ -210,7 +211,7 @@ pub fn draw(classes: &[Class], links: &[Link], title: &str, description: &str) -
                 r##"<text x="{:.1}" y="{:.1}" fill="#1a1a1a" font-size="12">{}</text>"##,
                 x + 8.0,
                 y + HEADER + LINE * (line as f64 + 1.0) - 2.0,
-                escape(attribute)
+                escape_xml(attribute)
             );
         }
         svg.push_str("</a>");
@@ -333,14 +334,6 @@ fn path(
     }
     points.push((spread(arriving, &last, to), to.y));
     points
-}
-
-/// Text escaped for XML content and attribute values.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

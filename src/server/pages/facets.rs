@@ -4,11 +4,8 @@
 //! of a concept's IRI, and only values the data has are used: nothing the
 //! client sends reaches a query.
 
-use crate::rdf::vocab::{skos, ti};
+use super::select_rows;
 use crate::server::AppState;
-use crate::sparql;
-use oxigraph::model::Term;
-use oxigraph::sparql::QueryResults;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -58,8 +55,7 @@ pub fn facets(state: &AppState, parameters: &BTreeMap<String, String>) -> Vec<Fa
     FACETS
         .iter()
         .map(|(name, label, path, order)| {
-            let rows = select(
-                state,
+            let rows = select_rows(state,
                 &format!(
                     "SELECT ?value ?label (COUNT(DISTINCT ?award) AS ?awards) (SAMPLE(?r) AS ?rank) WHERE {{
                        ?award a ti:Award ; {path} ?value .
@@ -104,35 +100,9 @@ pub fn chosen_awards(state: &AppState, facets: &[Facet]) -> Option<HashSet<Strin
     if patterns.is_empty() {
         return None;
     }
-    let rows = select(
+    let rows = select_rows(
         state,
         &format!("SELECT DISTINCT ?award WHERE {{ ?award a ti:Award .\n{patterns}}}"),
     );
     Some(rows.into_iter().map(|mut row| row.swap_remove(0)).collect())
-}
-
-/// The rows of a SELECT over the store, each value as text.
-fn select(state: &AppState, query: &str) -> Vec<Vec<String>> {
-    let query = format!(
-        "PREFIX ti: <{}>\nPREFIX skos: <{}>\n{query}",
-        state.data_set.base.rebase_str(ti::NAMESPACE),
-        skos::NAMESPACE
-    );
-    let Ok(QueryResults::Solutions(solutions)) = sparql::run(&state.data_set.store, &query) else {
-        return Vec::new();
-    };
-    let variables = solutions.variables().to_vec();
-    solutions
-        .filter_map(Result::ok)
-        .map(|s| {
-            variables
-                .iter()
-                .map(|v| match s.get(v) {
-                    Some(Term::NamedNode(n)) => n.as_str().to_owned(),
-                    Some(Term::Literal(l)) => l.value().to_owned(),
-                    _ => String::new(),
-                })
-                .collect()
-        })
-        .collect()
 }

@@ -2,17 +2,15 @@
 //! category, the downloads; with the schema.org `Dataset` description that
 //! Google Dataset Search reads.
 
-use super::{local_href, render};
+use super::{local_href, render, select_rows};
 use crate::describe::label;
 use crate::publish::{FileFormat, sha256_hex};
 use crate::rdf::base::mint;
-use crate::rdf::vocab::{dct, skos, ti};
+use crate::rdf::vocab::dct;
 use crate::server::AppState;
-use crate::sparql;
 use axum::http::StatusCode;
 use axum::response::Response;
 use oxigraph::model::{NamedNodeRef, Term};
-use oxigraph::sparql::QueryResults;
 use serde::Serialize;
 use serde_json::json;
 
@@ -37,36 +35,6 @@ struct CategoryView {
     href: String,
     label: String,
     awards: Vec<AwardView>,
-}
-
-/// Rows of a SELECT over the store, as plain strings (IRIs, literal values).
-fn rows(state: &AppState, query: &str) -> Vec<Vec<String>> {
-    let prefixes = format!(
-        "PREFIX ti: <{}>\nPREFIX skos: <{}>\nPREFIX dct: <{}>\n",
-        state.data_set.base.rebase_str(ti::NAMESPACE),
-        skos::NAMESPACE,
-        dct::NAMESPACE
-    );
-    let Ok(QueryResults::Solutions(solutions)) =
-        sparql::run(&state.data_set.store, &format!("{prefixes}{query}"))
-    else {
-        return Vec::new();
-    };
-    let variables = solutions.variables().to_vec();
-    solutions
-        .filter_map(Result::ok)
-        .map(|s| {
-            variables
-                .iter()
-                .map(|v| match s.get(v) {
-                    Some(Term::NamedNode(n)) => n.as_str().to_owned(),
-                    Some(Term::Literal(l)) => l.value().to_owned(),
-                    Some(other) => other.to_string(),
-                    None => String::new(),
-                })
-                .collect()
-        })
-        .collect()
 }
 
 fn href(state: &AppState, iri: &str) -> String {
@@ -96,8 +64,7 @@ pub fn home(state: &AppState, parameters: &std::collections::BTreeMap<String, St
     let title = text(dct::TITLE, "fr");
     let description = text(dct::DESCRIPTION, "fr");
 
-    let editions: Vec<_> = rows(
-        state,
+    let editions: Vec<_> = select_rows(state,
         "SELECT ?e ?label (COUNT(?a) AS ?awards) (SAMPLE(?p) AS ?presented) (SAMPLE(?au) AS ?auditioned) (SAMPLE(?s) AS ?selected)
          WHERE { ?e a ti:Edition ; <http://www.w3.org/2000/01/rdf-schema#label> ?label ; ti:year ?year .
                  OPTIONAL { ?a ti:edition ?e } OPTIONAL { ?e ti:projectsPresented ?p }
@@ -114,8 +81,7 @@ pub fn home(state: &AppState, parameters: &std::collections::BTreeMap<String, St
     .collect();
 
     let mut categories: Vec<CategoryView> = Vec::new();
-    for r in rows(
-        state,
+    for r in select_rows(state,
         "SELECT ?category ?categoryLabel ?award ?title ?level ?rank ?year ?laureate
          WHERE { ?award a ti:Award ; ti:category ?category ; ti:level ?l ; ti:project/dct:title ?title ;
                         ti:edition/ti:year ?year ; ti:laureate ?laureate .
@@ -189,25 +155,25 @@ pub fn home(state: &AppState, parameters: &std::collections::BTreeMap<String, St
 /// The schema.org `Dataset` of the home page.
 fn dataset_json_ld(state: &AppState, title: &str, description: &str) -> serde_json::Value {
     let base = &state.data_set.base;
-    let years: Vec<String> = rows(state, "SELECT ?y WHERE { ?e ti:year ?y } ORDER BY ?y")
+    let years: Vec<String> = select_rows(state, "SELECT ?y WHERE { ?e ti:year ?y } ORDER BY ?y")
         .into_iter()
         .map(|r| r[0].clone())
         .collect();
-    let publisher = rows(
+    let publisher = select_rows(
         state,
         &format!(
             "SELECT ?name ?homepage ?organisation WHERE {{ <{}> dct:publisher ?p . ?p skos:prefLabel ?name OPTIONAL {{ ?p <http://xmlns.com/foaf/0.1/homepage> ?homepage }} BIND(EXISTS {{ ?p a <http://www.w3.org/ns/org#Organization> }} AS ?organisation) }} LIMIT 1",
             base.rebase_node(mint::dataset()).as_str()
         ),
     );
-    let license = rows(
+    let license = select_rows(
         state,
         &format!(
             "SELECT ?l WHERE {{ <{}> dct:license ?l }} LIMIT 1",
             base.rebase_node(mint::dataset()).as_str()
         ),
     );
-    let keywords: Vec<String> = rows(
+    let keywords: Vec<String> = select_rows(
         state,
         &format!(
             "SELECT ?k WHERE {{ <{}> <http://www.w3.org/ns/dcat#keyword> ?k }} ORDER BY ?k",

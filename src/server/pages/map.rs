@@ -5,12 +5,10 @@
 //! `data/reference/carte-departements.json` (svg-maps, CC BY 4.0; see
 //! `scripts/map-extract`).
 
-use super::local_href;
-use crate::rdf::vocab::{skos, ti};
+use super::escape_xml;
+use super::{local_href, select_rows};
 use crate::server::AppState;
-use crate::sparql;
-use oxigraph::model::{NamedNode, Term};
-use oxigraph::sparql::QueryResults;
+use oxigraph::model::NamedNode;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::sync::LazyLock;
@@ -115,31 +113,20 @@ fn awards_by_departement(state: &AppState, edition: Option<&NamedNode>) -> Vec<D
         .map(|e| format!("?award ti:edition <{}> .", e.as_str()))
         .unwrap_or_default();
     let query = format!(
-        "PREFIX ti: <{}>\nPREFIX skos: <{}>\n\
-         SELECT ?departement ?code ?name (COUNT(DISTINCT ?award) AS ?awards) WHERE {{\n\
+        "SELECT ?departement ?code ?name (COUNT(DISTINCT ?award) AS ?awards) WHERE {{\n\
            ?award ti:laureate/ti:departement ?departement . {of_edition}\n\
            ?departement ti:inseeCode ?code ; skos:prefLabel ?name .\n\
-         }} GROUP BY ?departement ?code ?name ORDER BY ?code",
-        base.rebase_str(ti::NAMESPACE),
-        skos::NAMESPACE
+         }} GROUP BY ?departement ?code ?name ORDER BY ?code"
     );
-    let Ok(QueryResults::Solutions(solutions)) = sparql::run(&state.data_set.store, &query) else {
-        return Vec::new();
-    };
-    let text = |term: Option<&Term>| match term {
-        Some(Term::Literal(l)) => l.value().to_owned(),
-        Some(Term::NamedNode(n)) => n.as_str().to_owned(),
-        _ => String::new(),
-    };
-    solutions
-        .filter_map(Result::ok)
-        .map(|s| {
-            let iri = text(s.get("departement"));
+    select_rows(state, &query)
+        .into_iter()
+        .map(|row| {
+            let [iri, code, name, awards] = <[String; 4]>::try_from(row).expect("four variables");
             Departement {
-                code: text(s.get("code")),
-                name: text(s.get("name")),
+                code,
+                name,
                 href: local_href(base, &iri).unwrap_or(iri),
-                awards: text(s.get("awards")).parse().unwrap_or(0),
+                awards: awards.parse().unwrap_or(0),
             }
         })
         .collect()
@@ -161,39 +148,25 @@ pub struct AwardHere {
 pub fn awards_in(state: &AppState, place: &NamedNode) -> Vec<AwardHere> {
     let base = &state.data_set.base;
     let query = format!(
-        "PREFIX ti: <{}>\nPREFIX skos: <{}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\
-         SELECT ?award ?label ?laureate ?name WHERE {{\n\
+        "SELECT ?award ?label ?laureate ?name WHERE {{\n\
            ?laureate ti:departement|ti:region <{}> .\n\
            ?award ti:laureate ?laureate ; rdfs:label ?label .\n\
            ?laureate skos:prefLabel ?name .\n\
            FILTER(lang(?label) = \"fr\")\n\
          }} ORDER BY ?label ?name",
-        base.rebase_str(ti::NAMESPACE),
-        skos::NAMESPACE,
         place.as_str()
     );
-    let Ok(QueryResults::Solutions(solutions)) = sparql::run(&state.data_set.store, &query) else {
-        return Vec::new();
-    };
-    let text = |term: Option<&Term>| match term {
-        Some(Term::Literal(l)) => l.value().to_owned(),
-        Some(Term::NamedNode(n)) => n.as_str().to_owned(),
-        _ => String::new(),
-    };
     let href = |iri: String| local_href(base, &iri).unwrap_or(iri);
     let mut awards: Vec<AwardHere> = Vec::new();
-    for solution in solutions.filter_map(Result::ok) {
-        let award = href(text(solution.get("award")));
-        let laureate = (
-            text(solution.get("name")),
-            href(text(solution.get("laureate"))),
-        );
+    for row in select_rows(state, &query) {
+        let [award, label, laureate, name] = <[String; 4]>::try_from(row).expect("four variables");
+        let (award, laureate) = (href(award), (name, href(laureate)));
         match awards.iter_mut().find(|a| a.href == award) {
             Some(known) if !known.laureates.contains(&laureate) => known.laureates.push(laureate),
             Some(_) => {}
             None => awards.push(AwardHere {
                 href: award,
-                label: text(solution.get("label")),
+                label,
                 laureates: vec![laureate],
             }),
         }
@@ -223,7 +196,7 @@ fn svg(departements: &[Departement]) -> String {
                  <text x=\"{}\" y=\"{}\" font-size=\"10\" aria-hidden=\"true\">{}</text>",
                 x + 3.0,
                 y + height - 4.0,
-                escape(&outline.name)
+                escape_xml(&outline.name)
             );
         }
         let transform = outline
@@ -244,13 +217,13 @@ fn svg(departements: &[Departement]) -> String {
             Some(departement) => {
                 let name = format!(
                     "{} : {} prix",
-                    escape(&departement.name),
+                    escape_xml(&departement.name),
                     departement.awards
                 );
                 let _ = write!(
                     svg,
                     "<a href=\"{}\" aria-label=\"{name}\">{} data-awards=\"{}\"><title>{name}</title></path></a>",
-                    escape(&departement.href),
+                    escape_xml(&departement.href),
                     path(shade(departement.awards), "#1b1b1b"),
                     departement.awards
                 );
@@ -260,21 +233,13 @@ fn svg(departements: &[Departement]) -> String {
                     svg,
                     "{} aria-hidden=\"true\"><title>{}</title></path>",
                     path(NO_AWARD, "#ffffff"),
-                    escape(&outline.name)
+                    escape_xml(&outline.name)
                 );
             }
         }
     }
     svg.push_str("</svg>");
     svg
-}
-
-/// Text escaped for XML content and attributes.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

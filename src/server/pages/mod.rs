@@ -88,6 +88,12 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
 /// HTML's, which also writes `/` as `&#x2f;`: valid, but a sitemap of
 /// `https:&#x2f;&#x2f;…` defeats readers that do not decode entities.
 fn xml_text(text: String) -> minijinja::Value {
+    minijinja::Value::from_safe_string(escape_xml(&text))
+}
+
+/// Text escaped for XML content and attributes (the SVG drawn on the
+/// server, the sitemap): `&`, `<`, `>` and quotes.
+pub fn escape_xml(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -99,7 +105,7 @@ fn xml_text(text: String) -> minijinja::Value {
             other => escaped.push(other),
         }
     }
-    minijinja::Value::from_safe_string(escaped)
+    escaped
 }
 
 /// Renders `template` with `context` as a page answered with `status`.
@@ -172,6 +178,42 @@ pub struct PageLink {
     pub href: String,
     /// What it says.
     pub text: &'static str,
+}
+
+/// The rows of a SELECT over the store (with the prefixes `ti:`, `skos:`,
+/// `dct:` and `rdfs:`), each value as text: an IRI, a literal's value, or
+/// empty when unbound. A query that fails gives no row.
+pub fn select_rows(state: &AppState, query: &str) -> Vec<Vec<String>> {
+    let prefixes = format!(
+        "PREFIX ti: <{}>\nPREFIX skos: <{}>\nPREFIX dct: <{}>\n\
+         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n",
+        state
+            .data_set
+            .base
+            .rebase_str(crate::rdf::vocab::ti::NAMESPACE),
+        crate::rdf::vocab::skos::NAMESPACE,
+        crate::rdf::vocab::dct::NAMESPACE
+    );
+    let Ok(oxigraph::sparql::QueryResults::Solutions(solutions)) =
+        crate::sparql::run(&state.data_set.store, &format!("{prefixes}{query}"))
+    else {
+        return Vec::new();
+    };
+    let variables = solutions.variables().to_vec();
+    solutions
+        .filter_map(Result::ok)
+        .map(|s| {
+            variables
+                .iter()
+                .map(|v| match s.get(v) {
+                    Some(Term::NamedNode(n)) => n.as_str().to_owned(),
+                    Some(Term::Literal(l)) => l.value().to_owned(),
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// A term as a page shows it.

@@ -3,6 +3,7 @@
 //! has its figures in a table beside it, and a link that opens its query on
 //! the query page, so that a reader can check it and rerun it.
 
+use super::escape_xml;
 use super::render;
 use crate::rdf::vocab::{dct, skos, ti};
 use crate::server::AppState;
@@ -292,8 +293,8 @@ fn svg(chart: &Chart, bars: &[Bar], series: &[String]) -> String {
          aria-labelledby=\"{id}-title {id}-desc\" class=\"chart\">\
          <title id=\"{id}-title\">{title}</title><desc id=\"{id}-desc\">{desc}</desc>",
         id = chart.id,
-        title = escape(chart.title),
-        desc = escape(&summary(bars)),
+        title = escape_xml(chart.title),
+        desc = escape_xml(&summary(bars)),
     );
     for (index, name) in series.iter().enumerate() {
         let x = index as f64 * 130.0;
@@ -303,7 +304,7 @@ fn svg(chart: &Chart, bars: &[Bar], series: &[String]) -> String {
              <text x=\"{}\" y=\"16\" font-size=\"14\">{}</text>",
             COLOURS[index % COLOURS.len()],
             x + 20.0,
-            escape(name)
+            escape_xml(name)
         );
     }
     for (row, bar) in bars.iter().enumerate() {
@@ -312,7 +313,7 @@ fn svg(chart: &Chart, bars: &[Bar], series: &[String]) -> String {
             svg,
             "<text x=\"0\" y=\"{}\" font-size=\"14\">{}</text>",
             y + 16.0,
-            escape(&bar.label)
+            escape_xml(&bar.label)
         );
         let mut x = 0.0;
         for part in &bar.parts {
@@ -331,10 +332,10 @@ fn svg(chart: &Chart, bars: &[Bar], series: &[String]) -> String {
                 "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{width:.1}\" height=\"16\" fill=\"{colour}\" \
                  data-label=\"{}\" data-series=\"{}\" data-value=\"{}\"><title>{}</title></rect>",
                 y + 22.0,
-                escape(&bar.label),
-                escape(&part.series),
+                escape_xml(&bar.label),
+                escape_xml(&part.series),
                 number(part.value),
-                escape(&name)
+                escape_xml(&name)
             );
             x += width;
         }
@@ -370,14 +371,6 @@ fn number(value: f64) -> String {
     } else {
         format!("{value}")
     }
-}
-
-/// Text escaped for XML content and attributes.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
