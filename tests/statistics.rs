@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 /// Text of an HTML or SVG attribute, unescaped.
 fn unescape(text: &str) -> String {
     text.replace("&#x27;", "'")
+        .replace("&apos;", "'")
         .replace("&#x2f;", "/")
         .replace("&quot;", "\"")
         .replace("&lt;", "<")
