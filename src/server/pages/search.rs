@@ -18,6 +18,7 @@ pub const SEARCH_PATH: &str = "/recherche";
 /// The most results a search shows.
 const MOST_RESULTS: usize = 100;
 
+/// The search's parameters: `q`, the text searched.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct Parameters {
     #[serde(default)]
