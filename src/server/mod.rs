@@ -163,6 +163,8 @@ pub struct Shared {
     /// The names and titles searched by `/recherche`, indexed at the first
     /// search.
     search: std::sync::OnceLock<crate::search::SearchIndex>,
+    /// The home page's facets and map.
+    home_parts: pages::HomeParts,
 }
 
 impl std::ops::Deref for AppState {
@@ -287,6 +289,7 @@ impl AppState {
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),
             search: std::sync::OnceLock::new(),
+            home_parts: Default::default(),
         })))
     }
 }

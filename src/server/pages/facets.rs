@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 
 /// A facet: its parameter, the property from an award to its values, and
 /// its options.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Facet {
     /// The parameter of the form.
     pub name: &'static str,
@@ -24,7 +24,7 @@ pub struct Facet {
 }
 
 /// A value of a facet, with the number of awards that have it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct FacetOption {
     /// The parameter's value: the last segment of the concept's IRI.
     pub value: String,
@@ -49,9 +49,9 @@ const FACETS: [(&str, &str, &str, &str); 4] = [
     ),
 ];
 
-/// The facets, with the values chosen in `parameters` (unknown values are
-/// ignored).
-pub fn facets(state: &AppState, parameters: &BTreeMap<String, String>) -> Vec<Facet> {
+/// The facets and their options, none chosen (they depend on the data set
+/// only: the home page computes them once).
+pub fn facets(state: &AppState) -> Vec<Facet> {
     FACETS
         .iter()
         .map(|(name, label, path, order)| {
@@ -73,16 +73,27 @@ pub fn facets(state: &AppState, parameters: &BTreeMap<String, String>) -> Vec<Fa
                     iri: row[0].clone(),
                 })
                 .collect();
-            let chosen = parameters
-                .get(*name)
-                .filter(|value| options.iter().any(|o| o.value == **value))
-                .cloned();
             Facet {
                 name,
                 label,
                 options,
-                chosen,
+                chosen: None,
             }
+        })
+        .collect()
+}
+
+/// `facets` with the values chosen in `parameters` (unknown values are
+/// ignored).
+pub fn choose(facets: &[Facet], parameters: &BTreeMap<String, String>) -> Vec<Facet> {
+    facets
+        .iter()
+        .map(|facet| Facet {
+            chosen: parameters
+                .get(facet.name)
+                .filter(|value| facet.options.iter().any(|o| o.value == **value))
+                .cloned(),
+            ..facet.clone()
         })
         .collect()
 }

@@ -44,7 +44,11 @@ fn href(state: &AppState, iri: &str) -> String {
 /// Renders the home page, its awards narrowed by the facets chosen in
 /// `parameters` (see [`super::facets`]).
 pub fn home(state: &AppState, parameters: &std::collections::BTreeMap<String, String>) -> Response {
-    let facets = super::facets::facets(state, parameters);
+    let (options, map) = state
+        .home_parts
+        .0
+        .get_or_init(|| (super::facets::facets(state), super::map::map(state, None)));
+    let facets = super::facets::choose(options, parameters);
     let chosen = super::facets::chosen_awards(state, &facets);
     let mut shown = std::collections::HashSet::new();
     let base = &state.data_set.base;
@@ -143,7 +147,7 @@ pub fn home(state: &AppState, parameters: &std::collections::BTreeMap<String, St
         minijinja::context! {
             title => title, description => description, editions => editions,
             categories => categories, files => files, json_ld => json_ld,
-            map => super::map::map(state, None),
+            map => map,
             facets => facets,
             filtered => chosen.is_some(),
             shown => shown.len(),

@@ -180,6 +180,12 @@ pub struct PageLink {
     pub text: &'static str,
 }
 
+/// What the home page shows of the whole data set, computed at its first
+/// request and kept with the data set: the facets' options and the map
+/// (at 10⁵ awards, their aggregates take seconds).
+#[derive(Default)]
+pub struct HomeParts(std::sync::OnceLock<(Vec<facets::Facet>, map::Map)>);
+
 /// The rows of a SELECT over the store (with the prefixes `ti:`, `skos:`,
 /// `dct:` and `rdfs:`), each value as text: an IRI, a literal's value, or
 /// empty when unbound. A query that fails gives no row.
