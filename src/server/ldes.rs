@@ -17,6 +17,7 @@ use crate::publish::{serialize_sorted, sha256_hex};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum_extra::headers::{ETag, HeaderMapExt, IfNoneMatch};
 use oxigraph::model::{Term, Triple};
 use serde::Serialize;
 use std::time::Duration;
@@ -104,11 +105,12 @@ async fn respond(state: AppState, headers: &HeaderMap, node: Node) -> Result<Res
             .await
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")))??
     };
-    let etag = format!("\"{}\"", &sha256_hex(&body)[..32]);
+    let etag: ETag = format!("\"{}\"", &sha256_hex(&body)[..32])
+        .parse()
+        .expect("hex digits between quotes are an entity tag");
     let not_modified = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        .typed_get::<IfNoneMatch>()
+        .is_some_and(|tags| !tags.precondition_passes(&etag));
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -126,10 +128,7 @@ async fn respond(state: AppState, headers: &HeaderMap, node: Node) -> Result<Res
     };
     let headers = response.headers_mut();
     headers.insert(header::VARY, HeaderValue::from_static("Accept"));
-    headers.insert(
-        header::ETAG,
-        HeaderValue::from_str(&etag).expect("hex digits"),
-    );
+    headers.typed_insert(etag);
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(if immutable {
@@ -168,31 +167,36 @@ fn version(
             )
         })?;
     let (release, position, triples) = (found.release, found.position, found.triples);
-    write_graph_or_page(state, format, &triples, || {
-        let version = &release.versions[position];
-        let rows: Vec<PropertyRow> = version
-            .description(&triples)
-            .map(|t| PropertyRow {
-                predicate: TermView::iri(state, t.predicate),
-                object: TermView::of(state, &t.object.into_owned()),
-            })
-            .collect();
-        let number = position / PAGE_SIZE + 1;
-        let context = minijinja::context! {
-            version => minijinja::context! {
-                iri => version.iri.as_str(),
-                resource => TermView::of(state, &Term::from(version.resource.clone())),
-                deleted => version.deleted,
-                time => release.time.value(),
-                shown => in_french(release.time.value()),
-                release => release.release,
-                page => stream::page_url("", &release.key, number),
-                properties => rows,
-            },
-            json_ld => (),
-        };
-        render_text("change_feed.html", context).map(String::into_bytes)
-    })
+    write_graph_or_page(
+        state,
+        format,
+        || Ok(triples.clone()),
+        || {
+            let version = &release.versions[position];
+            let rows: Vec<PropertyRow> = version
+                .description(&triples)
+                .map(|t| PropertyRow {
+                    predicate: TermView::iri(state, t.predicate),
+                    object: TermView::of(state, &t.object.into_owned()),
+                })
+                .collect();
+            let number = position / PAGE_SIZE + 1;
+            let context = minijinja::context! {
+                version => minijinja::context! {
+                    iri => version.iri.as_str(),
+                    resource => TermView::of(state, &Term::from(version.resource.clone())),
+                    deleted => version.deleted,
+                    time => release.time.value(),
+                    shown => in_french(release.time.value()),
+                    release => release.release,
+                    page => stream::page_url("", &release.key, number),
+                    properties => rows,
+                },
+                json_ld => (),
+            };
+            render_text("change_feed.html", context).map(String::into_bytes)
+        },
+    )
 }
 
 /// The body of `node` in `format`.
@@ -207,41 +211,46 @@ fn write(
         base: &state.data_set.base,
         origin,
     };
-    let cannot_read = |e: crate::change_feed::LogError| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("cannot read the change feed: {e}"),
-        )
-    };
-    let triples = match node {
-        Node::Version { key, path } => return version(state, &stream, key, path, format),
-        Node::Stream => stream.description(),
-        Node::View => stream.view(),
-        Node::Page { key, number } => stream
-            .page(key, *number)
-            .map_err(cannot_read)?
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::NOT_FOUND,
-                    format!(
-                        "the change feed has no page {number} of a release {key}: the root node /ldes/view lists the releases"
-                    ),
-                )
-            })?,
-    };
-    write_graph_or_page(state, format, &triples, || html(state, origin, node))
+    let page = || html(state, origin, node);
+    match node {
+        Node::Version { key, path } => version(state, &stream, key, path, format),
+        Node::Stream => write_graph_or_page(state, format, || Ok(stream.description()), page),
+        Node::View => write_graph_or_page(state, format, || Ok(stream.view()), page),
+        Node::Page { key, number } => write_graph_or_page(
+            state,
+            format,
+            || {
+                stream
+                    .page(key, *number)
+                    .map_err(cannot_read)?
+                    .ok_or_else(|| no_page(key, *number))
+            },
+            page,
+        ),
+    }
 }
 
-/// `triples` in an RDF `format`, or the HTML page `page` writes.
+/// The 404 of a page the change feed does not have.
+fn no_page(key: &str, number: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!(
+            "the change feed has no page {number} of a release {key}: the root node /ldes/view lists the releases"
+        ),
+    )
+}
+
+/// The `triples` in an RDF `format`, or the HTML page `page` writes: only
+/// the one asked is made (a release page's versions are read from disk).
 fn write_graph_or_page(
     state: &AppState,
     format: PageOrGraph,
-    triples: &[Triple],
+    triples: impl FnOnce() -> Result<Vec<Triple>, ApiError>,
     page: impl FnOnce() -> Result<Vec<u8>, ApiError>,
 ) -> Result<Vec<u8>, ApiError> {
     match format {
         PageOrGraph::Html => page(),
-        PageOrGraph::Graph(format) => serialize_sorted(&state.data_set.base, format, triples)
+        PageOrGraph::Graph(format) => serialize_sorted(&state.data_set.base, format, &triples()?)
             .map_err(|e| {
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -330,7 +339,8 @@ fn html(state: &AppState, origin: &str, node: &Node) -> Result<Vec<u8>, ApiError
             .feed
             .iter()
             .find(|r| r.key == *key)
-            .expect("the page was written");
+            .filter(|r| (1..=stream::pages(r)).contains(number))
+            .ok_or_else(|| no_page(key, *number))?;
         let on_page = stream::page_range(release, *number);
         let triples = release.version_triples(on_page.clone()).map_err(|e| {
             ApiError::new(
