@@ -6,7 +6,8 @@
 //! triples) → [`store`] (the embedded oxigraph store) → [`publish`] (dumps,
 //! checksums) and [`sparql`] (querying); [`server`] answers HTTP.
 //! [`change_feed`] logs each release as versions of its resources and lays
-//! them out as an event stream.
+//! them out as an event stream. [`graph_store`] pushes a release to another
+//! SPARQL store.
 //! [`synthetic`] makes data of any size for the benchmarks; [`memory`] is the
 //! allocator of every program of the crate.
 
@@ -14,6 +15,7 @@ pub mod change_feed;
 pub mod describe;
 pub mod examples;
 pub mod fragments;
+pub mod graph_store;
 pub mod memory;
 pub mod output;
 pub mod publish;

@@ -11,7 +11,7 @@ use territoire_innovant::output::{OutputFormat, write_results};
 use territoire_innovant::rdf::Base;
 use territoire_innovant::server::{self, AppState, Config, Site};
 use territoire_innovant::store::{DataSet, Inputs};
-use territoire_innovant::{change_feed, examples, memory, publish, sparql, synthetic};
+use territoire_innovant::{change_feed, examples, graph_store, memory, publish, sparql, synthetic};
 use tracing_subscriber::EnvFilter;
 
 /// Publishes the laureates of the label « Territoire Innovant » as Linked Open Data.
@@ -42,6 +42,29 @@ enum Command {
     },
     /// Checks the source data and builds the store without writing anything.
     Validate,
+    /// Pushes the current release of `--out` to another SPARQL store through
+    /// the SPARQL 1.1 Graph Store HTTP Protocol (Virtuoso, Oxigraph server…):
+    /// each graph to a release-named graph, then all switched in at once.
+    /// Credentials: TI_GRAPH_STORE_USER and TI_GRAPH_STORE_PASSWORD (Basic or
+    /// Digest, as the store asks) or TI_GRAPH_STORE_TOKEN (bearer).
+    Publish {
+        /// The release directory made by `build --out`.
+        #[arg(long, env = "TI_OUT", default_value = "dist")]
+        out: PathBuf,
+        /// The store's Graph Store Protocol endpoint (e.g.
+        /// http://localhost:7878/store, http://localhost:8890/sparql-graph-crud-auth).
+        #[arg(long, env = "TI_GRAPH_STORE")]
+        graph_store: String,
+        /// The store's SPARQL query endpoint (default: known for Oxigraph and Virtuoso).
+        #[arg(long, env = "TI_GRAPH_STORE_QUERY")]
+        query_endpoint: Option<String>,
+        /// The store's SPARQL update endpoint (default: known for Oxigraph and Virtuoso).
+        #[arg(long, env = "TI_GRAPH_STORE_UPDATE")]
+        update_endpoint: Option<String>,
+        /// Triples sent in one request.
+        #[arg(long, default_value_t = graph_store::DEFAULT_TRIPLES_PER_REQUEST)]
+        triples_per_request: usize,
+    },
     /// Writes synthetic source data of any size (for benchmarks), from the
     /// registries of `--data`.
     Generate {
@@ -176,6 +199,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // back at once, where freeing them item by item takes about 20 s
             // at 10⁶ awards.
             std::mem::forget(build);
+        }
+        Command::Publish {
+            out,
+            graph_store: store,
+            query_endpoint,
+            update_endpoint,
+            triples_per_request,
+        } => {
+            let endpoints = graph_store::Endpoints::new(
+                &store,
+                query_endpoint.as_deref(),
+                update_endpoint.as_deref(),
+            )?;
+            let release = graph_store::ReleaseGraphs::read(&out, &inputs.base)?;
+            let client = graph_store::StoreClient::new(graph_store::Credentials::from_env())?;
+            let pushed = graph_store::push(&release, &endpoints, &client, triples_per_request)?;
+            println!("{pushed}");
         }
         Command::Generate { awards, seed, out } => {
             synthetic::generate(&inputs.data_dir, &out, synthetic::Scale { awards, seed })?;

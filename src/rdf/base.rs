@@ -132,6 +132,15 @@ pub mod mint {
     pub fn alignments_graph() -> NamedNode {
         iri("graph/alignments".into())
     }
+    /// The graph where a SPARQL store that a release is pushed to records
+    /// its current and previous releases ([`crate::graph_store`]).
+    pub fn releases_graph() -> NamedNode {
+        iri("graph/releases".into())
+    }
+    /// A release of the data set, by its name.
+    pub fn release(id: &str) -> NamedNode {
+        iri(format!("release/{id}"))
+    }
     /// The published data set.
     pub fn dataset() -> NamedNode {
         iri("dataset".into())
