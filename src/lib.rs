@@ -7,7 +7,7 @@
 //! checksums) and [`sparql`] (querying); [`server`] answers HTTP.
 //! [`change_feed`] logs each release as versions of its resources and lays
 //! them out as an event stream. [`graph_store`] pushes a release to another
-//! SPARQL store.
+//! SPARQL store; [`static_site`] exports the Linked Data for any web server.
 //! [`synthetic`] makes data of any size for the benchmarks; [`memory`] is the
 //! allocator of every program of the crate.
 
@@ -24,5 +24,6 @@ pub mod search;
 pub mod server;
 pub mod source;
 pub mod sparql;
+pub mod static_site;
 pub mod store;
 pub mod synthetic;

@@ -11,7 +11,9 @@ use territoire_innovant::output::{OutputFormat, write_results};
 use territoire_innovant::rdf::Base;
 use territoire_innovant::server::{self, AppState, Config, Site};
 use territoire_innovant::store::{DataSet, Inputs};
-use territoire_innovant::{change_feed, examples, graph_store, memory, publish, sparql, synthetic};
+use territoire_innovant::{
+    change_feed, examples, graph_store, memory, publish, sparql, static_site, synthetic,
+};
 use tracing_subscriber::EnvFilter;
 
 /// Publishes the laureates of the label « Territoire Innovant » as Linked Open Data.
@@ -39,6 +41,18 @@ enum Command {
         /// a link switched in one step to each new complete release.
         #[arg(long, env = "TI_OUT", default_value = "dist")]
         out: PathBuf,
+        /// Also export the Linked Data as static files for any web server or
+        /// CDN to this directory, with the nginx configuration that serves
+        /// them as `serve` does (`DIR/nginx-site.conf`).
+        #[arg(long, env = "TI_SITE")]
+        site: Option<PathBuf>,
+        /// The `listen` of the generated nginx configuration.
+        #[arg(long, default_value = "8080", requires = "site")]
+        site_listen: String,
+        /// A running `serve` (http://host:port) that nginx sends what files
+        /// cannot answer to (/sparql, /recherche, /fragments, /ldes, /health).
+        #[arg(long, requires = "site")]
+        site_upstream: Option<String>,
     },
     /// Checks the source data and builds the store without writing anything.
     Validate,
@@ -159,7 +173,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         base: cli.base,
     };
     match cli.command {
-        Command::Build { out } => {
+        Command::Build {
+            out,
+            site,
+            site_listen,
+            site_upstream,
+        } => {
             let previous = publish::fingerprint::published_in(&out);
             let build = publish::build(&inputs, &out)?;
             eprintln!("{build}");
@@ -195,10 +214,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 build.release.id,
                 current.display()
             );
+            let publish::Build {
+                data_set, graphs, ..
+            } = build;
+            let data_set = match site {
+                Some(site) => {
+                    let options = static_site::NginxOptions {
+                        listen: site_listen,
+                        upstream: site_upstream,
+                    };
+                    let state = AppState::new(data_set, Config::default(), Vec::new())
+                        .context("cannot prepare the publication")?;
+                    let exported = static_site::export(state, &site, &options)
+                        .with_context(|| format!("cannot export the site to {}", site.display()))?;
+                    println!("{exported}");
+                    None
+                }
+                None => Some(data_set),
+            };
             // The process ends here: the OS takes the store and the graphs
             // back at once, where freeing them item by item takes about 20 s
             // at 10⁶ awards.
-            std::mem::forget(build);
+            std::mem::forget((data_set, graphs));
         }
         Command::Publish {
             out,

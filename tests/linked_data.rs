@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestServer, copy_dir, data_set, inputs, raw_client, repo};
+use common::{Origin, StaticSite, TestServer, copy_dir, data_set, inputs, raw_client, repo};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
 use reqwest::StatusCode;
@@ -72,10 +72,19 @@ fn subjects(data: &DataSet) -> Vec<(String, Vec<Triple>)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_subject_dereferences_in_every_format() {
+    every_subject_dereferences_in_every_format_at(&TestServer::default().await).await;
+}
+
+/// The same, against nginx serving the static export.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_subject_dereferences_in_every_format_from_the_static_export_on_nginx() {
+    every_subject_dereferences_in_every_format_at(&StaticSite::start()).await;
+}
+
+async fn every_subject_dereferences_in_every_format_at(server: &impl Origin) {
     let data = data_set();
     let subjects = subjects(&data);
     assert!(subjects.len() > 100, "{}", subjects.len());
-    let server = TestServer::default().await;
     let client = client();
     for (iri, own) in &subjects {
         let path = &iri[BASE.len() - 1..];
@@ -161,7 +170,16 @@ async fn every_subject_dereferences_in_every_format() {
 
 #[tokio::test]
 async fn documents_have_their_own_urls_and_alternates() {
-    let server = TestServer::default().await;
+    documents_have_their_own_urls_and_alternates_at(&TestServer::default().await).await;
+}
+
+/// The same, against nginx serving the static export.
+#[tokio::test]
+async fn documents_have_their_own_urls_and_alternates_from_the_static_export_on_nginx() {
+    documents_have_their_own_urls_and_alternates_at(&StaticSite::start()).await;
+}
+
+async fn documents_have_their_own_urls_and_alternates_at(server: &impl Origin) {
     let client = client();
     let negotiated = client
         .get(server.at("/award/2023/rudi"))
@@ -222,7 +240,16 @@ async fn documents_have_their_own_urls_and_alternates() {
 
 #[tokio::test]
 async fn ontology_terms_and_catalog_resources_dereference() {
-    let server = TestServer::default().await;
+    ontology_terms_and_catalog_resources_dereference_at(&TestServer::default().await).await;
+}
+
+/// The same, against nginx serving the static export.
+#[tokio::test]
+async fn ontology_terms_and_catalog_resources_dereference_from_the_static_export_on_nginx() {
+    ontology_terms_and_catalog_resources_dereference_at(&StaticSite::start()).await;
+}
+
+async fn ontology_terms_and_catalog_resources_dereference_at(server: &impl Origin) {
     let client = client();
     let ontology = client
         .get(server.at("/ontology"))
@@ -279,7 +306,16 @@ async fn ontology_terms_and_catalog_resources_dereference() {
 
 #[tokio::test]
 async fn unknown_iris_get_a_helpful_404() {
-    let server = TestServer::default().await;
+    unknown_iris_get_a_helpful_404_at(&TestServer::default().await).await;
+}
+
+/// The same, against nginx serving the static export.
+#[tokio::test]
+async fn unknown_iris_get_a_helpful_404_from_the_static_export_on_nginx() {
+    unknown_iris_get_a_helpful_404_at(&StaticSite::start()).await;
+}
+
+async fn unknown_iris_get_a_helpful_404_at(server: &impl Origin) {
     let client = client();
     let page = client
         .get(server.at("/award/2023/nope"))
@@ -308,11 +344,7 @@ async fn unknown_iris_get_a_helpful_404() {
         "/static/..%2f..%2fCargo.toml",
         "/..%2f..%2fetc%2fpasswd",
     ] {
-        let response = client
-            .get(format!("{}{path}", server.url))
-            .send()
-            .await
-            .unwrap();
+        let response = client.get(server.at(path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
         assert!(
             !response.text().await.unwrap().contains("[package]"),

@@ -200,14 +200,24 @@ fn graph_document(
 /// A 404 that helps: the HTML page for browsers, plain text otherwise.
 pub fn not_found(state: &AppState, path: &str, headers: &HeaderMap) -> Response {
     let iri = state.data_set.base.iri(path.trim_start_matches('/'));
+    unknown_address(Some(iri.as_str()), headers)
+}
+
+/// The `404` of an address that names nothing, `iri` if known: a page for
+/// browsers, a short text otherwise. The static export keeps the one
+/// without IRI as its error pages.
+pub fn unknown_address(iri: Option<&str>, headers: &HeaderMap) -> Response {
     match negotiate::page_or_graph(headers, &Default::default()) {
-        Ok(PageOrGraph::Html) => pages::not_found(iri.as_str()),
+        Ok(PageOrGraph::Html) => pages::not_found(iri),
         _ => ApiError::new(
             StatusCode::NOT_FOUND,
             format!(
-                "the data set says nothing about <{}>: resources are at /edition/YEAR, /award/YEAR/ID, /organisation/ID…; \
+                "{}: resources are at /edition/YEAR, /award/YEAR/ID, /organisation/ID…; \
                  the SPARQL endpoint is /sparql, the catalog /catalog, the home page /",
-                iri.as_str()
+                match iri {
+                    Some(iri) => format!("the data set says nothing about <{iri}>"),
+                    None => "this address names nothing of the data set".to_owned(),
+                }
             ),
         )
         .into_response(),

@@ -20,6 +20,8 @@ mod reload;
 mod service_description;
 mod streaming;
 
+pub use linked_data::unknown_address;
+pub use query_page::STATIC_FILES;
 pub use reload::{Site, reload_on_hangup};
 
 use crate::change_feed::{self, Keep, LoggedRelease, VersionLog};

@@ -299,3 +299,132 @@ impl Drop for ServeProcess {
         let _ = self.child.wait();
     }
 }
+
+/// Where the Linked Data is served: `serve` ([`TestServer`]) or nginx over
+/// the static export ([`StaticSite`]).
+pub trait Origin {
+    /// `http://127.0.0.1:PORT`
+    fn url(&self) -> &str;
+    /// `url` + `path`.
+    fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url())
+    }
+}
+
+impl Origin for TestServer {
+    fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+/// nginx (Debian) serving the static export of the repository's data
+/// (`build --site`) with the configuration the export writes, included as
+/// its `nginx-site.conf` says; stopped when dropped.
+pub struct StaticSite {
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+    process: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Origin for StaticSite {
+    fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for StaticSite {
+    /// Stops nginx with SIGTERM: its master stops its workers (SIGKILL
+    /// would leave them running).
+    fn drop(&mut self) {
+        // SAFETY: kill(2) on the pid of our own child process.
+        unsafe { libc::kill(self.process.id() as libc::pid_t, libc::SIGTERM) };
+        let _ = self.process.wait();
+    }
+}
+
+/// The export of the repository's data, made once per test binary by the
+/// command `build --out DIR --site DIR/site`, in the target's folder for
+/// test files.
+fn static_export() -> &'static Path {
+    static EXPORT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    EXPORT.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("static-export-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_territoire-innovant"))
+            .current_dir(repo())
+            .args(["build", "--out"])
+            .arg(dir.join("out"))
+            .arg("--site")
+            .arg(dir.join("site"))
+            .args(["--site-listen", "127.0.0.1:8080"])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        dir.join("site")
+    })
+}
+
+impl StaticSite {
+    /// Starts nginx over the export of the repository's data.
+    pub fn start() -> Self {
+        Self::serving(static_export())
+    }
+
+    /// Starts nginx on a free port over the export in `export`; the only
+    /// change to the generated configuration is its `listen` line.
+    pub fn serving(export: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let site: String = std::fs::read_to_string(export.join("nginx-site.conf"))
+            .unwrap()
+            .lines()
+            .map(|line| match line.trim_start().starts_with("listen ") {
+                true => format!("    listen 127.0.0.1:{port};\n"),
+                false => format!("{line}\n"),
+            })
+            .collect();
+        std::fs::write(dir.path().join("site.conf"), site).unwrap();
+        let d = dir.path().display();
+        let conf = format!(
+            "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+             events {{ worker_connections 256; }}\n\
+             http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  \
+             fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  \
+             include {d}/site.conf;\n}}\n"
+        );
+        std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
+        let process = std::process::Command::new("/usr/sbin/nginx")
+            .arg("-c")
+            .arg(dir.path().join("nginx.conf"))
+            .arg("-p")
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("Debian's nginx (scripts/install-test-tools)");
+        let url = format!("http://127.0.0.1:{port}");
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "nginx did not start: {}",
+                std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Self {
+            url,
+            process,
+            _dir: dir,
+        }
+    }
+}

@@ -143,8 +143,9 @@ pub fn render_text(template: &str, context: impl Serialize) -> Result<String, Ap
         })
 }
 
-/// The page of an IRI the data set says nothing about.
-pub fn not_found(iri: &str) -> Response {
+/// The page of an IRI the data set says nothing about (`None`: of an
+/// address that names nothing).
+pub fn not_found(iri: Option<&str>) -> Response {
     render(
         "not_found.html",
         minijinja::context! { iri => iri, json_ld => () },
