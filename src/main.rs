@@ -78,6 +78,12 @@ enum Command {
         /// Triples sent in one request.
         #[arg(long, default_value_t = graph_store::DEFAULT_TRIPLES_PER_REQUEST)]
         triples_per_request: usize,
+        /// How the stable graphs switch to the release once it is staged:
+        /// `copy` (one update, atomic where the store makes it one
+        /// transaction) or `resend` (no large transaction; readers see
+        /// graphs partly sent meanwhile).
+        #[arg(long, value_enum, default_value_t = graph_store::Switch::Copy)]
+        switch: graph_store::Switch,
     },
     /// Writes synthetic source data of any size (for benchmarks), from the
     /// registries of `--data`.
@@ -243,6 +249,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             query_endpoint,
             update_endpoint,
             triples_per_request,
+            switch,
         } => {
             let endpoints = graph_store::Endpoints::new(
                 &store,
@@ -251,7 +258,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )?;
             let release = graph_store::ReleaseGraphs::read(&out, &inputs.base)?;
             let client = graph_store::StoreClient::new(graph_store::Credentials::from_env())?;
-            let pushed = graph_store::push(&release, &endpoints, &client, triples_per_request)?;
+            let options = graph_store::PushOptions {
+                triples_per_request,
+                switch,
+            };
+            let pushed = graph_store::push(&release, &endpoints, &client, options)?;
             println!("{pushed}");
         }
         Command::Generate { awards, seed, out } => {

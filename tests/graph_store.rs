@@ -485,7 +485,11 @@ impl StallingProxy {
                     server.write_all(&request[head_end..]).unwrap();
                     let mut response = Vec::new();
                     server.read_to_end(&mut response).unwrap();
-                    let _ = client.write_all(&response);
+                    // The client must not reuse this connection: say so.
+                    let status_line = response.windows(2).position(|w| w == b"\r\n").unwrap() + 2;
+                    let _ = client.write_all(&response[..status_line]);
+                    let _ = client.write_all(b"Connection: close\r\n");
+                    let _ = client.write_all(&response[status_line..]);
                 });
             }
         });
@@ -516,15 +520,15 @@ fn push_and_kill(engine: &Engine, out: &Path) {
     through
         .args(["--query-endpoint", &query, "--update-endpoint", &update])
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stderr(Stdio::piped());
     let mut child = through.spawn().unwrap();
     let started = Instant::now();
     while proxy.writes.load(std::sync::atomic::Ordering::SeqCst) < 3 {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "{}: the push ended before the stall",
-            engine.name
-        );
+        if child.try_wait().unwrap().is_some() {
+            let mut stderr = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+            panic!("{}: the push ended before the stall: {stderr}", engine.name);
+        }
         assert!(started.elapsed() < Duration::from_secs(60), "no stall");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -593,6 +597,24 @@ fn the_whole_life_of_a_push(engine: Engine) {
     }
     assert_eq!(engine.current_release().as_deref(), Some(third.as_str()));
     engine.assert_examples_answer("after the third push");
+
+    // The switch without a large transaction sends the stable graphs again.
+    let fourth = source.build(4);
+    let output = engine
+        .publish(&source.out())
+        .args(["--switch", "resend", "--triples-per-request", "500"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains(&format!("dropped {second}")), "{stdout}");
+    assert_eq!(engine.current_release().as_deref(), Some(fourth.as_str()));
+    engine.assert_examples_answer("after a push switched by sending again");
+    assert_graphs_are_the_release(&engine, &source, &fourth);
 }
 
 #[test]

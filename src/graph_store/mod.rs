@@ -252,15 +252,46 @@ struct Recorded {
     all: Vec<String>,
 }
 
-/// Pushes `release` to the store at `endpoints`, `triples_per_request` at a
-/// time, and switches it in.
+/// How the stable graphs are switched to a release once it is staged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Switch {
+    /// One SPARQL update copies every release-named graph to its stable
+    /// name: readers see the previous release or the new one, as far as the
+    /// store runs it as one transaction (Oxigraph does; Virtuoso refuses
+    /// copies past its transaction log limit, `SR325`).
+    #[default]
+    Copy,
+    /// Each stable graph is sent again, a request at a time: no large
+    /// transaction, but readers see a stable graph partly sent while it is.
+    Resend,
+}
+
+/// How a push sends and switches.
+#[derive(Debug, Clone, Copy)]
+pub struct PushOptions {
+    /// Triples sent in one request.
+    pub triples_per_request: usize,
+    /// How the stable graphs are switched.
+    pub switch: Switch,
+}
+
+impl Default for PushOptions {
+    fn default() -> Self {
+        Self {
+            triples_per_request: DEFAULT_TRIPLES_PER_REQUEST,
+            switch: Switch::Copy,
+        }
+    }
+}
+
+/// Pushes `release` to the store at `endpoints` and switches it in.
 pub fn push(
     release: &ReleaseGraphs,
     endpoints: &Endpoints,
     client: &StoreClient,
-    triples_per_request: usize,
+    options: PushOptions,
 ) -> anyhow::Result<Pushed> {
-    let triples_per_request = triples_per_request.max(1);
+    let triples_per_request = options.triples_per_request.max(1);
     let releases_graph = release.base.rebase_node(mint::releases_graph());
     let recorded = recorded(client, endpoints, &releases_graph, &release.base)?;
     let counts = |name: &NamedNode| count(client, endpoints, name);
@@ -308,10 +339,49 @@ pub fn push(
         Some(current) if *current == release.id => recorded.previous.clone(),
         other => other.clone(),
     };
-    client.update(
+    let copy = options.switch == Switch::Copy;
+    if !copy {
+        let mut progress = Progress::new(release.triples());
+        for graph in &release.graphs {
+            let per_request = if graph.has_blank_nodes {
+                graph.lines.len().max(1)
+            } else {
+                triples_per_request
+            };
+            sent += send_lines(
+                client,
+                endpoints,
+                graph,
+                &graph.name,
+                0,
+                per_request,
+                &mut progress,
+            )?;
+            let loaded = count(client, endpoints, &graph.name)?;
+            anyhow::ensure!(
+                loaded == graph.lines.len(),
+                "{}: the store holds {loaded} triples after the push, the release has {}",
+                graph.name.as_str(),
+                graph.lines.len()
+            );
+        }
+    }
+    let switched = client.update(
         &endpoints.update,
-        &switch_update(release, &releases_graph, previous.as_deref()),
-    )?;
+        &switch_update(release, &releases_graph, previous.as_deref(), copy),
+    );
+    if let Err(e) = switched {
+        let hint = if e.to_string().contains("SR325") {
+            "; the store refused to copy the release in one transaction (Virtuoso's \
+             TransactionAfterImageLimit): push again with --switch resend"
+        } else {
+            ""
+        };
+        return Err(anyhow::Error::new(e).context(format!(
+            "release {} is staged but not switched in: readers still see the previous one{hint}",
+            release.id
+        )));
+    }
     let mut dropped = Vec::new();
     for old in &recorded.all {
         if *old == release.id || Some(old) == previous.as_ref() {
@@ -442,16 +512,18 @@ fn send_lines(
 }
 
 /// The update that makes `release` current: every stable graph replaced by
-/// its release-named copy, and the record of releases rewritten, in one
-/// request.
+/// its release-named copy (if `copy`), and the record of releases
+/// rewritten, in one request.
 fn switch_update(
     release: &ReleaseGraphs,
     releases_graph: &NamedNode,
     previous: Option<&str>,
+    copy: bool,
 ) -> String {
     let mut operations: Vec<String> = release
         .graphs
         .iter()
+        .filter(|_| copy)
         .map(|g| format!("COPY {} TO {}", release_graph(&g.name, &release.id), g.name))
         .collect();
     let dataset = release.base.rebase_node(mint::dataset());
@@ -576,7 +648,7 @@ mod tests {
             base: base.clone(),
         };
         let releases = base.rebase_node(mint::releases_graph());
-        let update = switch_update(&release, &releases, Some("old"));
+        let update = switch_update(&release, &releases, Some("old"), true);
         spargebra::SparqlParser::new()
             .parse_update(&update)
             .unwrap_or_else(|e| panic!("{e}: {update}"));
@@ -591,7 +663,9 @@ mod tests {
         assert!(
             update.contains("previousVersion> <https://w3id.org/territoire-innovant/release/old>")
         );
-        let first = switch_update(&release, &releases, None);
+        let first = switch_update(&release, &releases, None, true);
         assert!(!first.contains("previousVersion"), "{first}");
+        let resent = switch_update(&release, &releases, None, false);
+        assert!(!resent.contains("COPY") && resent.starts_with("DROP SILENT GRAPH"));
     }
 }
