@@ -371,9 +371,15 @@ pub fn push(
         &switch_update(release, &releases_graph, previous.as_deref(), copy),
     );
     if let Err(e) = switched {
-        let hint = if e.to_string().contains("SR325") {
-            "; the store refused to copy the release in one transaction (Virtuoso's \
-             TransactionAfterImageLimit): push again with --switch resend"
+        // Virtuoso: SR325 (the transaction log's limit), SR171 (a transaction
+        // timed out).
+        let message = e.to_string();
+        let hint = if ["SR325", "SR171", "Transaction"]
+            .iter()
+            .any(|code| message.contains(code))
+        {
+            "; the store could not copy the release in one transaction: push again with \
+             --switch resend"
         } else {
             ""
         };
