@@ -56,6 +56,17 @@ pub struct PublishedGraph {
     pub has_blank_nodes: bool,
 }
 
+impl PublishedGraph {
+    /// Triples a request: all of them if the graph has blank nodes.
+    fn per_request(&self, triples_per_request: usize) -> usize {
+        if self.has_blank_nodes {
+            self.lines.len().max(1)
+        } else {
+            triples_per_request
+        }
+    }
+}
+
 impl ReleaseGraphs {
     /// Reads the current release of `out` (made by `build --out`): the data
     /// graph from its N-Triples dump, the ontology from its Turtle, the
@@ -258,7 +269,7 @@ pub enum Switch {
     /// One SPARQL update copies every release-named graph to its stable
     /// name: readers see the previous release or the new one, as far as the
     /// store runs it as one transaction (Oxigraph does; Virtuoso refuses
-    /// copies past its transaction log limit, `SR325`).
+    /// copies past its transaction limits: `SR325`, `SR171`).
     #[default]
     Copy,
     /// Each stable graph is sent again, a request at a time: no large
@@ -341,65 +352,15 @@ pub fn push(
     };
     let copy = options.switch == Switch::Copy;
     if !copy {
-        let mut progress = Progress::new(release.triples());
-        for graph in &release.graphs {
-            let per_request = if graph.has_blank_nodes {
-                graph.lines.len().max(1)
-            } else {
-                triples_per_request
-            };
-            sent += send_lines(
-                client,
-                endpoints,
-                graph,
-                &graph.name,
-                0,
-                per_request,
-                &mut progress,
-            )?;
-            let loaded = count(client, endpoints, &graph.name)?;
-            anyhow::ensure!(
-                loaded == graph.lines.len(),
-                "{}: the store holds {loaded} triples after the push, the release has {}",
-                graph.name.as_str(),
-                graph.lines.len()
-            );
-        }
+        sent += resend(release, client, endpoints, triples_per_request)?;
     }
-    let switched = client.update(
-        &endpoints.update,
-        &switch_update(release, &releases_graph, previous.as_deref(), copy),
-    );
-    if let Err(e) = switched {
-        // Virtuoso: SR325 (the transaction log's limit), SR171 (a transaction
-        // timed out).
-        let message = e.to_string();
-        let hint = if ["SR325", "SR171", "Transaction"]
-            .iter()
-            .any(|code| message.contains(code))
-        {
-            "; the store could not copy the release in one transaction: push again with \
-             --switch resend"
-        } else {
-            ""
-        };
-        return Err(anyhow::Error::new(e).context(format!(
-            "release {} is staged but not switched in: readers still see the previous one{hint}",
-            release.id
-        )));
-    }
+    switch(release, client, endpoints, previous.as_deref(), copy)?;
     let mut dropped = Vec::new();
     for old in &recorded.all {
-        if *old == release.id || Some(old) == previous.as_ref() {
-            continue;
+        if *old != release.id && Some(old) != previous.as_ref() {
+            drop_release(release, client, endpoints, old)?;
+            dropped.push(old.clone());
         }
-        let drops: Vec<String> = release
-            .graphs
-            .iter()
-            .map(|g| format!("DROP SILENT GRAPH {}", release_graph(&g.name, old)))
-            .collect();
-        client.update(&endpoints.update, &drops.join(" ;\n"))?;
-        dropped.push(old.clone());
     }
     Ok(Pushed {
         release: release.id.clone(),
@@ -411,6 +372,85 @@ pub fn push(
 }
 
 const DCAT: &str = "http://www.w3.org/ns/dcat#";
+
+/// Sends every stable graph again from the release's lines (`--switch
+/// resend`); returns the triples sent.
+fn resend(
+    release: &ReleaseGraphs,
+    client: &StoreClient,
+    endpoints: &Endpoints,
+    triples_per_request: usize,
+) -> anyhow::Result<usize> {
+    let mut progress = Progress::new(release.triples());
+    let mut sent = 0;
+    for graph in &release.graphs {
+        let per_request = graph.per_request(triples_per_request);
+        sent += send_lines(
+            client,
+            endpoints,
+            graph,
+            &graph.name,
+            0,
+            per_request,
+            &mut progress,
+        )?;
+        let loaded = count(client, endpoints, &graph.name)?;
+        anyhow::ensure!(
+            loaded == graph.lines.len(),
+            "{}: the store holds {loaded} triples after the push, the release has {}",
+            graph.name.as_str(),
+            graph.lines.len()
+        );
+    }
+    Ok(sent)
+}
+
+/// Makes the staged `release` current in one update (see [`switch_update`]).
+fn switch(
+    release: &ReleaseGraphs,
+    client: &StoreClient,
+    endpoints: &Endpoints,
+    previous: Option<&str>,
+    copy: bool,
+) -> anyhow::Result<()> {
+    let releases_graph = release.base.rebase_node(mint::releases_graph());
+    let update = switch_update(release, &releases_graph, previous, copy);
+    let Err(e) = client.update(&endpoints.update, &update) else {
+        return Ok(());
+    };
+    // Virtuoso: SR325 (the transaction log's limit), SR171 (a transaction
+    // timed out).
+    let message = e.to_string();
+    let hint = if ["SR325", "SR171", "Transaction"]
+        .iter()
+        .any(|code| message.contains(code))
+    {
+        "; the store could not copy the release in one transaction: push again with \
+         --switch resend"
+    } else {
+        ""
+    };
+    Err(anyhow::Error::new(e).context(format!(
+        "release {} is staged but not switched in: readers still see the previous one{hint}",
+        release.id
+    )))
+}
+
+/// Drops the release-named graphs of release `old`.
+fn drop_release(
+    release: &ReleaseGraphs,
+    client: &StoreClient,
+    endpoints: &Endpoints,
+    old: &str,
+) -> anyhow::Result<()> {
+    let drops: Vec<String> = release
+        .graphs
+        .iter()
+        .map(|g| format!("DROP SILENT GRAPH {}", release_graph(&g.name, old)))
+        .collect();
+    client.update(&endpoints.update, &drops.join(" ;\n"))?;
+    Ok(())
+}
 
 fn release_node(base: &Base, id: &str) -> NamedNode {
     base.rebase_node(mint::release(id))
@@ -432,11 +472,7 @@ fn send_graph(
         progress.advance(staged.as_str(), expected);
         return Ok(0);
     }
-    let per_request = if graph.has_blank_nodes {
-        expected.max(1)
-    } else {
-        triples_per_request
-    };
+    let per_request = graph.per_request(triples_per_request);
     // Triples are sent in a fixed order, a request at a time, and a graph is
     // a set: the first `there` lines are those an interrupted push sent.
     let resume_at = if there < expected && !graph.has_blank_nodes {
