@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{copy_dir, repo, set_modified};
+use common::{DataCopy, example_queries, repo, run_to_success, set_modified};
 use oxigraph::sparql::results::{
     QueryResultsFormat, QueryResultsParser, QueryResultsSerializer, ReaderQueryResultsParserOutput,
 };
@@ -303,47 +303,28 @@ impl Engine {
     }
 }
 
-fn example_queries() -> Vec<PathBuf> {
-    let mut paths: Vec<_> = std::fs::read_dir(repo().join("queries"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rq"))
-        .collect();
-    paths.sort();
-    paths
-}
-
-/// A copy of `data/` and an output directory.
-struct Source {
-    dir: tempfile::TempDir,
-}
+/// A copy of `data/` that makes releases.
+struct Source(DataCopy);
 
 impl Source {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(&repo().join("data"), &dir.path().join("data"));
-        Self { dir }
+        Self(DataCopy::new())
     }
 
     fn out(&self) -> PathBuf {
-        self.dir.path().join("out")
+        self.0.out()
     }
 
     /// Builds a release whose `modified` date is 2026-11-`day`; returns its name.
     fn build(&self, day: u32) -> String {
-        set_modified(&self.dir.path().join("data"), day);
-        let output = Command::new(BIN)
-            .current_dir(repo())
-            .arg("--data")
-            .arg(self.dir.path().join("data"))
-            .args(["build", "--out"])
-            .arg(self.out())
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+        set_modified(&self.0.data(), day);
+        run_to_success(
+            Command::new(BIN)
+                .current_dir(repo())
+                .arg("--data")
+                .arg(self.0.data())
+                .args(["build", "--out"])
+                .arg(self.out()),
         );
         territoire_innovant::publish::current_release(&self.out()).unwrap()
     }
@@ -362,7 +343,7 @@ fn parse_turtle(text: &str) -> LightGraph {
 /// VoID files, the alignments graph what the server's own store entails.
 fn assert_graphs_are_the_release(engine: &Engine, source: &Source, release: &str) {
     let alignments = territoire_innovant::store::DataSet::build(&common::inputs(
-        &source.dir.path().join("data"),
+        &source.0.data(),
         Default::default(),
     ))
     .unwrap();

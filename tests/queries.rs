@@ -3,19 +3,9 @@
 
 mod common;
 
-use common::{data_set, repo};
+use common::{data_set, example_queries, repo};
 use territoire_innovant::output::{OutputFormat, write_results};
 use territoire_innovant::sparql;
-
-fn example_queries() -> Vec<std::path::PathBuf> {
-    let mut paths: Vec<_> = std::fs::read_dir(repo().join("queries"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rq"))
-        .collect();
-    paths.sort();
-    paths
-}
 
 #[test]
 fn there_are_at_least_ten_documented_example_queries() {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{copy_dir, repo, set_modified};
+use common::{DataCopy, repo, set_modified};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Instant, SystemTime};
@@ -15,23 +15,19 @@ const BIN: &str = env!("CARGO_BIN_EXE_territoire-innovant");
 
 /// A copy of `data/` whose `modified` date switches between two values,
 /// which makes two different releases.
-struct Source {
-    dir: tempfile::TempDir,
-}
+struct Source(DataCopy);
 
 impl Source {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        copy_dir(&repo().join("data"), &dir.path().join("data"));
-        Self { dir }
+        Self(DataCopy::new())
     }
 
     fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
+        self.0.data()
     }
 
     fn out(&self) -> PathBuf {
-        self.dir.path().join("out")
+        self.0.out()
     }
 
     fn set_modified(&self, day: u32) {

@@ -103,6 +103,54 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The example queries of `queries/`, sorted.
+pub fn example_queries() -> Vec<PathBuf> {
+    let mut paths: Vec<_> = std::fs::read_dir(repo().join("queries"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rq"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// Runs `command` to its end; a failure fails the test with its stderr.
+pub fn run_to_success(command: &mut std::process::Command) -> std::process::Output {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// A copy of the repository's `data/` in a temporary folder, and an output
+/// folder beside it.
+pub struct DataCopy {
+    /// The temporary folder.
+    pub dir: tempfile::TempDir,
+}
+
+impl DataCopy {
+    /// Copies `data/`.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&repo().join("data"), &dir.path().join("data"));
+        Self { dir }
+    }
+
+    /// The copy of `data/`.
+    pub fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// The output folder (not made).
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+}
+
 /// Sets the data set's `modified` date in `data/label.toml` to
 /// 2026-11-`day`: a change of the data that makes a new release.
 pub fn set_modified(data: &Path, day: u32) {
@@ -352,19 +400,14 @@ fn static_export() -> &'static Path {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("static-export-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_territoire-innovant"))
-            .current_dir(repo())
-            .args(["build", "--out"])
-            .arg(dir.join("out"))
-            .arg("--site")
-            .arg(dir.join("site"))
-            .args(["--site-listen", "127.0.0.1:8080"])
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+        run_to_success(
+            std::process::Command::new(env!("CARGO_BIN_EXE_territoire-innovant"))
+                .current_dir(repo())
+                .args(["build", "--out"])
+                .arg(dir.join("out"))
+                .arg("--site")
+                .arg(dir.join("site"))
+                .args(["--site-listen", "127.0.0.1:8080"]),
         );
         dir.join("site")
     })
