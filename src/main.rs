@@ -229,9 +229,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         listen: site_listen,
                         upstream: site_upstream,
                     };
-                    let state = AppState::new(data_set, Config::default(), Vec::new())
-                        .context("cannot prepare the publication")?;
-                    let exported = static_site::export(state, &site, &options)
+                    let exported = static_site::export_data_set(data_set, &site, &options)
                         .with_context(|| format!("cannot export the site to {}", site.display()))?;
                     println!("{exported}");
                     None

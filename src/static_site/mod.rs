@@ -65,6 +65,17 @@ impl std::fmt::Display for Exported {
     }
 }
 
+/// Writes the export of a server over `data_set` (with the default
+/// settings) to `dir`: see [`export`].
+pub fn export_data_set(
+    data_set: crate::store::DataSet,
+    dir: &Path,
+    options: &NginxOptions,
+) -> io::Result<Exported> {
+    let state = AppState::new(data_set, crate::server::Config::default(), Vec::new())?;
+    export(state, dir, options)
+}
+
 /// Writes the export of the server over `state` to `dir`, replacing what
 /// was there once it is complete.
 pub fn export(state: AppState, dir: &Path, options: &NginxOptions) -> io::Result<Exported> {
