@@ -13,6 +13,7 @@ mod nginx;
 pub use nginx::NginxOptions;
 
 use crate::server::{AppState, router, unknown_address};
+use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use std::io;
@@ -152,12 +153,12 @@ impl Writer {
     /// the root, without its leading `/`).
     async fn write_answer(
         &mut self,
-        state: &AppState,
+        routes: &Router,
         path: &str,
         accept: &str,
         file: &str,
     ) -> io::Result<()> {
-        let body = get(state, path, accept).await?;
+        let body = get(routes, path, accept).await?;
         let target = self.root.join(file);
         self.write_file(&target, &body)
     }
@@ -165,12 +166,13 @@ impl Writer {
 
 /// `GET path` with `accept` through the server's router: the body of a
 /// `200`, an error otherwise.
-async fn get(state: &AppState, path: &str, accept: &str) -> io::Result<Vec<u8>> {
+async fn get(routes: &Router, path: &str, accept: &str) -> io::Result<Vec<u8>> {
     let request = Request::get(path)
         .header(header::ACCEPT, accept)
         .body(Body::empty())
         .map_err(io::Error::other)?;
-    let response = router(state.clone())
+    let response = routes
+        .clone()
         .oneshot(request)
         .await
         .map_err(io::Error::other)?;
@@ -190,7 +192,9 @@ async fn get(state: &AppState, path: &str, accept: &str) -> io::Result<Vec<u8>> 
 /// Writes the root folder; returns the number of resources.
 async fn write_root(state: AppState, writer: &mut Writer) -> io::Result<usize> {
     let base = state.data_set.base.as_str().to_owned();
-    let sitemap = String::from_utf8(get(&state, "/sitemap.xml", "application/xml").await?)
+    // One router for every request: building it is not free.
+    let routes = router(state.clone());
+    let sitemap = String::from_utf8(get(&routes, "/sitemap.xml", "application/xml").await?)
         .map_err(io::Error::other)?;
     let mut resources = 0;
     for location in sitemap.split("<loc>").skip(1) {
@@ -208,7 +212,7 @@ async fn write_root(state: AppState, writer: &mut Writer) -> io::Result<usize> {
         for (extension, accept) in DOCUMENT_FORMATS {
             writer
                 .write_answer(
-                    &state,
+                    &routes,
                     &format!("/{path}"),
                     accept,
                     &format!("{stem}.{extension}"),
@@ -220,24 +224,24 @@ async fn write_root(state: AppState, writer: &mut Writer) -> io::Result<usize> {
     for page in PAGES {
         let file = format!("{}.html", page.trim_start_matches('/'));
         writer
-            .write_answer(&state, page, "text/html", &file)
+            .write_answer(&routes, page, "text/html", &file)
             .await?;
     }
     for (name, _, _) in crate::server::STATIC_FILES {
         let path = format!("/static/{name}");
         writer
-            .write_answer(&state, &path, "*/*", &path[1..])
+            .write_answer(&routes, &path, "*/*", &path[1..])
             .await?;
     }
     for file in &state.publication.files {
         let path = format!("/dumps/{}", file.name);
         writer
-            .write_answer(&state, &path, "*/*", &path[1..])
+            .write_answer(&routes, &path, "*/*", &path[1..])
             .await?;
     }
     for file in ["robots.txt", "sitemap.xml"] {
         writer
-            .write_answer(&state, &format!("/{file}"), "*/*", file)
+            .write_answer(&routes, &format!("/{file}"), "*/*", file)
             .await?;
     }
     for (accept, file) in [("text/html", "404.html"), ("text/plain", "404.txt")] {
