@@ -20,6 +20,7 @@ use sophia::turtle::parser::{nt, turtle};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use territoire_innovant::graph_store::Endpoints;
 
 const BIN: &str = env!("CARGO_BIN_EXE_territoire-innovant");
 const GRAPH: &str = "https://w3id.org/territoire-innovant/graph/";
@@ -142,15 +143,8 @@ impl Engine {
     /// The query and update endpoints `publish` finds from the Graph Store
     /// Protocol endpoint's name.
     fn endpoints(&self) -> (String, String) {
-        match self.graph_store.strip_suffix("/store") {
-            Some(root) => (format!("{root}/query"), format!("{root}/update")),
-            None => {
-                let sparql = self
-                    .graph_store
-                    .replace("/sparql-graph-crud-auth", "/sparql-auth");
-                (sparql.clone(), sparql)
-            }
-        }
+        let endpoints = Endpoints::new(&self.graph_store, None, None).unwrap();
+        (endpoints.query.to_string(), endpoints.update.to_string())
     }
 
     fn wait_ready(&self) {

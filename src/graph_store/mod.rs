@@ -394,13 +394,7 @@ fn resend(
             per_request,
             &mut progress,
         )?;
-        let loaded = count(client, endpoints, &graph.name)?;
-        anyhow::ensure!(
-            loaded == graph.lines.len(),
-            "{}: the store holds {loaded} triples after the push, the release has {}",
-            graph.name.as_str(),
-            graph.lines.len()
-        );
+        ensure_whole(count(client, endpoints, &graph.name)?, graph, &graph.name)?;
     }
     Ok(sent)
 }
@@ -503,11 +497,19 @@ fn send_graph(
         sent += send_lines(client, endpoints, graph, staged, 0, per_request, progress)?;
         loaded = count(client, endpoints, staged)?;
     }
+    ensure_whole(loaded, graph, staged)?;
+    Ok(sent)
+}
+
+/// Fails unless `loaded`, the count of `name` in the store, is that of `graph`.
+fn ensure_whole(loaded: usize, graph: &PublishedGraph, name: &NamedNode) -> anyhow::Result<()> {
+    let expected = graph.lines.len();
     anyhow::ensure!(
         loaded == expected,
-        "{staged}: the store holds {loaded} triples after the push, the release has {expected}"
+        "{}: the store holds {loaded} triples after the push, the release has {expected}",
+        name.as_str()
     );
-    Ok(sent)
+    Ok(())
 }
 
 /// Sends the lines of `graph` from `from` on, `per_request` at a time; a
