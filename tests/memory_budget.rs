@@ -47,12 +47,12 @@ const HUNGRY: [(&str, &str); 9] = [
         "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f",
     ),
     (
-        "undirected path closure",
-        "SELECT (COUNT(*) AS ?n) WHERE { ?s (!<http://x/p>|^!<http://x/p>)* ?o }",
+        "distinct pairs over a path closure",
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o ?x WHERE { ?s (!<http://x/p>|^!<http://x/p>)* ?o . ?x ?q ?s } }",
     ),
     (
-        "path closures joined",
-        "SELECT (COUNT(*) AS ?n) WHERE { ?s (!<http://x/p>|^!<http://x/p>)* ?o . ?o (!<http://x/p>)* ?z }",
+        "distinct ends of a joined path closure",
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?z WHERE { ?s (!<http://x/p>|^!<http://x/p>)* ?o . ?o ?q ?z } }",
     ),
 ];
 

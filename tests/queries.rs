@@ -4,8 +4,10 @@
 mod common;
 
 use common::{data_set, example_queries, repo};
+use std::sync::Arc;
 use territoire_innovant::output::{OutputFormat, write_results};
 use territoire_innovant::sparql;
+use territoire_innovant::sparql::index::QueryIndex;
 
 #[test]
 fn there_are_at_least_ten_documented_example_queries() {
@@ -29,24 +31,31 @@ fn there_are_at_least_ten_documented_example_queries() {
     }
 }
 
+/// On the store (the command line's `query`) and on its query index (the
+/// endpoint's).
 #[test]
 fn every_example_query_gives_its_expected_result() {
     let data = data_set();
+    let index = Arc::new(QueryIndex::of_store(&data.store).unwrap());
     for path in example_queries() {
         let query = std::fs::read_to_string(&path).unwrap();
-        let results =
-            sparql::run(&data.store, &query).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let mut tsv = Vec::new();
-        write_results(results, OutputFormat::Tsv, &mut tsv).unwrap();
         let expected_path = path.with_extension("expected.tsv");
         let expected = std::fs::read_to_string(&expected_path)
             .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
-        assert_eq!(
-            String::from_utf8(tsv).unwrap(),
-            expected,
-            "{}",
-            path.display()
-        );
+        for (on, results) in [
+            ("store", sparql::run(&data.store, &query)),
+            ("query index", sparql::run_indexed(&index, &query)),
+        ] {
+            let results = results.unwrap_or_else(|e| panic!("{} on the {on}: {e}", path.display()));
+            let mut tsv = Vec::new();
+            write_results(results, OutputFormat::Tsv, &mut tsv).unwrap();
+            assert_eq!(
+                String::from_utf8(tsv).unwrap(),
+                expected,
+                "{} on the {on}",
+                path.display()
+            );
+        }
     }
 }
 

@@ -14,6 +14,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::model::NamedNode;
+use std::sync::Arc;
 
 /// The parameters of a protocol request, from the URL or a form body.
 #[derive(Debug, Default)]
@@ -223,7 +224,7 @@ async fn answer_query(
         dataset,
     };
     let answer = evaluate(
-        state.data_set.store.clone(),
+        Arc::clone(&state.query_index),
         query,
         formats,
         state.config.limits(),

@@ -18,12 +18,12 @@ use super::negotiate::content_type;
 use super::streaming::{AnswerWriter, Outcome, Produced, StreamedBody};
 use crate::memory::budget::Budget;
 use crate::memory::ceiling::Bytes;
+use crate::sparql::index::QueryIndex;
 use crate::sparql::{self, ProtocolDataset, QueryForm, QueryThreads, ServiceRefused};
 use axum::http::StatusCode;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults};
-use oxigraph::store::Store;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -181,11 +181,11 @@ fn streams(outcome: &Result<Outcome, oneshot::error::RecvError>) -> bool {
     matches!(outcome, Ok(Ok((_, Produced::Streamed(_)))))
 }
 
-/// Parses and evaluates `query` against `store` within `limits`, first in
+/// Parses and evaluates `query` against `index` within `limits`, first in
 /// the quick lane, then, if it runs past its budget there, in the long lane
 /// (see the module's documentation).
 pub async fn evaluate(
-    store: Store,
+    index: Arc<QueryIndex>,
     query: QueryRequest,
     formats: Formats,
     limits: Limits,
@@ -200,7 +200,7 @@ pub async fn evaluate(
         let mut quick = start(
             evaluators,
             slot,
-            store.clone(),
+            Arc::clone(&index),
             query.clone(),
             formats.clone(),
             limits,
@@ -224,7 +224,7 @@ pub async fn evaluate(
         }
     }
     let slot = wait_for(&evaluators.long, limits.queue_timeout).await?;
-    let long = start(evaluators, slot, store, query, formats, limits)?;
+    let long = start(evaluators, slot, index, query, formats, limits)?;
     finish(long).await
 }
 
@@ -246,7 +246,7 @@ async fn wait_for(
 fn start(
     evaluators: &Evaluators,
     slot: OwnedSemaphorePermit,
-    store: Store,
+    index: Arc<QueryIndex>,
     query: QueryRequest,
     formats: Formats,
     limits: Limits,
@@ -263,7 +263,7 @@ fn start(
         let budget = (limits.query_memory > 0)
             .then(|| Budget::start(limits.query_memory, thread_token.clone()));
         let mut writer = AnswerWriter::new(sender);
-        let mut result = parse_and_run(store, &query, formats, limits, thread_token, &mut writer);
+        let mut result = parse_and_run(&index, &query, formats, limits, thread_token, &mut writer);
         if let Some(budget) = budget.as_ref().filter(|b| b.exceeded() && result.is_err()) {
             over_budget.fetch_add(1, Ordering::Relaxed);
             tracing::info!(
@@ -321,7 +321,7 @@ const LONG_EVALUATION: Duration = Duration::from_millis(250);
 /// The work of one query thread: parse, pick the format, evaluate, serialize
 /// into `writer`.
 fn parse_and_run(
-    store: Store,
+    index: &Arc<QueryIndex>,
     request: &QueryRequest,
     formats: Formats,
     limits: Limits,
@@ -338,7 +338,7 @@ fn parse_and_run(
     }?;
     let (prepared, guard) = query.prepare(&request.dataset, Some(token));
     let results = prepared
-        .on_store(&store)
+        .on_queryable_dataset(index.view())
         .execute()
         .map_err(evaluation_error);
     let answer = results.and_then(|r| serialize(r, format, limits.max_results, writer));
@@ -485,7 +485,8 @@ mod tests {
             base_iri: "http://example.org/sparql".to_owned(),
             dataset: ProtocolDataset::default(),
         };
-        evaluate(Store::new().unwrap(), query, formats, limits, evaluators)
+        let index = QueryIndex::of_quads([]).expect("an empty index");
+        evaluate(Arc::new(index), query, formats, limits, evaluators)
     }
 
     #[tokio::test]

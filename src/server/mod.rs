@@ -28,6 +28,7 @@ use crate::change_feed::{self, Keep, LoggedRelease, VersionLog};
 use crate::examples::ExampleQuery;
 use crate::memory::ceiling::{self, Ceiling, Plan};
 use crate::publish::Publication;
+use crate::sparql::index::QueryIndex;
 use crate::store::DataSet;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -133,6 +134,9 @@ pub struct AppState(Arc<Shared>);
 pub struct Shared {
     /// The built data set.
     pub data_set: DataSet,
+    /// The store's quads as SPARQL queries read them (see
+    /// [`crate::sparql::index`]); made once the catalog is in the store.
+    pub query_index: Arc<QueryIndex>,
     /// Server settings.
     pub config: Config,
     /// Example queries shown on the query page.
@@ -265,6 +269,14 @@ impl AppState {
                 .file(crate::publish::CHECKSUMS_FILE)
                 .map_or(&[][..], |f| &f.bytes),
         );
+        let built = std::time::Instant::now();
+        let query_index =
+            Arc::new(QueryIndex::of_store(&data_set.store).map_err(std::io::Error::other)?);
+        tracing::debug!(
+            quads = query_index.len(),
+            ms = built.elapsed().as_millis() as u64,
+            "query index built"
+        );
         let triples = data_set.store.len().map_err(std::io::Error::other)?;
         let feed = log_release(&data_set, &release, &version_log)?;
         let cache = cache::AnswerCache::new(config.cache_bytes);
@@ -277,6 +289,7 @@ impl AppState {
             release,
             triples,
             evaluators,
+            query_index,
             data_set,
             config,
             examples,

@@ -3,8 +3,10 @@
 //! the protocol names a data set, `SERVICE` is refused, and evaluation can be
 //! cancelled.
 
+pub mod index;
 mod planning;
 
+use index::QueryIndex;
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::{
     CancellationToken, DefaultServiceHandler, PreparedSparqlQuery, QueryEvaluationError,
@@ -258,8 +260,26 @@ impl DefaultServiceHandler for ServiceGuard {
 /// Parses and runs a query against `store` on its default data set (see
 /// [`ParsedQuery::prepare`]).
 pub fn run(store: &Store, query: &str) -> Result<QueryResults<'static>, QueryError> {
+    run_prepared(query, |prepared| prepared.on_store(store).execute())
+}
+
+/// Parses and runs a query against a store's [`QueryIndex`], as the
+/// endpoint does.
+pub fn run_indexed(
+    index: &Arc<QueryIndex>,
+    query: &str,
+) -> Result<QueryResults<'static>, QueryError> {
+    run_prepared(query, |prepared| {
+        prepared.on_queryable_dataset(index.view()).execute()
+    })
+}
+
+fn run_prepared(
+    query: &str,
+    execute: impl FnOnce(PreparedSparqlQuery) -> Result<QueryResults<'static>, QueryEvaluationError>,
+) -> Result<QueryResults<'static>, QueryError> {
     let (prepared, guard) = parse(query, None)?.prepare(&ProtocolDataset::default(), None);
-    let results = prepared.on_store(store).execute()?;
+    let results = execute(prepared)?;
     match guard.attempted() {
         Some(service) => Err(QueryError::Service(ServiceRefused(service))),
         None => Ok(results),

@@ -290,15 +290,17 @@ impl ServeProcess {
                 }
             }
         });
-        let first = log
-            .recv_timeout(std::time::Duration::from_secs(30))
-            .expect("the server starts");
-        let url = first
-            .split("serving on ")
-            .nth(1)
-            .unwrap_or_else(|| panic!("{first}"))
-            .trim()
-            .to_owned();
+        // What the server logs while it starts, then the line with its
+        // address.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let url = loop {
+            let line = log
+                .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+                .expect("the server starts and says where it serves");
+            if let Some(url) = line.split("serving on ").nth(1) {
+                break url.trim().to_owned();
+            }
+        };
         Self { child, url, log }
     }
 

@@ -202,7 +202,7 @@ pub fn select_rows(state: &AppState, query: &str) -> Vec<Vec<String>> {
         crate::rdf::vocab::dct::NAMESPACE
     );
     let Ok(oxigraph::sparql::QueryResults::Solutions(solutions)) =
-        crate::sparql::run(&state.data_set.store, &format!("{prefixes}{query}"))
+        crate::sparql::run_indexed(&state.query_index, &format!("{prefixes}{query}"))
     else {
         return Vec::new();
     };

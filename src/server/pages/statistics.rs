@@ -205,7 +205,7 @@ pub async fn statistics(State(state): State<AppState>) -> Response {
 
 /// The bars of `chart`, from its query's answer.
 fn bars(state: &AppState, chart: &Chart, query: &str) -> Result<Vec<Bar>, String> {
-    let answer = sparql::run(&state.data_set.store, query).map_err(|e| e.to_string())?;
+    let answer = sparql::run_indexed(&state.query_index, query).map_err(|e| e.to_string())?;
     let QueryResults::Solutions(solutions) = answer else {
         return Err("the chart's query is not a SELECT".to_owned());
     };

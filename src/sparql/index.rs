@@ -1,0 +1,543 @@
+//! A read-only copy of the store made for SPARQL evaluation: every term is
+//! numbered once in a dictionary and every quad is four numbers, kept in
+//! three sorted orders (subject, predicate, object first), so that a pattern
+//! is a binary search and a scan reads a flat array.
+//!
+//! oxigraph's in-memory store keeps each quad as a node of linked lists
+//! (one per subject, predicate, object and graph), versioned for its
+//! transactions; reading the whole store follows a pointer and checks a
+//! version per quad. The endpoint only reads, so it evaluates on this copy
+//! through spareval's [`QueryableDataset`], and joins, groups and
+//! `DISTINCT` hash and compare numbers instead of encoded terms.
+//!
+//! Terms that a query makes and the data does not hold (a constant absent
+//! from the data, a computed value) are numbered past the dictionary, in a
+//! table that lives as long as the query's [`IndexView`].
+
+use hashbrown::HashTable;
+use oxigraph::model::{GraphNameRef, Quad, Term};
+use oxigraph::store::{StorageError, Store};
+use rustc_hash::FxBuildHasher;
+use spareval::{InternalQuad, QueryableDataset};
+use std::cell::RefCell;
+use std::convert::Infallible;
+use std::hash::BuildHasher;
+use std::sync::Arc;
+
+/// A term's number: its position in the dictionary, or past it for a term
+/// a query made.
+pub type TermId = u32;
+
+/// The graph number of a quad of the default graph.
+const DEFAULT_GRAPH: TermId = TermId::MAX;
+
+/// The store's quads, numbered and sorted for pattern lookups.
+pub struct QueryIndex {
+    terms: Dictionary,
+    /// Quads as `[subject, predicate, object, graph]`, sorted.
+    spog: Vec<[TermId; 4]>,
+    /// Quads as `[predicate, object, subject, graph]`, sorted.
+    posg: Vec<[TermId; 4]>,
+    /// Quads as `[object, subject, predicate, graph]`, sorted.
+    ospg: Vec<[TermId; 4]>,
+    /// The named graphs, each once.
+    graphs: Vec<TermId>,
+}
+
+/// Why an index could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// Reading the store failed.
+    #[error(transparent)]
+    Store(#[from] StorageError),
+    /// More distinct terms than numbers.
+    #[error("the store has more than {} distinct terms, more than a query index can number", TermId::MAX - 1)]
+    TooManyTerms,
+}
+
+impl QueryIndex {
+    /// Reads every quad of `store`.
+    pub fn of_store(store: &Store) -> Result<Self, IndexError> {
+        let mut quads = Vec::with_capacity(store.len()?);
+        let mut terms = Dictionary::default();
+        for quad in store.iter() {
+            let quad = quad?;
+            let graph = match quad.graph_name.as_ref() {
+                GraphNameRef::DefaultGraph => DEFAULT_GRAPH,
+                GraphNameRef::NamedNode(n) => terms.number(Term::from(n.into_owned()))?,
+                GraphNameRef::BlankNode(b) => terms.number(Term::from(b.into_owned()))?,
+            };
+            quads.push([
+                terms.number(quad.subject.into())?,
+                terms.number(quad.predicate.into())?,
+                terms.number(quad.object)?,
+                graph,
+            ]);
+        }
+        Ok(Self::from_numbered(terms, quads))
+    }
+
+    /// Indexes `quads` (a set: repeated quads count once).
+    pub fn of_quads(quads: impl IntoIterator<Item = Quad>) -> Result<Self, IndexError> {
+        let mut terms = Dictionary::default();
+        let mut numbered = Vec::new();
+        for quad in quads {
+            let graph = match quad.graph_name {
+                oxigraph::model::GraphName::DefaultGraph => DEFAULT_GRAPH,
+                oxigraph::model::GraphName::NamedNode(n) => terms.number(n.into())?,
+                oxigraph::model::GraphName::BlankNode(b) => terms.number(b.into())?,
+            };
+            numbered.push([
+                terms.number(quad.subject.into())?,
+                terms.number(quad.predicate.into())?,
+                terms.number(quad.object)?,
+                graph,
+            ]);
+        }
+        Ok(Self::from_numbered(terms, numbered))
+    }
+
+    fn from_numbered(terms: Dictionary, mut spog: Vec<[TermId; 4]>) -> Self {
+        spog.sort_unstable();
+        spog.dedup();
+        spog.shrink_to_fit();
+        let reorder = |order: fn(&[TermId; 4]) -> [TermId; 4]| {
+            let mut rows: Vec<[TermId; 4]> = spog.iter().map(order).collect();
+            rows.sort_unstable();
+            rows
+        };
+        let posg = reorder(|&[s, p, o, g]| [p, o, s, g]);
+        let ospg = reorder(|&[s, p, o, g]| [o, s, p, g]);
+        let mut graphs: Vec<TermId> = spog
+            .iter()
+            .map(|q| q[3])
+            .filter(|&g| g != DEFAULT_GRAPH)
+            .collect();
+        graphs.sort_unstable();
+        graphs.dedup();
+        Self {
+            terms,
+            spog,
+            posg,
+            ospg,
+            graphs,
+        }
+    }
+
+    /// The number of quads.
+    pub fn len(&self) -> usize {
+        self.spog.len()
+    }
+
+    /// Whether the index holds no quad.
+    pub fn is_empty(&self) -> bool {
+        self.spog.is_empty()
+    }
+
+    /// The bytes the index holds, roughly: the three orders and the
+    /// dictionary's table (not the terms' own strings).
+    pub fn table_bytes(&self) -> usize {
+        3 * self.spog.len() * size_of::<[TermId; 4]>()
+            + self.terms.terms.len() * (size_of::<Term>() + size_of::<TermId>())
+    }
+
+    /// A view for one query's evaluation (see the module's documentation).
+    pub fn view(self: &Arc<Self>) -> IndexView {
+        IndexView {
+            index: Arc::clone(self),
+            made: RefCell::default(),
+        }
+    }
+
+    /// The quads matching a pattern of numbers (`None`: any), in one of the
+    /// sorted orders.
+    fn matching(
+        self: &Arc<Self>,
+        subject: Option<TermId>,
+        predicate: Option<TermId>,
+        object: Option<TermId>,
+        graph: GraphFilter,
+    ) -> Matching {
+        let (order, prefix): (Order, Vec<TermId>) = match (subject, predicate, object) {
+            (Some(s), Some(p), Some(o)) => (Order::Spog, vec![s, p, o]),
+            (Some(s), Some(p), None) => (Order::Spog, vec![s, p]),
+            (Some(s), None, _) => (Order::Spog, vec![s]),
+            (None, Some(p), Some(o)) => (Order::Posg, vec![p, o]),
+            (None, Some(p), None) => (Order::Posg, vec![p]),
+            (None, None, Some(o)) => (Order::Ospg, vec![o]),
+            (None, None, None) => (Order::Spog, Vec::new()),
+        };
+        let rows = self.rows(order);
+        let start = rows.partition_point(|row| row[..prefix.len()] < prefix[..]);
+        let end = start + rows[start..].partition_point(|row| row[..prefix.len()] == prefix[..]);
+        Matching {
+            index: Arc::clone(self),
+            order,
+            next: start,
+            end,
+            // Only a subject and object both bound, without the predicate,
+            // is not wholly a prefix: the object is checked row by row.
+            object: object.filter(|_| subject.is_some() && predicate.is_none()),
+            graph,
+        }
+    }
+
+    fn rows(&self, order: Order) -> &[[TermId; 4]] {
+        match order {
+            Order::Spog => &self.spog,
+            Order::Posg => &self.posg,
+            Order::Ospg => &self.ospg,
+        }
+    }
+}
+
+/// The terms of the index, each numbered once.
+#[derive(Default)]
+struct Dictionary {
+    terms: Vec<Term>,
+    numbers: HashTable<TermId>,
+    hasher: FxBuildHasher,
+}
+
+impl Dictionary {
+    /// The number of `term`, given it if it has none yet.
+    fn number(&mut self, term: Term) -> Result<TermId, IndexError> {
+        let hash = self.hasher.hash_one(&term);
+        let terms = &self.terms;
+        if let Some(&id) = self.numbers.find(hash, |&id| terms[id as usize] == term) {
+            return Ok(id);
+        }
+        let id = TermId::try_from(self.terms.len())
+            .ok()
+            .filter(|&id| id < DEFAULT_GRAPH)
+            .ok_or(IndexError::TooManyTerms)?;
+        let (terms, hasher) = (&self.terms, &self.hasher);
+        self.numbers
+            .insert_unique(hash, id, |&id| hasher.hash_one(&terms[id as usize]));
+        self.terms.push(term);
+        Ok(id)
+    }
+
+    /// The number of `term`, if it has one.
+    fn find(&self, term: &Term) -> Option<TermId> {
+        let hash = self.hasher.hash_one(term);
+        self.numbers
+            .find(hash, |&id| self.terms[id as usize] == *term)
+            .copied()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Order {
+    Spog,
+    Posg,
+    Ospg,
+}
+
+#[derive(Clone, Copy)]
+enum GraphFilter {
+    /// Any graph, the default graph included (as oxigraph's store reads
+    /// it: spareval leaves the default graph's quads out where `GRAPH ?g`
+    /// needs it, and the default graph as the union of all graphs keeps
+    /// them).
+    Any,
+    /// The default graph only.
+    Default,
+    /// This named graph only.
+    Graph(TermId),
+}
+
+impl GraphFilter {
+    fn accepts(self, graph: TermId) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Default => graph == DEFAULT_GRAPH,
+            Self::Graph(g) => graph == g,
+        }
+    }
+}
+
+/// The quads of one pattern, read in order from one of the index's orders.
+struct Matching {
+    index: Arc<QueryIndex>,
+    order: Order,
+    next: usize,
+    end: usize,
+    object: Option<TermId>,
+    graph: GraphFilter,
+}
+
+impl Iterator for Matching {
+    type Item = [TermId; 4];
+
+    fn next(&mut self) -> Option<[TermId; 4]> {
+        let rows = &self.index.rows(self.order)[..self.end];
+        while let Some(row) = rows.get(self.next) {
+            self.next += 1;
+            let quad = match self.order {
+                Order::Spog => *row,
+                Order::Posg => [row[2], row[0], row[1], row[3]],
+                Order::Ospg => [row[1], row[2], row[0], row[3]],
+            };
+            if self.graph.accepts(quad[3]) && self.object.is_none_or(|o| o == quad[2]) {
+                return Some(quad);
+            }
+        }
+        None
+    }
+}
+
+/// The index as one query sees it: the index's terms, and the terms the
+/// query made, numbered past them for as long as the query runs.
+pub struct IndexView {
+    index: Arc<QueryIndex>,
+    made: RefCell<MadeTerms>,
+}
+
+/// Terms a query made that the index does not hold.
+#[derive(Default)]
+struct MadeTerms {
+    terms: Vec<Term>,
+    numbers: std::collections::HashMap<Term, TermId, FxBuildHasher>,
+}
+
+impl IndexView {
+    /// The number of a term, if the index or the query holds it.
+    fn find(&self, term: &Term) -> Option<TermId> {
+        self.index.terms.find(term).or_else(|| {
+            let made = self.made.borrow();
+            made.numbers.get(term).copied()
+        })
+    }
+
+    /// The quads matching a pattern; a term no quad holds matches nothing.
+    fn quads(
+        &self,
+        subject: Option<&TermId>,
+        predicate: Option<&TermId>,
+        object: Option<&TermId>,
+        graph: Option<Option<&TermId>>,
+    ) -> Option<Matching> {
+        let stored = self.index.terms.terms.len();
+        let known = |id: Option<&TermId>| match id {
+            Some(&id) if id as usize >= stored => None,
+            id => Some(id.copied()),
+        };
+        let graph = match graph {
+            None => GraphFilter::Any,
+            Some(None) => GraphFilter::Default,
+            Some(Some(&g)) if (g as usize) < stored => GraphFilter::Graph(g),
+            Some(Some(_)) => return None,
+        };
+        Some(
+            self.index
+                .matching(known(subject)?, known(predicate)?, known(object)?, graph),
+        )
+    }
+}
+
+impl QueryableDataset<'static> for IndexView {
+    type InternalTerm = TermId;
+    type Error = Infallible;
+
+    fn internal_quads_for_pattern(
+        &self,
+        subject: Option<&TermId>,
+        predicate: Option<&TermId>,
+        object: Option<&TermId>,
+        graph_name: Option<Option<&TermId>>,
+    ) -> impl Iterator<Item = Result<InternalQuad<TermId>, Infallible>> + use<> {
+        self.quads(subject, predicate, object, graph_name)
+            .into_iter()
+            .flatten()
+            .map(|[s, p, o, g]| {
+                Ok(InternalQuad {
+                    subject: s,
+                    predicate: p,
+                    object: o,
+                    graph_name: (g != DEFAULT_GRAPH).then_some(g),
+                })
+            })
+    }
+
+    fn internal_named_graphs(&self) -> impl Iterator<Item = Result<TermId, Infallible>> + use<> {
+        let index = Arc::clone(&self.index);
+        (0..index.graphs.len()).map(move |i| Ok(index.graphs[i]))
+    }
+
+    fn contains_internal_graph_name(&self, graph_name: &TermId) -> Result<bool, Infallible> {
+        Ok(self.index.graphs.binary_search(graph_name).is_ok())
+    }
+
+    fn internalize_term(&self, term: Term) -> Result<TermId, Infallible> {
+        if let Some(id) = self.find(&term) {
+            return Ok(id);
+        }
+        let mut made = self.made.borrow_mut();
+        // Past the dictionary and below the default graph's number: a query
+        // makes far fewer terms than that.
+        let id = (self.index.terms.terms.len() + made.terms.len()) as TermId;
+        made.terms.push(term.clone());
+        made.numbers.insert(term, id);
+        Ok(id)
+    }
+
+    fn externalize_term(&self, term: TermId) -> Result<Term, Infallible> {
+        let stored = &self.index.terms.terms;
+        Ok(match stored.get(term as usize) {
+            Some(term) => term.clone(),
+            None => self.made.borrow().terms[term as usize - stored.len()].clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{GraphName, Literal, NamedNode};
+    use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+
+    fn iri(name: &str) -> NamedNode {
+        NamedNode::new(format!("http://example.org/{name}")).unwrap()
+    }
+
+    fn sample() -> Vec<Quad> {
+        let g1 = GraphName::from(iri("g1"));
+        let g2 = GraphName::from(iri("g2"));
+        let mut quads = Vec::new();
+        for i in 0..50 {
+            let s = iri(&format!("s{i}"));
+            quads.push(Quad::new(
+                s.clone(),
+                iri("p"),
+                Literal::from(i % 7),
+                g1.clone(),
+            ));
+            quads.push(Quad::new(
+                s.clone(),
+                iri("q"),
+                iri(&format!("s{}", (i + 1) % 50)),
+                g1.clone(),
+            ));
+            quads.push(Quad::new(
+                s.clone(),
+                iri("label"),
+                Literal::new_language_tagged_literal(format!("nom {i}"), "fr").unwrap(),
+                g2.clone(),
+            ));
+            if i % 5 == 0 {
+                quads.push(Quad::new(s, iri("p"), Literal::from(i % 7), g2.clone()));
+            }
+        }
+        quads.push(Quad::new(
+            iri("d"),
+            iri("p"),
+            Literal::from("in the default graph"),
+            GraphName::DefaultGraph,
+        ));
+        quads
+    }
+
+    /// Each query gives the same solutions on the index as on the store,
+    /// in every form of data set.
+    #[test]
+    fn answers_as_the_store_does() {
+        let store = Store::new().unwrap();
+        store.extend(sample()).unwrap();
+        let index = Arc::new(QueryIndex::of_store(&store).unwrap());
+        assert_eq!(index.len(), store.len().unwrap());
+        let queries = [
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
+            "SELECT DISTINCT ?o WHERE { ?s <http://example.org/p> ?o }",
+            "SELECT ?s ?o WHERE { ?s <http://example.org/p> 3 . ?s <http://example.org/q> ?o }",
+            "SELECT ?s WHERE { ?s ?p 3 }",
+            "SELECT ?p WHERE { <http://example.org/s3> ?p <http://example.org/s4> }",
+            "SELECT ?g ?s WHERE { GRAPH ?g { ?s <http://example.org/p> ?o } }",
+            "SELECT ?s WHERE { GRAPH <http://example.org/g2> { ?s ?p ?o } }",
+            "SELECT ?s WHERE { GRAPH <http://example.org/none> { ?s ?p ?o } }",
+            "SELECT ?g WHERE { GRAPH ?g { } }",
+            "SELECT ?s WHERE { ?s <http://example.org/absent> ?o }",
+            "SELECT ?s ?l WHERE { ?s <http://example.org/label> ?l FILTER(REGEX(?l, '^nom 1')) }",
+            "SELECT ?s (?v * 2 AS ?w) WHERE { ?s <http://example.org/p> ?v } ORDER BY DESC(?w) ?s LIMIT 5",
+            "SELECT ?s ?x WHERE { ?s <http://example.org/p> ?v BIND(?v + 100 AS ?x) ?t <http://example.org/p> ?x }",
+            "SELECT ?s WHERE { ?s <http://example.org/q>+ <http://example.org/s0> }",
+            "SELECT ?s ?o WHERE { ?s <http://example.org/q> ?o } VALUES ?o { <http://example.org/s1> <http://example.org/nowhere> }",
+            "CONSTRUCT { ?o ?p ?s } WHERE { ?s ?p ?o }",
+            "ASK WHERE { <http://example.org/s1> <http://example.org/q> <http://example.org/s2> }",
+        ];
+        let datasets = [
+            "",
+            "union",
+            "FROM <http://example.org/g1> ",
+            "FROM <http://example.org/g1> FROM <http://example.org/g2> FROM NAMED <http://example.org/g2> ",
+        ];
+        for query in queries {
+            for dataset in datasets {
+                let text = match dataset {
+                    "" | "union" => query.to_owned(),
+                    from => query.replacen("WHERE {", &format!("{from}WHERE {{"), 1),
+                };
+                let run = |on_index: bool| {
+                    let mut prepared = SparqlEvaluator::new().parse_query(&text).unwrap();
+                    if dataset == "union" {
+                        prepared.dataset_mut().set_default_graph_as_union();
+                    }
+                    let results = if on_index {
+                        prepared.on_queryable_dataset(index.view()).execute()
+                    } else {
+                        prepared.on_store(&store).execute()
+                    };
+                    canonical(results.unwrap())
+                };
+                assert_eq!(run(true), run(false), "{dataset}: {text}");
+            }
+        }
+    }
+
+    fn canonical(results: QueryResults<'_>) -> Vec<String> {
+        let mut rows: Vec<String> = match results {
+            QueryResults::Solutions(solutions) => solutions
+                .map(|s| {
+                    let s = s.unwrap();
+                    s.iter()
+                        .map(|(v, t)| format!("{v}={t}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect(),
+            QueryResults::Graph(triples) => triples.map(|t| t.unwrap().to_string()).collect(),
+            QueryResults::Boolean(b) => vec![b.to_string()],
+        };
+        rows.sort();
+        rows
+    }
+
+    #[test]
+    fn a_term_the_data_lacks_matches_nothing_and_keeps_its_number() {
+        let index = Arc::new(QueryIndex::of_quads(sample()).unwrap());
+        let view = index.view();
+        let absent = Term::from(iri("absent"));
+        let id = view.internalize_term(absent.clone()).unwrap();
+        assert_eq!(view.internalize_term(absent.clone()).unwrap(), id);
+        assert_eq!(view.externalize_term(id).unwrap(), absent);
+        assert_eq!(
+            view.internal_quads_for_pattern(Some(&id), None, None, None)
+                .count(),
+            0
+        );
+        let p = view.internalize_term(iri("p").into()).unwrap();
+        assert!((p as usize) < index.terms.terms.len());
+        // 50 in g1, 10 in g2, 1 in the default graph.
+        assert_eq!(
+            view.internal_quads_for_pattern(None, Some(&p), None, None)
+                .count(),
+            61
+        );
+        assert_eq!(
+            view.internal_quads_for_pattern(None, Some(&p), None, Some(None))
+                .count(),
+            1
+        );
+    }
+}
