@@ -216,3 +216,18 @@ fn construct_gives_each_triple_once_and_remembers_them_in_little_memory() {
     assert!(count > 50_000, "{count}");
     assert!(!budget.exceeded(), "peak {} bytes", budget.peak());
 }
+
+/// `NOW()` is read once per query (the patch reads the clock at the first
+/// `NOW()` instead of at the start): every row of a query that takes a while
+/// sees the same time, also across the evaluator's clones (the join).
+#[test]
+fn now_is_the_same_throughout_a_query() {
+    let data = data_set();
+    let times = rows(
+        &data.store,
+        "SELECT DISTINCT ?t WHERE { ?s ?p ?o . ?s a ?c BIND(NOW() AS ?t) }",
+    );
+    assert_eq!(times.len(), 1, "{times:?}");
+    let later = rows(&data.store, "SELECT (NOW() AS ?t) WHERE {}");
+    assert!(later[0] > times[0], "{later:?} after {times:?}");
+}
