@@ -13,7 +13,7 @@ use super::AppState;
 use super::encoding::{self, Coding};
 use crate::publish::{FileFormat, sha256_hex};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::TypedHeader;
 use axum_extra::headers::{ETag, HeaderMapExt, IfModifiedSince, IfNoneMatch, LastModified, Range};
@@ -51,6 +51,79 @@ pub async fn download(
     range: Option<TypedHeader<Range>>,
     headers: HeaderMap,
 ) -> Response {
+    answer(
+        &state,
+        &name,
+        range.map(|TypedHeader(range)| range),
+        &headers,
+    )
+}
+
+/// Whether `request` is a `GET` or `HEAD` of a path under `/dumps/`.
+pub fn is_download<B>(request: &Request<B>) -> bool {
+    (request.method() == Method::GET || request.method() == Method::HEAD)
+        && request.uri().path().starts_with(DUMPS_PREFIX)
+}
+
+const DUMPS_PREFIX: &str = "/dumps/";
+
+/// The answer to a `GET` or `HEAD` of a published file, made without the
+/// router: its layers (tracing, timeout, cache, compression, CORS, headers)
+/// took about 40 % of the time of a small download (BENCHMARKS.md, « Dumps
+/// against nginx »). The answer carries what those layers add to a
+/// download — the CORS headers of a simple request, `nosniff` — and is
+/// logged as they log it; `tests/downloads.rs` checks that it is the router's
+/// answer, header for header, for every kind of download request. `None`
+/// for anything else (another method, an unknown file, a refusal): the
+/// router answers.
+pub fn direct<B>(state: &AppState, request: &Request<B>) -> Option<Response> {
+    let started = std::time::Instant::now();
+    let name = request.uri().path().strip_prefix(DUMPS_PREFIX)?;
+    if !is_download(request) || !state.downloads.iter().any(|d| d.name == name) {
+        return None;
+    }
+    let headers = request.headers();
+    let mut response = answer(state, name, headers.typed_get(), headers);
+    if !matches!(response.status().as_u16(), 200 | 206 | 304) {
+        // Refusals (406, 416) take the router's way, which may compress
+        // their text.
+        return None;
+    }
+    if request.method() == Method::HEAD && !response.headers().contains_key(header::CONTENT_LENGTH)
+    {
+        // As axum answers `HEAD`: the length of the body a `GET` would get.
+        let length = http_body::Body::size_hint(response.body()).exact();
+        if let Some(length) = length {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_LENGTH, length.into());
+        }
+    }
+    let sent = response.headers_mut();
+    sent.append(header::VARY, HeaderValue::from_static(CORS_VARY));
+    sent.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    sent.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    tracing::info!(
+        method = %request.method(),
+        path = %request.uri().path(),
+        status = response.status().as_u16(),
+        duration_ms = %format_args!("{:.3}", started.elapsed().as_secs_f64() * 1000.0),
+        "answered"
+    );
+    Some(response)
+}
+
+/// The `Vary` that the router's CORS layer adds to every answer.
+const CORS_VARY: &str = "origin, access-control-request-method, access-control-request-headers";
+
+/// The answer to a download of `name`.
+fn answer(state: &AppState, name: &str, range: Option<Range>, headers: &HeaderMap) -> Response {
     let Some(file) = state.downloads.iter().find(|d| d.name == name) else {
         return super::error::ApiError::new(
             StatusCode::NOT_FOUND,
@@ -62,7 +135,7 @@ pub async fn download(
     };
     let twin_name = format!("{name}.gz");
     let twin = state.downloads.iter().find(|d| d.name == twin_name);
-    let (sent, coding) = match twin.map(|twin| (twin, encoding::preferred(&headers))) {
+    let (sent, coding) = match twin.map(|twin| (twin, encoding::preferred(headers))) {
         None | Some((_, Coding::Identity)) => (file, Coding::Identity),
         Some((twin, Coding::Gzip)) => (twin, Coding::Gzip),
         Some((_, Coding::Unacceptable)) => {
@@ -86,7 +159,7 @@ pub async fn download(
         let mut response = match range {
             // The whole file: its shared bytes as they are, never copied.
             None => sent.bytes.clone().into_response(),
-            Some(TypedHeader(range)) => {
+            Some(range) => {
                 let size = sent.bytes.len() as u64;
                 let body = KnownSize::sized(Cursor::new(sent.bytes.clone()), size);
                 Ranged::new(Some(range), body).into_response()

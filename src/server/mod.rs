@@ -3,7 +3,7 @@
 //! limits, one log line per request, graceful shutdown.
 
 mod cache;
-mod downloads;
+pub mod downloads;
 mod encoding;
 pub mod endpoint;
 pub mod error;
@@ -538,7 +538,9 @@ async fn static_file(Path(path): Path<String>) -> Response {
 /// Serves `site` on `listener` until `shutdown` completes, then lets the
 /// running requests finish. Each request is answered by the site current
 /// when it arrives (see [`Site::replace`]). Each connection must send its
-/// request headers within [`Config::header_read_timeout`].
+/// request headers within [`Config::header_read_timeout`]. Downloads of the
+/// published files are answered before the router (see
+/// [`downloads::direct`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     site: Site,
@@ -551,7 +553,15 @@ pub async fn serve(
 
     let header_read_timeout = site.state().config.header_read_timeout;
     let app = tower::service_fn(move |request: Request<hyper::body::Incoming>| {
-        site.router().oneshot(request)
+        let site = site.clone();
+        async move {
+            if downloads::is_download(&request)
+                && let Some(response) = downloads::direct(&site.state(), &request)
+            {
+                return Ok(response);
+            }
+            site.router().oneshot(request).await
+        }
     });
     let mut builder = Builder::new(TokioExecutor::new());
     builder
