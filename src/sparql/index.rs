@@ -15,7 +15,7 @@
 //! table that lives as long as the query's [`IndexView`].
 
 use hashbrown::HashTable;
-use oxigraph::model::{GraphNameRef, Quad, Term};
+use oxigraph::model::{GraphName, Quad, Term};
 use oxigraph::store::{StorageError, Store};
 use rustc_hash::FxBuildHasher;
 use spareval::{InternalQuad, QueryableDataset};
@@ -58,34 +58,30 @@ pub enum IndexError {
 impl QueryIndex {
     /// Reads every quad of `store`.
     pub fn of_store(store: &Store) -> Result<Self, IndexError> {
-        let mut quads = Vec::with_capacity(store.len()?);
-        let mut terms = Dictionary::default();
-        for quad in store.iter() {
-            let quad = quad?;
-            let graph = match quad.graph_name.as_ref() {
-                GraphNameRef::DefaultGraph => DEFAULT_GRAPH,
-                GraphNameRef::NamedNode(n) => terms.number(Term::from(n.into_owned()))?,
-                GraphNameRef::BlankNode(b) => terms.number(Term::from(b.into_owned()))?,
-            };
-            quads.push([
-                terms.number(quad.subject.into())?,
-                terms.number(quad.predicate.into())?,
-                terms.number(quad.object)?,
-                graph,
-            ]);
-        }
-        Ok(Self::from_numbered(terms, quads))
+        Self::numbering(
+            store.len()?,
+            store.iter().map(|q| q.map_err(IndexError::from)),
+        )
     }
 
     /// Indexes `quads` (a set: repeated quads count once).
     pub fn of_quads(quads: impl IntoIterator<Item = Quad>) -> Result<Self, IndexError> {
+        Self::numbering(0, quads.into_iter().map(Ok))
+    }
+
+    /// Numbers the terms of `quads` (about `count` of them) and sorts them.
+    fn numbering(
+        count: usize,
+        quads: impl Iterator<Item = Result<Quad, IndexError>>,
+    ) -> Result<Self, IndexError> {
         let mut terms = Dictionary::default();
-        let mut numbered = Vec::new();
+        let mut numbered = Vec::with_capacity(count);
         for quad in quads {
+            let quad = quad?;
             let graph = match quad.graph_name {
-                oxigraph::model::GraphName::DefaultGraph => DEFAULT_GRAPH,
-                oxigraph::model::GraphName::NamedNode(n) => terms.number(n.into())?,
-                oxigraph::model::GraphName::BlankNode(b) => terms.number(b.into())?,
+                GraphName::DefaultGraph => DEFAULT_GRAPH,
+                GraphName::NamedNode(n) => terms.number(n.into())?,
+                GraphName::BlankNode(b) => terms.number(b.into())?,
             };
             numbered.push([
                 terms.number(quad.subject.into())?,
@@ -394,7 +390,7 @@ impl QueryableDataset<'static> for IndexView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use oxigraph::model::{GraphName, Literal, NamedNode};
+    use oxigraph::model::{Literal, NamedNode};
     use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 
     fn iri(name: &str) -> NamedNode {
