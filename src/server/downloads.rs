@@ -70,7 +70,7 @@ const DUMPS_PREFIX: &str = "/dumps/";
 /// The answer to a `GET` or `HEAD` of a published file, made without the
 /// router: its layers (tracing, timeout, cache, compression, CORS, headers)
 /// took about 40 % of the time of a small download (BENCHMARKS.md, « Dumps
-/// against nginx »). The answer carries what those layers add to a
+/// gzipped on the wire, against nginx »). The answer carries what those layers add to a
 /// download — the CORS headers of a simple request, `nosniff` — and is
 /// logged as they log it; `tests/downloads.rs` checks that it is the router's
 /// answer, header for header, for every kind of download request. `None`

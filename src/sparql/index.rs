@@ -130,13 +130,6 @@ impl QueryIndex {
         self.spog.is_empty()
     }
 
-    /// The bytes the index holds, roughly: the three orders and the
-    /// dictionary's table (not the terms' own strings).
-    pub fn table_bytes(&self) -> usize {
-        3 * self.spog.len() * size_of::<[TermId; 4]>()
-            + self.terms.terms.len() * (size_of::<Term>() + size_of::<TermId>())
-    }
-
     /// A view for one query's evaluation (see the module's documentation).
     pub fn view(self: &Arc<Self>) -> IndexView {
         IndexView {
