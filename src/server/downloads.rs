@@ -51,9 +51,18 @@ pub async fn download(
     range: Option<TypedHeader<Range>>,
     headers: HeaderMap,
 ) -> Response {
+    let Some(file) = state.downloads.iter().find(|d| d.name == name) else {
+        return super::error::ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "no file {name:?}: the published files are listed in /catalog and on the home page"
+            ),
+        )
+        .into_response();
+    };
     answer(
         &state,
-        &name,
+        file,
         range.map(|TypedHeader(range)| range),
         &headers,
     )
@@ -79,11 +88,12 @@ const DUMPS_PREFIX: &str = "/dumps/";
 pub fn direct<B>(state: &AppState, request: &Request<B>) -> Option<Response> {
     let started = std::time::Instant::now();
     let name = request.uri().path().strip_prefix(DUMPS_PREFIX)?;
-    if !is_download(request) || !state.downloads.iter().any(|d| d.name == name) {
+    let file = state.downloads.iter().find(|d| d.name == name)?;
+    if !is_download(request) {
         return None;
     }
     let headers = request.headers();
-    let mut response = answer(state, name, headers.typed_get(), headers);
+    let mut response = answer(state, file, headers.typed_get(), headers);
     if !matches!(response.status().as_u16(), 200 | 206 | 304) {
         // Refusals (406, 416) take the router's way, which may compress
         // their text.
@@ -109,30 +119,22 @@ pub fn direct<B>(state: &AppState, request: &Request<B>) -> Option<Response> {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    tracing::info!(
-        method = %request.method(),
-        path = %request.uri().path(),
-        status = response.status().as_u16(),
-        duration_ms = %format_args!("{:.3}", started.elapsed().as_secs_f64() * 1000.0),
-        "answered"
-    );
+    let _request = super::request_span(request).entered();
+    super::log_answer(&response, started.elapsed());
     Some(response)
 }
 
 /// The `Vary` that the router's CORS layer adds to every answer.
 const CORS_VARY: &str = "origin, access-control-request-method, access-control-request-headers";
 
-/// The answer to a download of `name`.
-fn answer(state: &AppState, name: &str, range: Option<Range>, headers: &HeaderMap) -> Response {
-    let Some(file) = state.downloads.iter().find(|d| d.name == name) else {
-        return super::error::ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!(
-                "no file {name:?}: the published files are listed in /catalog and on the home page"
-            ),
-        )
-        .into_response();
-    };
+/// The answer to a download of `file`.
+fn answer(
+    state: &AppState,
+    file: &Download,
+    range: Option<Range>,
+    headers: &HeaderMap,
+) -> Response {
+    let name = &file.name;
     let twin_name = format!("{name}.gz");
     let twin = state.downloads.iter().find(|d| d.name == twin_name);
     let (sent, coding) = match twin.map(|twin| (twin, encoding::preferred(headers))) {

@@ -368,19 +368,13 @@ pub fn router(state: AppState) -> Router {
         .allow_headers(Any)
         .max_age(Duration::from_secs(86_400));
     let trace = TraceLayer::new_for_http()
-        .make_span_with(|request: &Request<_>| {
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-        })
+        .make_span_with(request_span)
         .on_request(())
-        .on_response(|response: &Response, latency: Duration, _span: &tracing::Span| {
-            let query = response.extensions().get::<QueryHash>().map(|h| h.to_string());
-            tracing::info!(
-                status = response.status().as_u16(),
-                duration_ms = %format_args!("{:.3}", latency.as_secs_f64() * 1000.0),
-                query_hash = query.as_deref().unwrap_or("-"),
-                "answered"
-            );
-        });
+        .on_response(
+            |response: &Response, latency: Duration, _span: &tracing::Span| {
+                log_answer(response, latency)
+            },
+        );
     Router::new()
         .route("/", get(home))
         .route("/sparql", get(endpoint::get).post(endpoint::post))
@@ -420,6 +414,25 @@ pub fn router(state: AppState) -> Router {
             close_after_refused_body,
         ))
         .layer(trace)
+}
+
+/// The span of one request: its method and path.
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+}
+
+/// The log line of an answer, in its request's span.
+fn log_answer(response: &Response, latency: Duration) {
+    let query = response
+        .extensions()
+        .get::<QueryHash>()
+        .map(|h| h.to_string());
+    tracing::info!(
+        status = response.status().as_u16(),
+        duration_ms = %format_args!("{:.3}", latency.as_secs_f64() * 1000.0),
+        query_hash = query.as_deref().unwrap_or("-"),
+        "answered"
+    );
 }
 
 /// A body refused for its size may be left unread, and the connection is
