@@ -147,18 +147,20 @@ impl QueryIndex {
         object: Option<TermId>,
         graph: GraphFilter,
     ) -> Matching {
-        let (order, prefix): (Order, Vec<TermId>) = match (subject, predicate, object) {
-            (Some(s), Some(p), Some(o)) => (Order::Spog, vec![s, p, o]),
-            (Some(s), Some(p), None) => (Order::Spog, vec![s, p]),
-            (Some(s), None, _) => (Order::Spog, vec![s]),
-            (None, Some(p), Some(o)) => (Order::Posg, vec![p, o]),
-            (None, Some(p), None) => (Order::Posg, vec![p]),
-            (None, None, Some(o)) => (Order::Ospg, vec![o]),
-            (None, None, None) => (Order::Spog, Vec::new()),
+        // The bound terms that lead one of the orders, and how many they are.
+        let (order, key, bound) = match (subject, predicate, object) {
+            (Some(s), Some(p), Some(o)) => (Order::Spog, [s, p, o], 3),
+            (Some(s), Some(p), None) => (Order::Spog, [s, p, 0], 2),
+            (Some(s), None, _) => (Order::Spog, [s, 0, 0], 1),
+            (None, Some(p), Some(o)) => (Order::Posg, [p, o, 0], 2),
+            (None, Some(p), None) => (Order::Posg, [p, 0, 0], 1),
+            (None, None, Some(o)) => (Order::Ospg, [o, 0, 0], 1),
+            (None, None, None) => (Order::Spog, [0, 0, 0], 0),
         };
+        let prefix = &key[..bound];
         let rows = self.rows(order);
-        let start = rows.partition_point(|row| row[..prefix.len()] < prefix[..]);
-        let end = start + rows[start..].partition_point(|row| row[..prefix.len()] == prefix[..]);
+        let start = rows.partition_point(|row| row[..bound] < *prefix);
+        let end = start + rows[start..].partition_point(|row| row[..bound] == *prefix);
         Matching {
             index: Arc::clone(self),
             order,
