@@ -31,7 +31,7 @@ fn main() -> anyhow::Result<()> {
     let bare = Graphs {
         base: graphs.base.clone(),
         data: graphs.data.clone(),
-        ontology: Vec::new(),
+        ontology: Default::default(),
         ontology_source: String::new(),
     };
     let started = Instant::now();

@@ -6,6 +6,7 @@ use crate::rdf::Base;
 use crate::rdf::alignments::Alignments;
 use crate::rdf::base::mint;
 use crate::rdf::convert::data_triples;
+use crate::rdf::graph::Graph;
 use crate::source::{SourceData, SourceErrors};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{NamedNode, Quad, Triple};
@@ -77,9 +78,9 @@ pub struct Graphs {
     /// The base of every IRI.
     pub base: Base,
     /// The triples of the data graph.
-    pub data: Vec<Triple>,
+    pub data: Graph,
     /// The triples of the ontology graph.
-    pub ontology: Vec<Triple>,
+    pub ontology: Graph,
     /// The ontology file as read (authored against the default base).
     pub ontology_source: String,
 }
@@ -95,14 +96,12 @@ impl Graphs {
                 message: format!("cannot read the file: {e}"),
             })?;
         let base = &inputs.base;
-        let ontology: Vec<Triple> = parse_turtle(&ontology_path, &ontology_source)?
+        let ontology = parse_turtle(&ontology_path, &ontology_source)?
             .into_iter()
-            .map(|q| base.rebase(q.into()))
-            .collect();
-        let data: Vec<Triple> = data_triples(&source)
-            .into_iter()
-            .map(|t| base.rebase(t))
-            .collect();
+            .map(Triple::from)
+            .collect::<Graph>()
+            .rebased(base);
+        let data = data_triples(&source).rebased(base);
         drop(source);
         Ok(Self {
             base: base.clone(),
@@ -145,16 +144,17 @@ impl DataSet {
             (&graphs.data, &data_graph),
             (&graphs.ontology, &ontology_graph),
         ] {
-            for chunk in triples.chunks(quads_per_transaction) {
+            let mut triples = triples.iter().map(|t| t.in_graph(graph.as_ref()));
+            while triples.len() > 0 {
                 let mut transaction = store.start_transaction()?;
-                transaction.extend(chunk.iter().map(|t| t.as_ref().in_graph(graph.as_ref())));
+                transaction.extend(triples.by_ref().take(quads_per_transaction));
                 transaction.commit()?;
             }
         }
         let alignments_graph = base.rebase_node(mint::alignments_graph());
         let alignments = Alignments::from_ontology(&graphs.ontology);
         let mut entailed = Vec::new();
-        for triple in &graphs.data {
+        for triple in graphs.data.iter() {
             for triple in alignments.entailed(triple) {
                 if !store.contains(triple.as_ref().in_graph(data_graph.as_ref()))? {
                     entailed.push(triple.in_graph(alignments_graph.clone()));
@@ -177,16 +177,16 @@ impl DataSet {
     }
 
     /// The triples of the data graph, read from the store, in its order.
-    pub fn data_graph_triples(&self) -> Result<Vec<Triple>, StorageError> {
+    pub fn data_graph_triples(&self) -> Result<Graph, StorageError> {
         self.graph_triples(&self.data_graph)
     }
 
     /// The triples of the ontology graph, read from the store, in its order.
-    pub fn ontology_graph_triples(&self) -> Result<Vec<Triple>, StorageError> {
+    pub fn ontology_graph_triples(&self) -> Result<Graph, StorageError> {
         self.graph_triples(&self.ontology_graph)
     }
 
-    fn graph_triples(&self, graph: &NamedNode) -> Result<Vec<Triple>, StorageError> {
+    fn graph_triples(&self, graph: &NamedNode) -> Result<Graph, StorageError> {
         self.store
             .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
             .map(|quad| quad.map(Triple::from))

@@ -110,9 +110,9 @@ fn apply(state: &mut Descriptions, members: &[Member]) {
 fn data_graph(data: &Path) -> Descriptions {
     let data_set = DataSet::build(&inputs(data, Base::default())).unwrap();
     let mut descriptions = Descriptions::new();
-    for triple in data_set.data_graph_triples().unwrap() {
+    for triple in data_set.data_graph_triples().unwrap().iter() {
         descriptions
-            .entry(iri(&triple.subject))
+            .entry(iri(&triple.subject.into_owned()))
             .or_default()
             .insert(format!("{} {}", triple.predicate, triple.object));
     }

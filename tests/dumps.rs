@@ -118,7 +118,7 @@ fn build_writes_the_bytes_the_server_serves_in_the_order_of_a_whole_sort() {
         .map(|quad| Triple::from(quad.unwrap()))
         .collect();
     let mut sorted = triples.clone();
-    sorted.sort_by(triple_order);
+    sorted.sort_by(|a, b| triple_order(a.as_ref(), b.as_ref()));
     let mut writer = RdfSerializer::from_format(RdfFormat::NTriples).for_writer(Vec::new());
     for triple in &sorted {
         writer.serialize_triple(triple).unwrap();

@@ -80,7 +80,7 @@ fn rdf_canonize_agrees_and_the_fingerprint_names_the_data_not_the_file() {
     let data_graph = NamedNode::new(DATA_GRAPH).unwrap();
     let from_nquads = triples(RdfFormat::NQuads, &dump(&out, "territoire-innovant.nq"));
     let mut ours = Vec::new();
-    write_canonical(&[(&data_graph, &from_nquads)], &mut ours).unwrap();
+    write_canonical(&[(&data_graph, (&from_nquads).into())], &mut ours).unwrap();
     assert_eq!(String::from_utf8(ours).unwrap(), theirs);
 
     // The published data set: the data and ontology graphs, as rdf-canonize
@@ -110,7 +110,11 @@ fn rdf_canonize_agrees_and_the_fingerprint_names_the_data_not_the_file() {
     ] {
         let mut parsed = triples(format, &dump(&out, name));
         parsed.reverse();
-        assert_eq!(fingerprint(&[(&data_graph, &parsed)]), published, "{name}");
+        assert_eq!(
+            fingerprint(&[(&data_graph, (&parsed).into())]),
+            published,
+            "{name}"
+        );
     }
 
     // The same data built again: the build says nothing changed.

@@ -122,7 +122,7 @@ fn verified_history(out: &Path, data: &Path) -> usize {
     let mut expected: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let data = data_set.data_graph_triples().unwrap();
     for triple in territoire_innovant::rdf::order::Sorted::new(&data).iter() {
-        let oxigraph::model::NamedOrBlankNode::NamedNode(subject) = &triple.subject else {
+        let oxigraph::model::NamedOrBlankNodeRef::NamedNode(subject) = triple.subject else {
             panic!("no blank node in the data graph");
         };
         expected

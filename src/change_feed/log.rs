@@ -25,12 +25,14 @@
 
 use super::{LoggedRelease, Version};
 use crate::rdf::Base;
+use crate::rdf::graph::GraphRef;
 use crate::rdf::order::{Sorted, triple_order};
 use crate::rdf::vocab::{activity, dcat, dct, prov};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{
-    Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, TermRef, Triple, TripleRef,
+    Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef, Triple,
+    TripleRef,
 };
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -173,10 +175,10 @@ impl VersionLog {
     ///
     /// Two processes logging to one directory take turns; each compares
     /// with what the other logged.
-    pub fn record(
+    pub fn record<'a>(
         &mut self,
         base: &Base,
-        data: &[Triple],
+        data: impl Into<GraphRef<'a>>,
         release: &str,
         now: SystemTime,
     ) -> Result<Option<Arc<LoggedRelease>>, LogError> {
@@ -196,22 +198,22 @@ impl VersionLog {
         self.catch_up()?;
         if let Some(triple) = data
             .iter()
-            .find(|t| t.subject.is_blank_node() || matches!(t.object, Term::BlankNode(_)))
+            .find(|t| t.subject.is_blank_node() || t.object.is_blank_node())
         {
             return Err(LogError::Data(format!(
                 "resources are compared by IRI, and the data graph has a blank node: {triple}"
             )));
         }
-        let sorted: Vec<&Triple> = data.iter().collect();
         let mut changed = Vec::new();
         let mut described = std::collections::HashSet::new();
-        for description in sorted.chunk_by(|a, b| a.subject == b.subject) {
-            let resource = subject_iri(description[0]);
+        for description in data.descriptions() {
+            let resource = subject_iri(data.get(description.start));
             described.insert(resource.as_str());
             let digest = description_digest(
                 description
-                    .iter()
-                    .map(|t| (t.predicate.as_ref(), t.object.as_ref())),
+                    .clone()
+                    .map(|n| data.get(n))
+                    .map(|t| (t.predicate, t.object)),
             );
             if self.latest.get(resource.as_str()) != Some(&digest) {
                 changed.push((resource, digest, description));
@@ -254,7 +256,9 @@ impl VersionLog {
             .collect();
         let versions = changed
             .iter()
-            .map(|(resource, digest, description)| (*resource, Some((*digest, *description))))
+            .map(|(resource, digest, description)| {
+                (*resource, Some((*digest, description.clone())))
+            })
             .chain(deleted.iter().map(|resource| (resource.as_ref(), None)));
         for (resource, description) in versions {
             let iri = version_iri(base, &logged.key, resource);
@@ -273,14 +277,13 @@ impl VersionLog {
                         .map(|(p, o)| Triple::new(iri.clone(), p, o)),
                 )
                 .collect();
-            if let Some((_, description)) = description {
-                triples.extend(
-                    description
-                        .iter()
-                        .map(|t| Triple::new(iri.clone(), t.predicate.clone(), t.object.clone())),
-                );
+            if let Some((_, description)) = &description {
+                triples.extend(description.clone().map(|n| {
+                    let t = data.get(n);
+                    Triple::new(iri.clone(), t.predicate, t.object)
+                }));
             }
-            triples.sort_by(triple_order);
+            triples.sort_by(|a, b| triple_order(a.as_ref(), b.as_ref()));
             line.clear();
             for triple in &triples {
                 writeln!(line, "{triple} .").expect("writing to memory does not fail");
@@ -288,7 +291,10 @@ impl VersionLog {
             sink.write(&line)?;
             let span = written..written + line.len();
             written = span.end;
-            latest.push((resource.as_str().to_owned(), description.map(|(d, _)| d)));
+            latest.push((
+                resource.as_str().to_owned(),
+                description.as_ref().map(|(d, _)| *d),
+            ));
             if self.keep == Keep::Versions {
                 logged.versions.push(Version {
                     iri,
@@ -812,10 +818,10 @@ fn read_digests(dir: &Path, newest: &str) -> Option<HashMap<String, Digest256>> 
 }
 
 /// The subject of a triple of the data graph, which has no blank node.
-fn subject_iri(triple: &Triple) -> NamedNodeRef<'_> {
-    match &triple.subject {
-        NamedOrBlankNode::NamedNode(n) => n.as_ref(),
-        NamedOrBlankNode::BlankNode(_) => unreachable!("blank nodes are refused before"),
+fn subject_iri(triple: TripleRef<'_>) -> NamedNodeRef<'_> {
+    match triple.subject {
+        NamedOrBlankNodeRef::NamedNode(n) => n,
+        NamedOrBlankNodeRef::BlankNode(_) => unreachable!("blank nodes are refused before"),
     }
 }
 

@@ -87,8 +87,8 @@ impl ReleaseGraphs {
         described.extend(parse(&dir.join(VOID_FILE), RdfFormat::Turtle)?);
         let data_set = DataSet::load(&Graphs {
             base: base.clone(),
-            data,
-            ontology,
+            data: data.into_iter().collect(),
+            ontology: ontology.into_iter().collect(),
             ontology_source: String::new(),
         })?;
         data_set.add_catalog(&described)?;

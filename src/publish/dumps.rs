@@ -206,7 +206,7 @@ fn write_triples<W: Write>(
     graph: GraphNameRef<'_>,
 ) -> io::Result<()> {
     for triple in triples.iter() {
-        writer.serialize_quad(triple.as_ref().in_graph(graph))?;
+        writer.serialize_quad(triple.in_graph(graph))?;
     }
     Ok(())
 }
@@ -214,10 +214,10 @@ fn write_triples<W: Write>(
 /// Writes `triples` as readable Turtle (see [`super::turtle`]) to `out`:
 /// one pass to find the prefixes they need, one to write them.
 fn write_turtle<W: Write>(base: &Base, triples: &Sorted<'_>, out: W) -> io::Result<W> {
-    let prefixes = Prefixes::for_triples(base, triples.iter().map(Triple::as_ref));
+    let prefixes = Prefixes::for_triples(base, triples.iter());
     let mut writer = TurtleWriter::new(out, prefixes)?;
     for triple in triples.iter() {
-        writer.write(triple.as_ref())?;
+        writer.write(triple)?;
     }
     writer.finish()
 }

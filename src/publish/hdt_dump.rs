@@ -10,7 +10,7 @@ use super::files::{Destination, FileSummary, Summarizing};
 use crate::rdf::Base;
 use crate::rdf::order::Sorted;
 use oxigraph::model::vocab::xsd;
-use oxigraph::model::{NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{TermRef, TripleRef};
 use std::io::{self, Write};
 
 /// The name of the HDT dump.
@@ -19,11 +19,11 @@ pub const HDT_DUMP: &str = "territoire-innovant.hdt";
 /// A term as an HDT dictionary writes it: an IRI as it is, a blank node
 /// `_:id`, a literal `"raw value"` with `@language` or `^^<datatype>` (none
 /// for `xsd:string`).
-fn dictionary_form(term: &Term) -> String {
+fn dictionary_form(term: TermRef<'_>) -> String {
     match term {
-        Term::NamedNode(node) => node.as_str().to_owned(),
-        Term::BlankNode(node) => format!("_:{}", node.as_str()),
-        Term::Literal(literal) => match literal.language() {
+        TermRef::NamedNode(node) => node.as_str().to_owned(),
+        TermRef::BlankNode(node) => format!("_:{}", node.as_str()),
+        TermRef::Literal(literal) => match literal.language() {
             Some(language) => format!("\"{}\"@{language}", literal.value()),
             None if literal.datatype() == xsd::STRING => format!("\"{}\"", literal.value()),
             None => format!("\"{}\"^^<{}>", literal.value(), literal.datatype().as_str()),
@@ -33,15 +33,11 @@ fn dictionary_form(term: &Term) -> String {
     }
 }
 
-fn triple_forms(triple: &Triple) -> [String; 3] {
-    let subject = match &triple.subject {
-        NamedOrBlankNode::NamedNode(node) => node.as_str().to_owned(),
-        NamedOrBlankNode::BlankNode(node) => format!("_:{}", node.as_str()),
-    };
+fn triple_forms(triple: TripleRef<'_>) -> [String; 3] {
     [
-        subject,
+        dictionary_form(triple.subject.into()),
         triple.predicate.as_str().to_owned(),
-        dictionary_form(&triple.object),
+        dictionary_form(triple.object),
     ]
 }
 
@@ -124,6 +120,7 @@ fn crc16_arc(data: &[u8]) -> u16 {
 mod tests {
     use super::*;
     use oxigraph::io::{RdfFormat, RdfParser};
+    use oxigraph::model::Triple;
 
     #[test]
     fn literals_keep_their_raw_value_through_the_dictionary() {
@@ -138,8 +135,10 @@ mod tests {
         let read = hdt::Hdt::read(std::io::Cursor::new(written)).unwrap();
         let mut objects: Vec<String> = read.triples_all().map(|[_, _, o]| o.to_string()).collect();
         objects.sort();
-        let mut expected: Vec<String> =
-            triples.iter().map(|t| dictionary_form(&t.object)).collect();
+        let mut expected: Vec<String> = triples
+            .iter()
+            .map(|t| dictionary_form(t.object.as_ref()))
+            .collect();
         expected.sort();
         assert_eq!(objects, expected);
         assert!(expected.contains(&"\"a \"quoted\" \\ word\"@fr".to_owned()));

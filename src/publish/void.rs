@@ -10,7 +10,7 @@ use crate::rdf::order::Sorted;
 use crate::rdf::triples::{Triples, en, fr, integer};
 use crate::rdf::vocab::{PREFIXES, dct, foaf, ldes, ti, void};
 use oxigraph::model::vocab::{rdf, rdfs};
-use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, TermRef, Triple};
 use rustc_hash::FxHashSet;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,9 +22,9 @@ pub struct Statistics<'a> {
     entities: u64,
     objects: u64,
     /// The members (IRIs) of each class.
-    classes: BTreeMap<&'a NamedNode, BTreeSet<&'a str>>,
+    classes: BTreeMap<NamedNodeRef<'a>, BTreeSet<&'a str>>,
     /// The number of triples of each property.
-    properties: BTreeMap<&'a NamedNode, u64>,
+    properties: BTreeMap<NamedNodeRef<'a>, u64>,
 }
 
 impl<'a> Statistics<'a> {
@@ -44,17 +44,17 @@ impl<'a> Statistics<'a> {
         let mut previous_subject = None;
         for triple in data.iter() {
             // The triples of a subject are together: a new subject starts here.
-            if previous_subject != Some(&triple.subject) {
-                previous_subject = Some(&triple.subject);
+            if previous_subject != Some(triple.subject) {
+                previous_subject = Some(triple.subject);
                 statistics.subjects += 1;
-                if matches!(&triple.subject, NamedOrBlankNode::NamedNode(n) if n.as_str().starts_with(base.as_str()))
+                if matches!(triple.subject, NamedOrBlankNodeRef::NamedNode(n) if n.as_str().starts_with(base.as_str()))
                 {
                     statistics.entities += 1;
                 }
             }
             if triple.predicate == rdf::TYPE
-                && let (Term::NamedNode(class), NamedOrBlankNode::NamedNode(member)) =
-                    (&triple.object, &triple.subject)
+                && let (TermRef::NamedNode(class), NamedOrBlankNodeRef::NamedNode(member)) =
+                    (triple.object, triple.subject)
             {
                 statistics
                     .classes
@@ -62,8 +62,8 @@ impl<'a> Statistics<'a> {
                     .or_default()
                     .insert(member.as_str());
             }
-            objects.insert(&triple.object);
-            *statistics.properties.entry(&triple.predicate).or_default() += 1;
+            objects.insert(triple.object);
+            *statistics.properties.entry(triple.predicate).or_default() += 1;
         }
         statistics.objects = objects.len() as u64;
         statistics
@@ -166,7 +166,7 @@ pub fn void_triples(
     for class in [ti::AWARD, ti::EDITION] {
         let class = base.rebase_node(class.into_owned());
         let first = classes
-            .get(&class)
+            .get(&class.as_ref())
             .and_then(|members| members.iter().next());
         if let Some(example) = first {
             t.add(
@@ -182,7 +182,7 @@ pub fn void_triples(
             local_id(class.as_str())
         ));
         t.add(&dataset, void::CLASS_PARTITION, partition.clone());
-        t.add(&partition, void::CLASS, (*class).clone());
+        t.add(&partition, void::CLASS, *class);
         t.add(&partition, void::ENTITIES, integer(members.len() as u64));
     }
     for (property, count) in properties {
@@ -191,7 +191,7 @@ pub fn void_triples(
             local_id(property.as_str())
         ));
         t.add(&dataset, void::PROPERTY_PARTITION, partition.clone());
-        t.add(&partition, void::PROPERTY, (*property).clone());
+        t.add(&partition, void::PROPERTY, *property);
         t.add(&partition, void::TRIPLES, integer(*count));
     }
     t.0
@@ -261,13 +261,13 @@ mod tests {
         assert_eq!(statistics.entities, 2, "a and b are under the base");
         assert_eq!(statistics.objects, 4, "the class, \"x\", a, \"y\"");
         assert_eq!(
-            statistics.classes[&class]
+            statistics.classes[&class.as_ref()]
                 .iter()
                 .copied()
                 .collect::<Vec<_>>(),
             [iri("a").as_str(), iri("b").as_str()]
         );
-        assert_eq!(statistics.properties[&p], 4);
-        assert_eq!(statistics.properties[&rdf::TYPE.into_owned()], 2);
+        assert_eq!(statistics.properties[&p.as_ref()], 4);
+        assert_eq!(statistics.properties[&rdf::TYPE], 2);
     }
 }

@@ -11,35 +11,36 @@
 //! to their own named graph, so that the data graph stays what the sources
 //! say.
 
+use super::graph::GraphRef;
 use oxigraph::model::vocab::{rdf, rdfs};
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{NamedNode, NamedOrBlankNodeRef, TermRef, Triple, TripleRef};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::vocab::owl;
 
-/// The ontology's alignments: for each of its properties and classes,
-/// every property or class it entails.
+/// The ontology's alignments: for each of its properties and classes (by
+/// IRI), every property or class it entails.
 #[derive(Debug, Default)]
 pub struct Alignments {
-    properties: BTreeMap<NamedNode, BTreeSet<NamedNode>>,
-    inverses: BTreeMap<NamedNode, BTreeSet<NamedNode>>,
-    classes: BTreeMap<NamedNode, BTreeSet<NamedNode>>,
+    properties: BTreeMap<String, BTreeSet<NamedNode>>,
+    inverses: BTreeMap<String, BTreeSet<NamedNode>>,
+    classes: BTreeMap<String, BTreeSet<NamedNode>>,
 }
 
 impl Alignments {
     /// Reads the alignments stated by the `ontology` triples.
-    pub fn from_ontology(ontology: &[Triple]) -> Self {
+    pub fn from_ontology<'a>(ontology: impl Into<GraphRef<'a>>) -> Self {
         let mut properties: BTreeMap<NamedNode, BTreeSet<NamedNode>> = BTreeMap::new();
         let mut classes: BTreeMap<NamedNode, BTreeSet<NamedNode>> = BTreeMap::new();
         let mut inverses: BTreeMap<NamedNode, BTreeSet<NamedNode>> = BTreeMap::new();
-        for triple in ontology {
-            let (NamedOrBlankNode::NamedNode(term), Term::NamedNode(other)) =
-                (&triple.subject, &triple.object)
+        for triple in ontology.into().iter() {
+            let (NamedOrBlankNodeRef::NamedNode(term), TermRef::NamedNode(other)) =
+                (triple.subject, triple.object)
             else {
                 continue;
             };
-            let (term, other) = (term.clone(), other.clone());
-            let predicate = triple.predicate.as_ref();
+            let (term, other) = (term.into_owned(), other.into_owned());
+            let predicate = triple.predicate;
             if predicate == rdfs::SUB_PROPERTY_OF {
                 properties.entry(term).or_default().insert(other);
             } else if predicate == owl::EQUIVALENT_PROPERTY {
@@ -65,9 +66,9 @@ impl Alignments {
             }
         }
         Self {
-            properties: closure(properties),
-            inverses,
-            classes: closure(classes),
+            properties: by_iri(closure(properties)),
+            inverses: by_iri(inverses),
+            classes: by_iri(closure(classes)),
         }
     }
 
@@ -78,49 +79,54 @@ impl Alignments {
 
     /// The triples `triple` entails, other than itself (some may be stated
     /// in the data too: the caller keeps those out).
-    pub fn entailed(&self, triple: &Triple) -> Vec<Triple> {
+    pub fn entailed(&self, triple: TripleRef<'_>) -> Vec<Triple> {
         let mut entailed = Vec::new();
-        let predicate = &triple.predicate;
-        if predicate.as_ref() == rdf::TYPE {
-            if let Term::NamedNode(class) = &triple.object {
-                for super_class in self.classes.get(class).into_iter().flatten() {
-                    entailed.push(Triple::new(
-                        triple.subject.clone(),
-                        predicate.clone(),
-                        super_class.clone(),
-                    ));
+        let predicate = triple.predicate;
+        if predicate == rdf::TYPE {
+            if let TermRef::NamedNode(class) = triple.object {
+                for super_class in self.classes.get(class.as_str()).into_iter().flatten() {
+                    entailed.push(Triple::new(triple.subject, predicate, super_class.clone()));
                 }
             }
             return entailed;
         }
-        let supers = self.properties.get(predicate).into_iter().flatten();
-        for property in std::iter::once(predicate).chain(supers) {
+        let supers = self
+            .properties
+            .get(predicate.as_str())
+            .into_iter()
+            .flatten();
+        for property in std::iter::once(predicate).chain(supers.map(NamedNode::as_ref)) {
             if property != predicate {
-                entailed.push(Triple::new(
-                    triple.subject.clone(),
-                    property.clone(),
-                    triple.object.clone(),
-                ));
+                entailed.push(Triple::new(triple.subject, property, triple.object));
             }
-            let Some(inverses) = self.inverses.get(property) else {
+            let Some(inverses) = self.inverses.get(property.as_str()) else {
                 continue;
             };
-            let Ok(object) = NamedOrBlankNode::try_from(triple.object.clone()) else {
-                continue;
+            let object = match triple.object {
+                TermRef::NamedNode(node) => NamedOrBlankNodeRef::from(node),
+                TermRef::BlankNode(node) => NamedOrBlankNodeRef::from(node),
+                _ => continue,
             };
             for inverse in inverses {
-                let supers = self.properties.get(inverse).into_iter().flatten();
+                let supers = self.properties.get(inverse.as_str()).into_iter().flatten();
                 for property in std::iter::once(inverse).chain(supers) {
-                    entailed.push(Triple::new(
-                        object.clone(),
-                        property.clone(),
-                        triple.subject.clone(),
-                    ));
+                    entailed.push(Triple::new(object, property.as_ref(), triple.subject));
                 }
             }
         }
         entailed
     }
+}
+
+/// `alignments` keyed by their terms' IRIs, so that a term is looked up
+/// without a copy.
+fn by_iri(
+    alignments: BTreeMap<NamedNode, BTreeSet<NamedNode>>,
+) -> BTreeMap<String, BTreeSet<NamedNode>> {
+    alignments
+        .into_iter()
+        .map(|(term, entailed)| (term.into_string(), entailed))
+        .collect()
 }
 
 /// The transitive closure of `direct`, each term without itself.
@@ -163,7 +169,7 @@ mod tests {
         let alignments = Alignments::from_ontology(&triples(ontology));
         triples(data)
             .iter()
-            .flat_map(|t| alignments.entailed(t))
+            .flat_map(|t| alignments.entailed(t.as_ref()))
             .map(|t| t.to_string())
             .collect()
     }

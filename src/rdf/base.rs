@@ -90,6 +90,20 @@ impl Base {
         NamedNode::new_unchecked(self.rebase_str(node.as_str()))
     }
 
+    /// Whether this is [`DEFAULT_BASE`] (rebasing then changes nothing).
+    pub fn is_default(&self) -> bool {
+        self.0 == DEFAULT_BASE
+    }
+
+    /// Moves `term`, if it is an IRI written against [`DEFAULT_BASE`], to
+    /// this base.
+    pub fn rebase_term(&self, term: Term) -> Term {
+        match term {
+            Term::NamedNode(n) => self.rebase_node(n).into(),
+            other => other,
+        }
+    }
+
     /// Moves every IRI of `triple` written against [`DEFAULT_BASE`] to this
     /// base.
     pub fn rebase(&self, triple: Triple) -> Triple {

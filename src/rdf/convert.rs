@@ -4,13 +4,13 @@
 //! moves them to the configured base.
 
 use super::base::mint;
-use super::triples::{Triples, date, en, fr, gyear, integer};
+use super::triples::{date, en, fr, gyear, integer};
 use super::vocab::{dcat, dct, foaf, org, prov, schema, skos, ti, void};
 use crate::source::SourceData;
 use crate::source::model::{Award, EditionFile, Jury, Organisation};
 use crate::source::reference::Entity;
 use oxigraph::model::vocab::{rdf, rdfs};
-use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Triple};
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef};
 
 /// The id of the reference extract as a source (`BASE source/…`).
 const REFERENCE_SOURCE: &str = "decoupage-administratif";
@@ -20,7 +20,7 @@ const OWL_VERSION_INFO: NamedNodeRef<'static> =
     NamedNodeRef::new_unchecked("http://www.w3.org/2002/07/owl#versionInfo");
 
 /// Converts checked source data to the triples of the data graph.
-pub fn data_triples(source: &SourceData) -> Vec<Triple> {
+pub fn data_triples(source: &SourceData) -> super::graph::Graph {
     let mut graph = Graph::default();
     let label_file = &source.label.content;
     let label = mint::label(label_file.label.id.get_ref());
@@ -147,7 +147,9 @@ pub fn data_triples(source: &SourceData) -> Vec<Triple> {
     for edition in &source.editions {
         graph.edition(source, &edition.content);
     }
-    graph.0.0
+    let mut graph = graph.0;
+    graph.shrink_to_fit();
+    graph
 }
 
 /// Whoever runs the publication (`[publisher]` of `data/label.toml`): an
@@ -168,7 +170,7 @@ enum Provenance {
 }
 
 impl Provenance {
-    fn describe(&self, graph: &mut Triples, iri: &NamedNode) {
+    fn describe(&self, graph: &mut super::graph::Graph, iri: &NamedNode) {
         match self {
             Self::Source(source) => graph.add(iri, dct::SOURCE, source.clone()),
             Self::MadeBy(agent) => graph.add(iri, dct::CREATOR, agent.clone()),
@@ -213,7 +215,7 @@ struct NotPublished {
 
 /// The data graph being made.
 #[derive(Default)]
-struct Graph(Triples);
+struct Graph(super::graph::Graph);
 
 impl Graph {
     /// The description of the published data set: licence and provenance.

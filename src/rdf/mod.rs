@@ -4,7 +4,9 @@
 pub mod alignments;
 pub mod base;
 pub mod convert;
+pub mod graph;
 pub mod order;
+pub mod terms;
 pub mod triples;
 pub mod vocab;
 

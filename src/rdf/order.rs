@@ -3,8 +3,9 @@
 //! triples always come out in the same order, and Turtle writes each subject
 //! once.
 
+use super::graph::GraphRef;
 use oxigraph::model::vocab::rdf;
-use oxigraph::model::{TermRef, Triple};
+use oxigraph::model::{TermRef, TripleRef};
 use std::cmp::Ordering;
 use std::ops::Range;
 
@@ -13,12 +14,13 @@ use std::ops::Range;
 /// meanwhile (the build loads the store from them while it sorts).
 #[derive(Debug)]
 pub struct Sorted<'a> {
-    triples: &'a [Triple],
+    triples: GraphRef<'a>,
     order: Vec<usize>,
 }
 
 impl<'a> Sorted<'a> {
-    /// Sorts the positions of `triples` and drops those of duplicates.
+    /// Sorts the positions of `triples` (a list of triples or a
+    /// [`super::graph::Graph`]) and drops those of duplicates.
     ///
     /// Most of the cost of sorting millions of triples is comparing IRIs
     /// that lie anywhere in memory. The conversion writes the triples of an
@@ -27,24 +29,31 @@ impl<'a> Sorted<'a> {
     /// than triples — and the runs are sorted by subject; only the triples
     /// of one subject are then sorted among themselves. Any order of
     /// `triples` gives the same result.
-    pub fn new(triples: &'a [Triple]) -> Self {
+    pub fn new(triples: impl Into<GraphRef<'a>>) -> Self {
+        let triples = triples.into();
         let mut runs: Vec<Range<usize>> = Vec::new();
         let mut start = 0;
         for end in 1..=triples.len() {
-            if end == triples.len() || triples[end].subject != triples[start].subject {
+            if end == triples.len() || triples.triple(end).subject != triples.triple(start).subject
+            {
                 runs.push(start..end);
                 start = end;
             }
         }
-        let subject = |run: &Range<usize>| TermRef::from(triples[run.start].subject.as_ref());
+        let subject = |run: &Range<usize>| TermRef::from(triples.triple(run.start).subject);
         runs.sort_unstable_by(|a, b| term_order(subject(a), subject(b)));
         let mut order = Vec::with_capacity(triples.len());
         for same_subject in runs.chunk_by(|a, b| subject(a) == subject(b)) {
             let first = order.len();
             order.extend(same_subject.iter().flat_map(Range::clone));
-            order[first..].sort_unstable_by(|&a, &b| triple_order(&triples[a], &triples[b]));
+            order[first..].sort_unstable_by(|&a, &b| {
+                if triples.same(a, b) {
+                    return Ordering::Equal;
+                }
+                triple_order(triples.triple(a), triples.triple(b))
+            });
         }
-        order.dedup_by(|a, b| triples[*a] == triples[*b]);
+        order.dedup_by(|a, b| triples.same(*a, *b));
         Self { triples, order }
     }
 
@@ -59,17 +68,37 @@ impl<'a> Sorted<'a> {
     }
 
     /// The triples, in order.
-    pub fn iter(&self) -> impl Iterator<Item = &'a Triple> + '_ {
-        self.order.iter().map(|&position| &self.triples[position])
+    pub fn iter(&self) -> impl Iterator<Item = TripleRef<'a>> + '_ {
+        self.order
+            .iter()
+            .map(|&position| self.triples.triple(position))
+    }
+
+    /// The `n`th triple in order (panics past [`Sorted::len`]).
+    pub fn get(&self, n: usize) -> TripleRef<'a> {
+        self.triples.triple(self.order[n])
+    }
+
+    /// The ranges of the triples of each subject, in order: each subject's
+    /// triples are together.
+    pub fn descriptions(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        let mut start = 0;
+        std::iter::from_fn(move || {
+            let subject = (start < self.len()).then(|| self.get(start).subject)?;
+            let end = (start + 1..self.len())
+                .find(|&n| self.get(n).subject != subject)
+                .unwrap_or(self.len());
+            Some(std::mem::replace(&mut start, end)..end)
+        })
     }
 }
 
 /// The order of two triples (see the module documentation).
-pub fn triple_order(a: &Triple, b: &Triple) -> Ordering {
-    term_order(a.subject.as_ref().into(), b.subject.as_ref().into())
+pub fn triple_order(a: TripleRef<'_>, b: TripleRef<'_>) -> Ordering {
+    term_order(a.subject.into(), b.subject.into())
         .then_with(|| (a.predicate != rdf::TYPE).cmp(&(b.predicate != rdf::TYPE)))
         .then_with(|| a.predicate.as_str().cmp(b.predicate.as_str()))
-        .then_with(|| term_order(a.object.as_ref(), b.object.as_ref()))
+        .then_with(|| term_order(a.object, b.object))
 }
 
 /// The order of terms: IRIs, then blank nodes, then literals, each by its
@@ -94,7 +123,7 @@ fn term_order(a: TermRef<'_>, b: TermRef<'_>) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use oxigraph::model::{BlankNode, Literal, NamedNode};
+    use oxigraph::model::{BlankNode, Literal, NamedNode, Triple};
 
     fn triple(s: &str, p: &str, o: impl Into<oxigraph::model::Term>) -> Triple {
         Triple::new(NamedNode::new_unchecked(s), NamedNode::new_unchecked(p), o)
@@ -137,11 +166,15 @@ mod tests {
             a_iri.clone(),
             a_name.clone(),
         ];
+        let expected = [&a_type, &a_iri, &a_blank, &a_label, &a_name, &b_any].map(Triple::as_ref);
         let sorted: Vec<_> = Sorted::new(&triples).iter().collect();
-        assert_eq!(
-            sorted,
-            [&a_type, &a_iri, &a_blank, &a_label, &a_name, &b_any]
-        );
+        assert_eq!(sorted, expected);
+        let graph: super::super::graph::Graph = triples.iter().cloned().collect();
+        let sorted: Vec<_> = Sorted::new(&graph).iter().collect();
+        assert_eq!(sorted, expected, "the same order from numbered triples");
+        let sorted = Sorted::new(&graph);
+        assert_eq!(sorted.descriptions().collect::<Vec<_>>(), [0..5, 5..6]);
+        assert_eq!(sorted.get(5), b_any.as_ref());
     }
 
     #[test]
@@ -161,11 +194,11 @@ mod tests {
             }
         }
         let mut expected = triples.clone();
-        expected.sort_by(triple_order);
+        expected.sort_by(|a, b| triple_order(a.as_ref(), b.as_ref()));
         expected.dedup();
         let sorted = Sorted::new(&triples);
         assert_eq!(sorted.len(), expected.len());
-        assert!(sorted.iter().eq(&expected));
+        assert!(sorted.iter().eq(expected.iter().map(Triple::as_ref)));
     }
 
     #[test]
@@ -187,6 +220,6 @@ mod tests {
             3,
             "only the exact duplicate goes"
         );
-        assert_eq!(triple_order(&en, &fr), Ordering::Less);
+        assert_eq!(triple_order(en.as_ref(), fr.as_ref()), Ordering::Less);
     }
 }

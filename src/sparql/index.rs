@@ -14,22 +14,21 @@
 //! from the data, a computed value) are numbered past the dictionary, in a
 //! table that lives as long as the query's [`IndexView`].
 
-use hashbrown::HashTable;
+use crate::rdf::terms::{Dictionary, MAX_TERM_ID};
 use oxigraph::model::{GraphName, Quad, Term};
 use oxigraph::store::{StorageError, Store};
 use rustc_hash::FxBuildHasher;
 use spareval::{InternalQuad, QueryableDataset};
 use std::cell::RefCell;
 use std::convert::Infallible;
-use std::hash::BuildHasher;
 use std::sync::Arc;
 
 /// A term's number: its position in the dictionary, or past it for a term
 /// a query made.
-pub type TermId = u32;
+pub use crate::rdf::terms::TermId;
 
-/// The graph number of a quad of the default graph.
-const DEFAULT_GRAPH: TermId = TermId::MAX;
+/// The graph number of a quad of the default graph: past any term's.
+const DEFAULT_GRAPH: TermId = MAX_TERM_ID + 1;
 
 /// The store's quads, numbered and sorted for pattern lookups.
 pub struct QueryIndex {
@@ -80,20 +79,21 @@ impl QueryIndex {
             let quad = quad?;
             let graph = match quad.graph_name {
                 GraphName::DefaultGraph => DEFAULT_GRAPH,
-                GraphName::NamedNode(n) => terms.number(n.into())?,
-                GraphName::BlankNode(b) => terms.number(b.into())?,
+                GraphName::NamedNode(n) => number(&mut terms, n.into())?,
+                GraphName::BlankNode(b) => number(&mut terms, b.into())?,
             };
             numbered.push([
-                terms.number(quad.subject.into())?,
-                terms.number(quad.predicate.into())?,
-                terms.number(quad.object)?,
+                number(&mut terms, quad.subject.into())?,
+                number(&mut terms, quad.predicate.into())?,
+                number(&mut terms, quad.object)?,
                 graph,
             ]);
         }
         Ok(Self::from_numbered(terms, numbered))
     }
 
-    fn from_numbered(terms: Dictionary, mut spog: Vec<[TermId; 4]>) -> Self {
+    fn from_numbered(mut terms: Dictionary, mut spog: Vec<[TermId; 4]>) -> Self {
+        terms.shrink_to_fit();
         spog.sort_unstable();
         spog.dedup();
         spog.shrink_to_fit();
@@ -182,40 +182,9 @@ impl QueryIndex {
     }
 }
 
-/// The terms of the index, each numbered once.
-#[derive(Default)]
-struct Dictionary {
-    terms: Vec<Term>,
-    numbers: HashTable<TermId>,
-    hasher: FxBuildHasher,
-}
-
-impl Dictionary {
-    /// The number of `term`, given it if it has none yet.
-    fn number(&mut self, term: Term) -> Result<TermId, IndexError> {
-        let hash = self.hasher.hash_one(&term);
-        let terms = &self.terms;
-        if let Some(&id) = self.numbers.find(hash, |&id| terms[id as usize] == term) {
-            return Ok(id);
-        }
-        let id = TermId::try_from(self.terms.len())
-            .ok()
-            .filter(|&id| id < DEFAULT_GRAPH)
-            .ok_or(IndexError::TooManyTerms)?;
-        let (terms, hasher) = (&self.terms, &self.hasher);
-        self.numbers
-            .insert_unique(hash, id, |&id| hasher.hash_one(&terms[id as usize]));
-        self.terms.push(term);
-        Ok(id)
-    }
-
-    /// The number of `term`, if it has one.
-    fn find(&self, term: &Term) -> Option<TermId> {
-        let hash = self.hasher.hash_one(term);
-        self.numbers
-            .find(hash, |&id| self.terms[id as usize] == *term)
-            .copied()
-    }
+/// The number of `term` in `terms`, given it if it has none yet.
+fn number(terms: &mut Dictionary, term: Term) -> Result<TermId, IndexError> {
+    terms.number_owned(term).ok_or(IndexError::TooManyTerms)
 }
 
 #[derive(Clone, Copy)]
@@ -295,7 +264,7 @@ struct MadeTerms {
 impl IndexView {
     /// The number of a term, if the index or the query holds it.
     fn find(&self, term: &Term) -> Option<TermId> {
-        self.index.terms.find(term).or_else(|| {
+        self.index.terms.find(term.as_ref()).or_else(|| {
             let made = self.made.borrow();
             made.numbers.get(term).copied()
         })
@@ -309,7 +278,7 @@ impl IndexView {
         object: Option<&TermId>,
         graph: Option<Option<&TermId>>,
     ) -> Option<Matching> {
-        let stored = self.index.terms.terms.len();
+        let stored = self.index.terms.len();
         let known = |id: Option<&TermId>| match id {
             Some(&id) if id as usize >= stored => None,
             id => Some(id.copied()),
@@ -367,15 +336,15 @@ impl QueryableDataset<'static> for IndexView {
         let mut made = self.made.borrow_mut();
         // Past the dictionary and below the default graph's number: a query
         // makes far fewer terms than that.
-        let id = (self.index.terms.terms.len() + made.terms.len()) as TermId;
+        let id = (self.index.terms.len() + made.terms.len()) as TermId;
         made.terms.push(term.clone());
         made.numbers.insert(term, id);
         Ok(id)
     }
 
     fn externalize_term(&self, term: TermId) -> Result<Term, Infallible> {
-        let stored = &self.index.terms.terms;
-        Ok(match stored.get(term as usize) {
+        let stored = &self.index.terms;
+        Ok(match stored.get(term) {
             Some(term) => term.clone(),
             None => self.made.borrow().terms[term as usize - stored.len()].clone(),
         })
@@ -518,7 +487,7 @@ mod tests {
             0
         );
         let p = view.internalize_term(iri("p").into()).unwrap();
-        assert!((p as usize) < index.terms.terms.len());
+        assert!((p as usize) < index.terms.len());
         // 50 in g1, 10 in g2, 1 in the default graph.
         assert_eq!(
             view.internal_quads_for_pattern(None, Some(&p), None, None)
