@@ -2,23 +2,32 @@
 //! triples that point at it, and the labels of every resource they link, so
 //! that a reader can navigate without another request.
 
+use crate::rdf::order::triple_order;
 use crate::rdf::vocab::{dct, skos, ti};
+use crate::sparql::index::QueryIndex;
 use crate::store::DataSet;
 use oxigraph::model::vocab::rdfs;
 use oxigraph::model::{
-    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple,
+    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, QuadRef, Term, TermRef,
+    Triple, TripleRef,
 };
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// The properties that name a resource, in order of preference.
 pub const LABEL_PROPERTIES: [NamedNodeRef<'static>; 3] =
     [skos::PREF_LABEL, rdfs::LABEL, dct::TITLE];
 
-/// The description of a resource, or `None` when the data set says nothing
-/// about it. The ontology IRI and graph names describe their whole graph.
-pub fn describe(data_set: &DataSet, iri: &NamedNode) -> Option<Vec<Triple>> {
-    let store = &data_set.store;
-    let mut triples = HashSet::new();
+/// The description of a resource in `data_set`, read from its query index
+/// `index`, each triple once in the order of the dumps
+/// ([`crate::rdf::order`]), or `None` when the data set says nothing about
+/// it. The ontology IRI and graph names describe their whole graph.
+pub fn describe(
+    data_set: &DataSet,
+    index: &Arc<QueryIndex>,
+    iri: &NamedNode,
+) -> Option<Vec<Triple>> {
+    let mut triples = Vec::new();
     let whole_graph = if *iri == data_set.base.rebase_node(ti::ONTOLOGY.into_owned()) {
         Some(data_set.ontology_graph.clone())
     } else if [
@@ -34,33 +43,25 @@ pub fn describe(data_set: &DataSet, iri: &NamedNode) -> Option<Vec<Triple>> {
         None
     };
     if let Some(graph) = whole_graph {
-        for quad in store
-            .quads_for_pattern(
-                None,
-                None,
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .filter_map(Result::ok)
-        {
-            triples.insert(Triple::from(quad));
-        }
+        triples.extend(
+            index
+                .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+                .map(owned_triple),
+        );
     }
     // What the sources and the ontology state; the entailed triples are the
     // alignments graph's document, not each resource's.
-    let entailed = GraphName::NamedNode(data_set.alignments_graph.clone());
-    let stated = |quad: &Quad| quad.graph_name != entailed;
-    let own: Vec<Triple> = store
+    let entailed = GraphNameRef::from(data_set.alignments_graph.as_ref());
+    let stated = |quad: &QuadRef<'_>| quad.graph_name != entailed;
+    let own: Vec<Triple> = index
         .quads_for_pattern(Some(iri.as_ref().into()), None, None, None)
-        .filter_map(Result::ok)
         .filter(stated)
-        .map(Triple::from)
+        .map(owned_triple)
         .collect();
-    let incoming: Vec<Triple> = store
+    let incoming: Vec<Triple> = index
         .quads_for_pattern(None, None, Some(iri.as_ref().into()), None)
-        .filter_map(Result::ok)
         .filter(stated)
-        .map(Triple::from)
+        .map(owned_triple)
         .collect();
     if own.is_empty() && incoming.is_empty() && triples.is_empty() {
         return None;
@@ -83,44 +84,45 @@ pub fn describe(data_set: &DataSet, iri: &NamedNode) -> Option<Vec<Triple>> {
     for node in linked {
         for property in LABEL_PROPERTIES {
             triples.extend(
-                store
+                index
                     .quads_for_pattern(Some(node.as_ref().into()), Some(property), None, None)
-                    .filter_map(Result::ok)
                     .filter(stated)
-                    .map(Triple::from),
+                    .map(owned_triple),
             );
         }
     }
-    let mut triples: Vec<Triple> = triples.into_iter().collect();
-    triples.sort_by_cached_key(|t| {
-        (
-            t.subject.to_string(),
-            t.predicate.to_string(),
-            t.object.to_string(),
-        )
-    });
+    triples.sort_unstable_by(|a, b| triple_order(a.as_ref(), b.as_ref()));
+    triples.dedup();
     Some(triples)
 }
 
-/// The best label of `iri` for a French reader: a French label first, then
-/// any label, by the order of [`LABEL_PROPERTIES`].
-pub fn label(data_set: &DataSet, iri: NamedNodeRef<'_>) -> Option<Literal> {
-    let mut best: Option<(u8, Literal)> = None;
-    let entailed = GraphName::NamedNode(data_set.alignments_graph.clone());
+/// A quad's triple, owned.
+fn owned_triple(quad: QuadRef<'_>) -> Triple {
+    TripleRef::from(quad).into_owned()
+}
+
+/// The best label of `iri` in `data_set` (read from its query index `index`)
+/// for a French reader: a French label first, then any label, by the order
+/// of [`LABEL_PROPERTIES`].
+pub fn label(
+    data_set: &DataSet,
+    index: &Arc<QueryIndex>,
+    iri: NamedNodeRef<'_>,
+) -> Option<Literal> {
+    let mut best = None;
+    let entailed = GraphNameRef::from(data_set.alignments_graph.as_ref());
     for (rank, property) in LABEL_PROPERTIES.iter().enumerate() {
-        for quad in data_set
-            .store
+        for quad in index
             .quads_for_pattern(Some(iri.into()), Some(*property), None, None)
-            .filter_map(Result::ok)
             .filter(|quad| quad.graph_name != entailed)
         {
-            if let Term::Literal(literal) = quad.object {
+            if let TermRef::Literal(literal) = quad.object {
                 let score = rank as u8 * 2 + u8::from(literal.language() != Some("fr"));
-                if best.as_ref().is_none_or(|(s, _)| score < *s) {
+                if best.is_none_or(|(s, _)| score < s) {
                     best = Some((score, literal));
                 }
             }
         }
     }
-    best.map(|(_, literal)| literal)
+    best.map(|(_, literal)| literal.into_owned())
 }

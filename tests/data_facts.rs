@@ -567,7 +567,10 @@ fn the_alignments_are_entailed_in_their_own_graph_and_stay_out_of_documents() {
     let award =
         oxigraph::model::NamedNode::new("https://w3id.org/territoire-innovant/award/2023/lebontag")
             .unwrap();
-    let document = territoire_innovant::describe::describe(&data, &award).unwrap();
+    let index = std::sync::Arc::new(
+        territoire_innovant::sparql::index::QueryIndex::of_store(&data.store).unwrap(),
+    );
+    let document = territoire_innovant::describe::describe(&data, &index, &award).unwrap();
     assert!(
         document
             .iter()

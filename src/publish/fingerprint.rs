@@ -139,14 +139,7 @@ fn has_blank_nodes(graphs: &[NamedGraph<'_>]) -> bool {
 /// one subject among themselves (as [`crate::rdf::order::Sorted`] does).
 fn sorted((name, triples): NamedGraph<'_>) -> Vec<usize> {
     let quad = |index: usize| triples.triple(index).in_graph(name.as_ref());
-    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut start = 0;
-    for end in 1..=triples.len() {
-        if end == triples.len() || triples.triple(end).subject != triples.triple(start).subject {
-            runs.push(start..end);
-            start = end;
-        }
-    }
+    let mut runs = triples.subject_runs();
     let subject = |run: &std::ops::Range<usize>| TermRef::from(triples.triple(run.start).subject);
     runs.sort_unstable_by(|a, b| form_order(subject(a), subject(b)));
     let mut order = Vec::with_capacity(triples.len());

@@ -9,9 +9,8 @@
 
 use super::Base;
 use super::terms::{Dictionary, TermId};
-use oxigraph::model::{
-    NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef, Triple, TripleRef,
-};
+use oxigraph::model::{NamedNode, NamedNodeRef, Term, TermRef, Triple, TripleRef};
+use std::ops::Range;
 
 /// Triples read by their position, wherever they lie: a list of triples
 /// or a [`Graph`].
@@ -57,6 +56,25 @@ impl<'a> GraphRef<'a> {
     /// The triples, in their order.
     pub fn iter(self) -> impl ExactSizeIterator<Item = TripleRef<'a>> {
         (0..self.len()).map(move |position| self.triple(position))
+    }
+
+    /// The positions of the triples cut into runs of one subject, in their
+    /// order (the conversion writes an entity's triples together, so there
+    /// are about as many runs as subjects).
+    pub fn subject_runs(self) -> Vec<Range<usize>> {
+        let same_subject = |a: usize, b: usize| match self {
+            Self::List(triples) => triples[a].subject == triples[b].subject,
+            Self::Numbered(graph) => graph.triples[a][0] == graph.triples[b][0],
+        };
+        let mut runs = Vec::new();
+        let mut start = 0;
+        for end in 1..=self.len() {
+            if end == self.len() || !same_subject(start, end) {
+                runs.push(start..end);
+                start = end;
+            }
+        }
+        runs
     }
 }
 
@@ -139,15 +157,8 @@ impl Graph {
     pub fn triple(&self, position: usize) -> TripleRef<'_> {
         let [subject, predicate, object] = self.triples[position];
         TripleRef {
-            subject: match self.terms[subject].as_ref() {
-                TermRef::NamedNode(node) => NamedOrBlankNodeRef::NamedNode(node),
-                TermRef::BlankNode(node) => NamedOrBlankNodeRef::BlankNode(node),
-                _ => unreachable!("a subject is numbered from an IRI or a blank node"),
-            },
-            predicate: match self.terms[predicate].as_ref() {
-                TermRef::NamedNode(node) => node,
-                _ => unreachable!("a predicate is numbered from an IRI"),
-            },
+            subject: self.terms.subject(subject),
+            predicate: self.terms.named_node(predicate),
             object: self.terms[object].as_ref(),
         }
     }
@@ -253,6 +264,9 @@ mod tests {
         assert!(GraphRef::from(&graph).same(0, 3));
         assert!(!GraphRef::from(&graph).same(0, 1));
         assert!(GraphRef::from(&triples).same(0, 3));
+        let runs = [0..2, 2..3, 3..4, 4..5];
+        assert_eq!(GraphRef::from(&graph).subject_runs(), runs);
+        assert_eq!(GraphRef::from(&triples).subject_runs(), runs);
         // a, p, b, "b"@fr, _:c, the other IRI.
         assert_eq!(graph.term_count(), 6);
         let mut added = Graph::default();

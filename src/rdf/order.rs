@@ -31,15 +31,7 @@ impl<'a> Sorted<'a> {
     /// `triples` gives the same result.
     pub fn new(triples: impl Into<GraphRef<'a>>) -> Self {
         let triples = triples.into();
-        let mut runs: Vec<Range<usize>> = Vec::new();
-        let mut start = 0;
-        for end in 1..=triples.len() {
-            if end == triples.len() || triples.triple(end).subject != triples.triple(start).subject
-            {
-                runs.push(start..end);
-                start = end;
-            }
-        }
+        let mut runs = triples.subject_runs();
         let subject = |run: &Range<usize>| TermRef::from(triples.triple(run.start).subject);
         runs.sort_unstable_by(|a, b| term_order(subject(a), subject(b)));
         let mut order = Vec::with_capacity(triples.len());

@@ -4,7 +4,7 @@
 //! ([`crate::sparql::index`]) number their terms with it.
 
 use hashbrown::HashTable;
-use oxigraph::model::{Term, TermRef};
+use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef};
 use rustc_hash::FxBuildHasher;
 use std::hash::BuildHasher;
 
@@ -74,6 +74,25 @@ impl Dictionary {
     /// The term numbered `id`, if any.
     pub fn get(&self, id: TermId) -> Option<&Term> {
         self.terms.get(id as usize)
+    }
+
+    /// The term numbered `id` where a subject stands (panics if it is a
+    /// literal: a subject's number is only taken from a subject).
+    pub fn subject(&self, id: TermId) -> NamedOrBlankNodeRef<'_> {
+        match self[id].as_ref() {
+            TermRef::NamedNode(node) => node.into(),
+            TermRef::BlankNode(node) => node.into(),
+            _ => unreachable!("a subject is numbered from an IRI or a blank node"),
+        }
+    }
+
+    /// The term numbered `id` where an IRI stands, a predicate (panics if it
+    /// is not an IRI: such a number is only taken from an IRI).
+    pub fn named_node(&self, id: TermId) -> NamedNodeRef<'_> {
+        match self[id].as_ref() {
+            TermRef::NamedNode(node) => node,
+            _ => unreachable!("a predicate is numbered from an IRI"),
+        }
     }
 
     /// The number of terms.

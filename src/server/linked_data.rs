@@ -87,7 +87,7 @@ fn document(state: &AppState, path: &str) -> Option<Document> {
     let triples = match path {
         CATALOG_PATH => state.publication.catalog.clone(),
         VOID_PATH => state.publication.void.clone(),
-        _ => describe(&state.data_set, &iri)?,
+        _ => describe(&state.data_set, &state.query_index, &iri)?,
     };
     Some(Document {
         iri,

@@ -15,7 +15,7 @@
 //! table that lives as long as the query's [`IndexView`].
 
 use crate::rdf::terms::{Dictionary, MAX_TERM_ID};
-use oxigraph::model::{GraphName, Quad, Term};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNodeRef, Quad, QuadRef, Term, TermRef};
 use oxigraph::store::{StorageError, Store};
 use rustc_hash::FxBuildHasher;
 use spareval::{InternalQuad, QueryableDataset};
@@ -136,6 +136,49 @@ impl QueryIndex {
             index: Arc::clone(self),
             made: RefCell::default(),
         }
+    }
+
+    /// The quads matching a pattern (`None`: any term; the graph `None`: any
+    /// graph, the default graph included, as oxigraph's store reads it),
+    /// read in place: the Linked Data documents and pages look resources up
+    /// here rather than in the store.
+    pub fn quads_for_pattern<'a>(
+        self: &'a Arc<Self>,
+        subject: Option<TermRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+        graph: Option<GraphNameRef<'_>>,
+    ) -> impl Iterator<Item = QuadRef<'a>> + 'a {
+        let number = |term: Option<TermRef<'_>>| match term {
+            None => Some(None),
+            Some(term) => self.terms.find(term).map(Some),
+        };
+        let graph = match graph {
+            None => Some(GraphFilter::Any),
+            Some(GraphNameRef::DefaultGraph) => Some(GraphFilter::Default),
+            Some(GraphNameRef::NamedNode(g)) => self.terms.find(g.into()).map(GraphFilter::Graph),
+            Some(GraphNameRef::BlankNode(g)) => self.terms.find(g.into()).map(GraphFilter::Graph),
+        };
+        let matching = (|| {
+            Some(self.matching(
+                number(subject)?,
+                number(predicate.map(TermRef::from))?,
+                number(object)?,
+                graph?,
+            ))
+        })();
+        matching.into_iter().flatten().map(|[s, p, o, g]| QuadRef {
+            subject: self.terms.subject(s),
+            predicate: self.terms.named_node(p),
+            object: self.terms[o].as_ref(),
+            graph_name: match g {
+                DEFAULT_GRAPH => GraphNameRef::DefaultGraph,
+                g => match self.terms[g].as_ref() {
+                    TermRef::BlankNode(node) => node.into(),
+                    _ => self.terms.named_node(g).into(),
+                },
+            },
+        })
     }
 
     /// The quads matching a pattern of numbers (`None`: any), in one of the
@@ -471,6 +514,55 @@ mod tests {
         };
         rows.sort();
         rows
+    }
+
+    #[test]
+    fn patterns_read_in_place_match_the_stores() {
+        let store = Store::new().unwrap();
+        store.extend(sample()).unwrap();
+        let index = Arc::new(QueryIndex::of_store(&store).unwrap());
+        let s3 = Term::from(iri("s3"));
+        let (p, absent) = (iri("p"), iri("absent"));
+        let three = Term::from(Literal::from(3));
+        let g2 = iri("g2");
+        let subjects = [None, Some(s3.as_ref()), Some(absent.as_ref().into())];
+        let predicates = [None, Some(p.as_ref()), Some(absent.as_ref())];
+        let objects = [None, Some(three.as_ref()), Some(s3.as_ref())];
+        let graphs = [
+            None,
+            Some(GraphNameRef::DefaultGraph),
+            Some(g2.as_ref().into()),
+            Some(absent.as_ref().into()),
+        ];
+        let mut compared = 0;
+        for subject in subjects {
+            for predicate in predicates {
+                for object in objects {
+                    for graph in graphs {
+                        let mut ours: Vec<String> = index
+                            .quads_for_pattern(subject, predicate, object, graph)
+                            .map(|q| q.to_string())
+                            .collect();
+                        let subject = subject.map(|s| match s {
+                            TermRef::NamedNode(n) => n.into(),
+                            _ => unreachable!(),
+                        });
+                        let mut theirs: Vec<String> = store
+                            .quads_for_pattern(subject, predicate, object, graph)
+                            .map(|q| q.unwrap().to_string())
+                            .collect();
+                        ours.sort();
+                        theirs.sort();
+                        assert_eq!(
+                            ours, theirs,
+                            "{subject:?} {predicate:?} {object:?} {graph:?}"
+                        );
+                        compared += usize::from(!ours.is_empty());
+                    }
+                }
+            }
+        }
+        assert!(compared > 10, "patterns that match something: {compared}");
     }
 
     #[test]

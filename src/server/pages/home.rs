@@ -120,7 +120,7 @@ pub fn home(state: &AppState, parameters: &std::collections::BTreeMap<String, St
         }
         let name = oxigraph::model::NamedNode::new(laureate.clone())
             .ok()
-            .and_then(|n| label(&state.data_set, n.as_ref()))
+            .and_then(|n| label(&state.data_set, &state.query_index, n.as_ref()))
             .map_or(laureate.clone(), |l| l.value().to_owned());
         awards
             .last_mut()

@@ -273,7 +273,7 @@ impl TermView {
         let base = &state.data_set.base;
         let local = local_href(base, iri.as_str());
         Self {
-            text: label(&state.data_set, iri)
+            text: label(&state.data_set, &state.query_index, iri)
                 .map(|l| l.value().to_owned())
                 .unwrap_or_else(|| compact(base, iri.as_str())),
             external: local.is_none(),

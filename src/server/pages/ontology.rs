@@ -268,7 +268,7 @@ pub fn ontology(state: &AppState) -> Response {
                         .to_owned(),
                     href: local_href(base, scheme.as_str())
                         .unwrap_or_else(|| scheme.as_str().to_owned()),
-                    label: label(data_set, scheme.as_ref())
+                    label: label(data_set, &state.query_index, scheme.as_ref())
                         .map(|l| l.value().to_owned())
                         .unwrap_or_default(),
                     concepts,
@@ -455,7 +455,7 @@ fn example(state: &AppState, class: NamedNodeRef<'_>) -> Option<Example> {
     let turtle = String::from_utf8(writer.finish().ok()?).ok()?;
     Some(Example {
         href: local_href(base, instance.as_str()).unwrap_or_else(|| instance.as_str().to_owned()),
-        name: label(data_set, instance.as_ref())
+        name: label(data_set, &state.query_index, instance.as_ref())
             .map(|l| l.value().to_owned())
             .unwrap_or_else(|| compact(base, instance.as_str())),
         instances: instances.len(),

@@ -60,7 +60,7 @@ pub fn resource(
             .filter(|t| t.object == target && t.subject != subject)
             .map(|t| (&t.predicate, Term::from(t.subject.clone()))),
     );
-    let title = label(&state.data_set, iri.as_ref())
+    let title = label(&state.data_set, &state.query_index, iri.as_ref())
         .map(|l| l.value().to_owned())
         .unwrap_or_else(|| iri.as_str().to_owned());
     let description = own

@@ -49,7 +49,8 @@ pub async fn search(
         .into_iter()
         .take(MOST_RESULTS)
         .map(|hit| {
-            let shown = label(&state.data_set, hit.resource.as_ref()).map(|l| l.value().to_owned());
+            let shown = label(&state.data_set, &state.query_index, hit.resource.as_ref())
+                .map(|l| l.value().to_owned());
             Result {
                 resource: TermView::of(&state, &Term::from(hit.resource.clone())),
                 kinds: kinds(&state, &hit.resource),
