@@ -13,21 +13,9 @@ use territoire_innovant::rdf::Base;
 use territoire_innovant::rdf::order::Sorted;
 use territoire_innovant::store::{DataSet, Graphs, Inputs};
 
-/// A line of `/proc/self/status`, in MiB.
+/// A line of `/proc/self/status`, in MiB (0 where the system has none).
 fn status_mib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|line| {
-            line.strip_prefix(field)?
-                .trim()
-                .strip_suffix(" kB")?
-                .trim()
-                .parse::<u64>()
-                .ok()
-        })
-        .unwrap_or(0)
-        >> 10
+    territoire_innovant::memory::ceiling::status_kib(field).unwrap_or(0) >> 10
 }
 
 /// Runs `step`, then records the resident memory and the peak during it.

@@ -11,20 +11,9 @@ use oxigraph::store::Store;
 use std::io::BufReader;
 use std::time::Instant;
 
-/// A line of `/proc/self/status`, in KiB.
+/// A line of `/proc/self/status`, in KiB (0 where the system has none).
 fn status_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|line| {
-            line.strip_prefix(field)?
-                .trim()
-                .strip_suffix(" kB")?
-                .trim()
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0)
+    territoire_innovant::memory::ceiling::status_kib(field).unwrap_or(0)
 }
 
 fn main() -> anyhow::Result<()> {

@@ -68,6 +68,23 @@ pub fn resident_bytes() -> Option<u64> {
     Some(pages * u64::try_from(page_size).ok()?)
 }
 
+/// A memory line of `/proc/self/status` in KiB (`VmRSS:` the resident set,
+/// `VmHWM:` its peak), if the system says (Linux). The benchmarks' examples
+/// read the peak with it.
+pub fn status_kib(field: &str) -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix(field)?
+                .trim()
+                .strip_suffix(" kB")?
+                .trim()
+                .parse()
+                .ok()
+        })
+}
+
 /// The memory limit of the control group (container) the process runs in,
 /// if it has one: cgroup v2's `memory.max`, else cgroup v1's
 /// `memory.limit_in_bytes`, as a container sees them at the root of
@@ -220,6 +237,15 @@ impl fmt::Display for TooLarge {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_resident_set_and_its_peak_are_read_from_the_process_status() {
+        let peak = status_kib("VmHWM:").expect("Linux reports the peak");
+        let now = status_kib("VmRSS:").expect("Linux reports the resident set");
+        assert!(now > 0 && peak >= now, "{now} KiB now, {peak} KiB at peak");
+        assert_eq!(status_kib("NoSuchField:"), None);
+    }
 
     #[test]
     fn sizes_are_read_with_or_without_a_unit() {
