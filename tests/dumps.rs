@@ -98,7 +98,9 @@ fn build_writes_the_bytes_the_server_serves_in_the_order_of_a_whole_sort() {
     );
     let data = data_set();
     // The server's copy, made in memory.
-    let publication = Publication::prepare(&data).unwrap();
+    let graph = data.data_graph_triples().unwrap();
+    let sorted = territoire_innovant::rdf::order::Sorted::new(&graph);
+    let publication = Publication::prepare(&data, (&graph, &sorted)).unwrap();
     let names: Vec<_> = publication.files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names[names.len() - 1], "SHA256SUMS");
     for file in &publication.files {
@@ -107,6 +109,7 @@ fn build_writes_the_bytes_the_server_serves_in_the_order_of_a_whole_sort() {
             "{} on disk differs from the server's",
             file.name
         );
+        assert_eq!(file.sha256, sha256_hex(&file.bytes), "{}", file.name);
     }
     // The dumps, sorted by runs of one subject, are in the order of a plain
     // sort of the whole graph: N-Triples byte for byte as oxigraph writes

@@ -3,7 +3,6 @@
 //! of each, computed while it is written so that no file is read twice nor
 //! held whole in memory on its way to disk.
 
-use super::OutputFile;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, Write};
@@ -33,11 +32,11 @@ pub trait Destination: Sync {
 
 /// Files kept in memory, for the server.
 #[derive(Debug, Default)]
-pub struct ToMemory(Mutex<Vec<OutputFile>>);
+pub struct ToMemory(Mutex<Vec<(String, Vec<u8>)>>);
 
 impl ToMemory {
-    /// The files written, in the order they were closed.
-    pub fn into_files(self) -> Vec<OutputFile> {
+    /// The files written, name and contents, in the order they were closed.
+    pub fn into_contents(self) -> Vec<(String, Vec<u8>)> {
         self.0.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -53,10 +52,7 @@ impl Destination for ToMemory {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(OutputFile {
-                name: name.to_owned(),
-                bytes,
-            });
+            .push((name.to_owned(), bytes));
         Ok(())
     }
 }
@@ -174,7 +170,10 @@ mod tests {
             in_memory.sha256,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        assert_eq!(memory.into_files()[0].bytes, b"abc");
+        assert_eq!(
+            memory.into_contents(),
+            [("a.txt".to_owned(), b"abc".to_vec())]
+        );
 
         let dir = tempfile::tempdir().unwrap();
         let on_disk = write_file(&ToDirectory(dir.path().into()), "a.txt", b"abc").unwrap();

@@ -22,6 +22,7 @@ pub use hdt_dump::HDT_DUMP;
 pub use release::{CURRENT, RELEASES, Release, current_release, publish_release, release_id};
 pub use void::{Statistics, void_triples};
 
+use crate::rdf::graph::Graph;
 use crate::rdf::order::Sorted;
 use crate::store::DataSet;
 use files::write_file;
@@ -35,8 +36,10 @@ use sha2::{Digest, Sha256};
 pub struct OutputFile {
     /// File name (no directory part).
     pub name: String,
-    /// Contents.
-    pub bytes: Vec<u8>,
+    /// Contents, shared (the server answers downloads from them).
+    pub bytes: bytes::Bytes,
+    /// Hex SHA-256 of the contents, as the file was written.
+    pub sha256: String,
 }
 
 /// The name of the checksum file.
@@ -63,31 +66,38 @@ pub struct Written {
 
 /// Writes every file of a publication of `data_set` to `destination`: the
 /// dumps, then the catalog and VoID description made from their summaries,
-/// and the checksums of them all.
+/// and the checksums of them all. `data` is the data graph read from the
+/// store (see [`DataSet::data_graph_triples`]) and sorted: the caller may
+/// use it again (the server logs it in the change feed).
 pub fn write_publication(
     data_set: &DataSet,
+    (graph, data): (&Graph, &Sorted<'_>),
     destination: &impl Destination,
 ) -> std::io::Result<Written> {
-    let data = data_set
-        .data_graph_triples()
-        .map_err(std::io::Error::other)?;
     let ontology = data_set
         .ontology_graph_triples()
         .map_err(std::io::Error::other)?;
-    let fingerprints = Fingerprints::of(
-        (&data_set.data_graph, &data),
-        (&data_set.ontology_graph, &ontology),
-    );
-    let (data, ontology) = (Sorted::new(&data), Sorted::new(&ontology));
-    let dumps = write_dumps(
-        &data_set.base,
-        (&data_set.data_graph, &data),
-        &ontology,
-        destination,
-        &DUMP_FORMATS,
-    )?;
-    let statistics = Statistics::of(&data_set.base, &data);
-    describe_publication(data_set, &statistics, (dumps, fingerprints), destination)
+    let ontology_sorted = Sorted::new(&ontology);
+    // The fingerprints sort the graphs in their own order: on their own
+    // thread, as `build` does, while the dumps are written.
+    let (fingerprints, dumps) = std::thread::scope(|scope| {
+        let fingerprints = scope.spawn(|| {
+            Fingerprints::of(
+                (&data_set.data_graph, graph),
+                (&data_set.ontology_graph, &ontology),
+            )
+        });
+        let dumps = write_dumps(
+            &data_set.base,
+            (&data_set.data_graph, data),
+            &ontology_sorted,
+            destination,
+            &DUMP_FORMATS,
+        );
+        (joined(fingerprints), dumps)
+    });
+    let statistics = Statistics::of(&data_set.base, data);
+    describe_publication(data_set, &statistics, (dumps?, fingerprints), destination)
 }
 
 /// Writes the catalog and VoID description of a publication whose data
@@ -140,12 +150,32 @@ pub struct Publication {
 }
 
 impl Publication {
-    /// Makes every file of a build from `data_set`, in memory.
-    pub fn prepare(data_set: &DataSet) -> std::io::Result<Self> {
+    /// Makes every file of a build from `data_set`, in memory; `data` is
+    /// its data graph and the same sorted (see [`write_publication`]).
+    pub fn prepare(data_set: &DataSet, data: (&Graph, &Sorted<'_>)) -> std::io::Result<Self> {
         let memory = ToMemory::default();
-        let written = write_publication(data_set, &memory)?;
-        let mut files = memory.into_files();
-        files.sort_by_key(|f| written.files.iter().position(|w| w.name == f.name));
+        let written = write_publication(data_set, data, &memory)?;
+        let mut contents = memory.into_contents();
+        // In the order of the summaries (by name, the checksums last), with
+        // the digests taken as the files were written.
+        let files = written
+            .files
+            .iter()
+            .map(|summary| {
+                let bytes = contents
+                    .iter_mut()
+                    .find(|(name, _)| *name == summary.name)
+                    .map(|(_, bytes)| std::mem::take(bytes))
+                    .ok_or_else(|| {
+                        std::io::Error::other(format!("{}: summarized, not written", summary.name))
+                    })?;
+                Ok(OutputFile {
+                    name: summary.name.clone(),
+                    bytes: bytes.into(),
+                    sha256: summary.sha256.clone(),
+                })
+            })
+            .collect::<std::io::Result<_>>()?;
         Ok(Self {
             files,
             catalog: written.catalog,

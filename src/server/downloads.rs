@@ -11,7 +11,7 @@
 
 use super::AppState;
 use super::encoding::{self, Coding};
-use crate::publish::{FileFormat, sha256_hex};
+use crate::publish::FileFormat;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -32,14 +32,14 @@ pub struct Download {
 }
 
 impl Download {
-    /// Prepares `name` with `bytes`.
-    pub fn new(name: &str, bytes: &[u8]) -> Self {
+    /// Prepares `file`, its contents shared.
+    pub fn new(file: &crate::publish::OutputFile) -> Self {
         Self {
-            name: name.to_owned(),
-            etag: format!("\"{}\"", sha256_hex(bytes))
+            name: file.name.clone(),
+            etag: format!("\"{}\"", file.sha256)
                 .parse()
                 .expect("a quoted hex digest is an ETag"),
-            bytes: axum::body::Bytes::copy_from_slice(bytes),
+            bytes: file.bytes.clone(),
         }
     }
 }

@@ -28,6 +28,7 @@ use crate::change_feed::{self, Keep, LoggedRelease, VersionLog};
 use crate::examples::ExampleQuery;
 use crate::memory::ceiling::{self, Ceiling, Plan};
 use crate::publish::Publication;
+use crate::rdf::order::Sorted;
 use crate::sparql::index::QueryIndex;
 use crate::store::DataSet;
 use axum::Router;
@@ -248,7 +249,21 @@ impl AppState {
         (evaluators, version_log): (Arc<evaluate::Evaluators>, Arc<std::sync::Mutex<VersionLog>>),
         memory_plan: Plan,
     ) -> std::io::Result<Self> {
-        let publication = Publication::prepare(&data_set)?;
+        let started = std::time::Instant::now();
+        let step = |name: &str| {
+            tracing::debug!(
+                ms = started.elapsed().as_millis() as u64,
+                "{name}: done (since the data set was loaded)"
+            )
+        };
+        // The data graph read from the store once, sorted once, for the
+        // files and for the change feed.
+        let data = data_set
+            .data_graph_triples()
+            .map_err(std::io::Error::other)?;
+        let sorted = Sorted::new(&data);
+        let publication = Publication::prepare(&data_set, (&data, &sorted))?;
+        step("the publication's files");
         let described: Vec<Triple> = publication
             .catalog
             .iter()
@@ -261,24 +276,24 @@ impl AppState {
         let downloads = publication
             .files
             .iter()
-            .map(|f| downloads::Download::new(&f.name, &f.bytes))
+            .map(downloads::Download::new)
             .collect();
         let service_description = service_description::triples(&data_set);
         let release = crate::publish::release_id(
             publication
                 .file(crate::publish::CHECKSUMS_FILE)
-                .map_or(&[][..], |f| &f.bytes),
+                .map_or(&[][..], |f| &f.bytes[..]),
         );
-        let built = std::time::Instant::now();
         let query_index =
             Arc::new(QueryIndex::of_store(&data_set.store).map_err(std::io::Error::other)?);
-        tracing::debug!(
-            quads = query_index.len(),
-            ms = built.elapsed().as_millis() as u64,
-            "query index built"
-        );
-        let triples = data_set.store.len().map_err(std::io::Error::other)?;
-        let feed = log_release(&data_set, &release, &version_log)?;
+        step("the query index");
+        // The index holds the store's quads, each once: counting the store
+        // would read it all again.
+        let triples = query_index.len();
+        let feed = log_release(&data_set, &sorted, &release, &version_log)?;
+        step("the change feed");
+        drop(sorted);
+        drop(data);
         let cache = cache::AnswerCache::new(config.cache_bytes);
         Ok(Self(Arc::new(Shared {
             cache,
@@ -309,24 +324,22 @@ impl AppState {
     }
 }
 
-/// Logs the data graph of `data_set` (release `release`) in the change
-/// feed, and returns the releases logged. A log whose directory cannot be
+/// Logs `data`, the data graph of `data_set` (release `release`) sorted,
+/// in the change feed, and returns the releases logged. A log whose directory cannot be
 /// written is replaced by one in memory (with a warning), so the server
 /// still starts.
 fn log_release(
     data_set: &DataSet,
+    data: &Sorted<'_>,
     release: &str,
     version_log: &std::sync::Mutex<VersionLog>,
 ) -> std::io::Result<Vec<Arc<LoggedRelease>>> {
-    let data = data_set
-        .data_graph_triples()
-        .map_err(std::io::Error::other)?;
     let mut log = version_log.lock().unwrap_or_else(|e| e.into_inner());
     let now = std::time::SystemTime::now();
-    match log.record(&data_set.base, &data, release, now) {
+    match log.record_sorted(&data_set.base, data, release, now) {
         Err(e) if e.is_unwritable() => {
             *log = in_memory_log(&e);
-            log.record(&data_set.base, &data, release, now)
+            log.record_sorted(&data_set.base, data, release, now)
         }
         recorded => recorded,
     }

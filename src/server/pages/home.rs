@@ -4,7 +4,7 @@
 
 use super::{local_href, render, select_rows};
 use crate::describe::label;
-use crate::publish::{FileFormat, sha256_hex};
+use crate::publish::FileFormat;
 use crate::rdf::base::mint;
 use crate::rdf::vocab::dct;
 use crate::server::AppState;
@@ -137,7 +137,7 @@ pub fn home(state: &AppState, parameters: &std::collections::BTreeMap<String, St
             json!({
                 "name": f.name, "href": format!("/dumps/{}", f.name),
                 "media_type": FileFormat::of(&f.name).content_type(),
-                "size": f.bytes.len(), "sha256": sha256_hex(&f.bytes),
+                "size": f.bytes.len(), "sha256": f.sha256,
             })
         })
         .collect();
