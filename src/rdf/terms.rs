@@ -35,40 +35,45 @@ impl Dictionary {
     /// The number of `term`, given it (a copy of the term kept) if it has
     /// none yet; `None` past [`MAX_TERM_ID`] terms.
     pub fn number(&mut self, term: TermRef<'_>) -> Option<TermId> {
-        self.numbered(term, || term.into_owned())
-    }
-
-    /// The number of `term`, given it (the term kept) if it has none yet;
-    /// `None` past [`MAX_TERM_ID`] terms.
-    pub fn number_owned(&mut self, term: Term) -> Option<TermId> {
-        self.numbered(term.as_ref(), || term.clone())
-    }
-
-    fn numbered(&mut self, term: TermRef<'_>, owned: impl FnOnce() -> Term) -> Option<TermId> {
         let hash = self.hasher.hash_one(term);
-        let terms = &self.terms;
-        if let Some(&id) = self
-            .numbers
-            .find(hash, |&id| terms[id as usize].as_ref() == term)
-        {
-            return Some(id);
+        match self.lookup(hash, term) {
+            Some(id) => Some(id),
+            None => self.push(hash, term.into_owned()),
         }
+    }
+
+    /// The number of `term`, given it (the term itself kept) if it has none
+    /// yet; `None` past [`MAX_TERM_ID`] terms.
+    pub fn number_owned(&mut self, term: Term) -> Option<TermId> {
+        let hash = self.hasher.hash_one(term.as_ref());
+        match self.lookup(hash, term.as_ref()) {
+            Some(id) => Some(id),
+            None => self.push(hash, term),
+        }
+    }
+
+    /// The number of `term`, whose hash is `hash`, if it has one.
+    fn lookup(&self, hash: u64, term: TermRef<'_>) -> Option<TermId> {
+        self.numbers
+            .find(hash, |&id| self.terms[id as usize].as_ref() == term)
+            .copied()
+    }
+
+    /// Numbers `term`, whose hash is `hash` and which has no number yet.
+    fn push(&mut self, hash: u64, term: Term) -> Option<TermId> {
         let id = TermId::try_from(self.terms.len())
             .ok()
             .filter(|&id| id <= MAX_TERM_ID)?;
         let (terms, hasher) = (&self.terms, &self.hasher);
         self.numbers
             .insert_unique(hash, id, |&id| hasher.hash_one(terms[id as usize].as_ref()));
-        self.terms.push(owned());
+        self.terms.push(term);
         Some(id)
     }
 
     /// The number of `term`, if it has one.
     pub fn find(&self, term: TermRef<'_>) -> Option<TermId> {
-        let hash = self.hasher.hash_one(term);
-        self.numbers
-            .find(hash, |&id| self.terms[id as usize].as_ref() == term)
-            .copied()
+        self.lookup(self.hasher.hash_one(term), term)
     }
 
     /// The term numbered `id`, if any.

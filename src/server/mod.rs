@@ -284,16 +284,17 @@ impl AppState {
                 .file(crate::publish::CHECKSUMS_FILE)
                 .map_or(&[][..], |f| &f.bytes[..]),
         );
+        let feed = log_release(&data_set, &sorted, &release, &version_log)?;
+        step("the change feed");
+        // Freed before the index takes its room.
+        drop(sorted);
+        drop(data);
         let query_index =
             Arc::new(QueryIndex::of_store(&data_set.store).map_err(std::io::Error::other)?);
         step("the query index");
         // The index holds the store's quads, each once: counting the store
         // would read it all again.
         let triples = query_index.len();
-        let feed = log_release(&data_set, &sorted, &release, &version_log)?;
-        step("the change feed");
-        drop(sorted);
-        drop(data);
         let cache = cache::AnswerCache::new(config.cache_bytes);
         Ok(Self(Arc::new(Shared {
             cache,

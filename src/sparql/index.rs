@@ -174,8 +174,9 @@ impl QueryIndex {
             graph_name: match g {
                 DEFAULT_GRAPH => GraphNameRef::DefaultGraph,
                 g => match self.terms[g].as_ref() {
+                    TermRef::NamedNode(node) => node.into(),
                     TermRef::BlankNode(node) => node.into(),
-                    _ => self.terms.named_node(g).into(),
+                    _ => unreachable!("a graph name is numbered from an IRI or a blank node"),
                 },
             },
         })
