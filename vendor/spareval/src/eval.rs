@@ -1262,7 +1262,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                             // Cartesian product
                             Rc::new(move |from| {
                                 let mut errors = Vec::default();
-                                let built_values = build(from.clone())
+                                let built_values = until_cancellation(build(from.clone()))
                                     .filter_map(|result| match result {
                                         Ok(result) => Some(result),
                                         Err(error) => {
@@ -1297,15 +1297,17 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                             Rc::new(move |from| {
                                 let mut errors = Vec::default();
                                 let mut built_values = InternalTupleSet::new(keys.clone());
-                                built_values.extend(build(from.clone()).filter_map(|result| {
-                                    match result {
-                                        Ok(result) => Some(result),
-                                        Err(error) => {
-                                            errors.push(Err(error));
-                                            None
+                                built_values.extend(
+                                    until_cancellation(build(from.clone())).filter_map(|result| {
+                                        match result {
+                                            Ok(result) => Some(result),
+                                            Err(error) => {
+                                                errors.push(Err(error));
+                                                None
+                                            }
                                         }
-                                    }
-                                }));
+                                    }),
+                                );
                                 if built_values.is_empty() && errors.is_empty() {
                                     // We don't bother to execute the other side
                                     return Box::new(empty());
@@ -1384,8 +1386,9 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                     MinusAlgorithm::HashBuildRightProbeLeft { keys } => {
                         if keys.is_empty() {
                             Rc::new(move |from| {
-                                let right: Vec<_> =
-                                    right(from.clone()).filter_map(Result::ok).collect();
+                                let right: Vec<_> = until_cancellation(right(from.clone()))
+                                    .filter_map(Result::ok)
+                                    .collect();
                                 if right.is_empty() {
                                     return left(from);
                                 }
@@ -1409,7 +1412,9 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                                 .collect::<Vec<_>>();
                             Rc::new(move |from| {
                                 let mut right_values = InternalTupleSet::new(keys.clone());
-                                right_values.extend(right(from.clone()).filter_map(Result::ok));
+                                right_values.extend(
+                                    until_cancellation(right(from.clone())).filter_map(Result::ok),
+                                );
                                 if right_values.is_empty() {
                                     return left(from);
                                 }
@@ -1459,15 +1464,17 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                         Rc::new(move |from| {
                             let mut errors = Vec::default();
                             let mut right_values = InternalTupleSet::new(keys.clone());
-                            right_values.extend(right(from.clone()).filter_map(
-                                |result| match result {
-                                    Ok(result) => Some(result),
-                                    Err(error) => {
-                                        errors.push(Err(error));
-                                        None
+                            right_values.extend(
+                                until_cancellation(right(from.clone())).filter_map(|result| {
+                                    match result {
+                                        Ok(result) => Some(result),
+                                        Err(error) => {
+                                            errors.push(Err(error));
+                                            None
+                                        }
                                     }
-                                },
-                            ));
+                                }),
+                            );
                             if right_values.is_empty() && errors.is_empty() {
                                 return left(from);
                             }
@@ -1613,7 +1620,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                     };
                     let mut errors = Vec::default();
                     let mut values = Vec::new();
-                    for result in child(from) {
+                    for result in until_cancellation(child(from)) {
                         match result {
                             Ok(tuple) => {
                                 let keys = by
@@ -1775,7 +1782,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                             accumulator_builders.iter().map(|c| c()).collect::<Vec<_>>(),
                         );
                     }
-                    child(from)
+                    until_cancellation(child(from))
                         .filter_map(|result| match result {
                             Ok(result) => Some(result),
                             Err(error) => {
@@ -4416,35 +4423,32 @@ impl<'a, D: QueryableDataset<'a>> Iterator for DescribeIterator<'a, D> {
     }
 }
 
+/// The closure of `start` by `next`, or its first error alone: the closure is
+/// computed whole before its first item, so going on past an error (a
+/// cancellation) would visit every node still to visit and then give the
+/// whole closure to a query that failed.
 fn transitive_closure<T: Clone + Eq + Hash, E, NI: Iterator<Item = Result<T, E>>>(
     start: impl IntoIterator<Item = Result<T, E>>,
     mut next: impl FnMut(T) -> NI,
 ) -> impl Iterator<Item = Result<T, E>> {
-    let mut errors = Vec::new();
-    let mut todo = start
-        .into_iter()
-        .filter_map(|e| match e {
-            Ok(e) => Some(e),
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        })
-        .collect::<Vec<_>>();
-    let mut all = todo.iter().cloned().collect::<FxHashSet<_>>();
-    while let Some(e) = todo.pop() {
-        for e in next(e) {
-            match e {
-                Ok(e) => {
-                    if all.insert(e.clone()) {
-                        todo.push(e)
-                    }
+    let mut closure = || {
+        let mut todo = start.into_iter().collect::<Result<Vec<_>, _>>()?;
+        let mut all = todo.iter().cloned().collect::<FxHashSet<_>>();
+        while let Some(e) = todo.pop() {
+            for e in next(e) {
+                let e = e?;
+                if all.insert(e.clone()) {
+                    todo.push(e)
                 }
-                Err(e) => errors.push(e),
             }
         }
-    }
-    errors.into_iter().map(Err).chain(all.into_iter().map(Ok))
+        Ok(all)
+    };
+    let (all, error) = match closure() {
+        Ok(all) => (Some(all), None),
+        Err(error) => (None, Some(Err(error))),
+    };
+    error.into_iter().chain(all.into_iter().flatten().map(Ok))
 }
 
 fn look_in_transitive_closure<T: Clone + Eq + Hash, E, NI: Iterator<Item = Result<T, E>>>(
@@ -4466,6 +4470,23 @@ fn look_in_transitive_closure<T: Clone + Eq + Hash, E, NI: Iterator<Item = Resul
         }
     }
     Ok(false)
+}
+
+/// The items of `inner` up to its first cancellation error, included: an
+/// operator that reads its whole input before giving anything (a hash table,
+/// a sort, groups) stops reading there, instead of collecting one more error
+/// for each tuple still to come (a lateral join gives one per left tuple).
+fn until_cancellation<T>(
+    inner: impl Iterator<Item = Result<T, QueryEvaluationError>>,
+) -> impl Iterator<Item = Result<T, QueryEvaluationError>> {
+    let mut cancelled = false;
+    inner.map_while(move |item| {
+        if cancelled {
+            return None;
+        }
+        cancelled = matches!(item, Err(QueryEvaluationError::Cancelled));
+        Some(item)
+    })
 }
 
 fn hash_deduplicate<T: Eq + Hash + Clone, E>(
