@@ -26,6 +26,7 @@ import urllib.parse
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
@@ -154,7 +155,9 @@ def searches(driver):
         box = driver.find_element(By.ID, "recherche")
         box.clear()
         box.send_keys(query + Keys.ENTER)
-        WebDriverWait(driver, 10).until(
+        # The previous page's field goes stale when the new page replaces it
+        # between finding the field and reading its value.
+        WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
             lambda d: d.find_elements(By.ID, "recherche-page")
             and d.find_element(By.ID, "recherche-page").get_attribute("value") == query
         )
