@@ -4431,7 +4431,7 @@ fn transitive_closure<T: Clone + Eq + Hash, E, NI: Iterator<Item = Result<T, E>>
     start: impl IntoIterator<Item = Result<T, E>>,
     mut next: impl FnMut(T) -> NI,
 ) -> impl Iterator<Item = Result<T, E>> {
-    let mut closure = || {
+    let closure = || {
         let mut todo = start.into_iter().collect::<Result<Vec<_>, _>>()?;
         let mut all = todo.iter().cloned().collect::<FxHashSet<_>>();
         while let Some(e) = todo.pop() {
