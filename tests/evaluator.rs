@@ -9,7 +9,7 @@
 mod common;
 
 use common::data_set;
-use oxigraph::sparql::{CancellationToken, QueryResults};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults};
 use oxigraph::store::Store;
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
@@ -24,6 +24,20 @@ const RUN: Duration = Duration::from_millis(300);
 /// build, on a loaded 2-core machine).
 const STOP: Duration = Duration::from_millis(700);
 
+/// Reads `results` to their end or their first error.
+fn read_to_the_end(results: Result<QueryResults<'_>, QueryEvaluationError>) -> Result<(), String> {
+    match results {
+        Err(e) => Err(e.to_string()),
+        Ok(QueryResults::Solutions(mut solutions)) => solutions
+            .try_for_each(|s| s.map(drop))
+            .map_err(|e| e.to_string()),
+        Ok(QueryResults::Graph(mut triples)) => triples
+            .try_for_each(|t| t.map(drop))
+            .map_err(|e| e.to_string()),
+        Ok(QueryResults::Boolean(_)) => Ok(()),
+    }
+}
+
 /// Runs `query` to its end or its first error, cancelling it after [`RUN`];
 /// returns whether it was cancelled and how long it ran past the cancellation.
 /// A query still running 10 s after its cancellation fails the test.
@@ -37,16 +51,7 @@ fn run_and_cancel(store: &Store, query: &str) -> (bool, Duration) {
     std::thread::Builder::new()
         .stack_size(sparql::QUERY_STACK_BYTES)
         .spawn(move || {
-            let outcome = match prepared.on_store(&store).execute() {
-                Err(e) => Err(e.to_string()),
-                Ok(QueryResults::Solutions(mut solutions)) => solutions
-                    .try_for_each(|s| s.map(drop))
-                    .map_err(|e| e.to_string()),
-                Ok(QueryResults::Graph(mut triples)) => triples
-                    .try_for_each(|t| t.map(drop))
-                    .map_err(|e| e.to_string()),
-                Ok(QueryResults::Boolean(_)) => Ok(()),
-            };
+            let outcome = read_to_the_end(prepared.on_store(&store).execute());
             let _ = sender.send((outcome, Instant::now()));
         })
         .unwrap();
@@ -129,16 +134,7 @@ fn a_query_past_its_budget_holds_little_more() {
                 .unwrap()
                 .prepare(&ProtocolDataset::default(), Some(token.clone()));
             let budget = Budget::start(budget, token);
-            let ended = match prepared.on_queryable_dataset(index.view()).execute() {
-                Err(e) => Err(e.to_string()),
-                Ok(QueryResults::Solutions(mut solutions)) => solutions
-                    .try_for_each(|s| s.map(drop))
-                    .map_err(|e| e.to_string()),
-                Ok(QueryResults::Graph(mut triples)) => triples
-                    .try_for_each(|t| t.map(drop))
-                    .map_err(|e| e.to_string()),
-                Ok(QueryResults::Boolean(_)) => Ok(()),
-            };
+            let ended = read_to_the_end(prepared.on_queryable_dataset(index.view()).execute());
             (ended, budget.exceeded(), budget.peak())
         });
         if !exceeded || !ended.as_ref().is_err_and(|e| e.contains("cancelled")) {
