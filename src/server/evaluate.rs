@@ -14,6 +14,7 @@
 //! long lane only, and a light query never waits behind them.
 
 use super::error::ApiError;
+use super::json_results::JsonSolutionsWriter;
 use super::negotiate::content_type;
 use super::streaming::{AnswerWriter, Outcome, Produced, StreamedBody};
 use crate::memory::budget::Budget;
@@ -408,6 +409,19 @@ fn serialize(
             QueryResultsSerializer::from_format(f)
                 .serialize_boolean_to_writer(writer, value)
                 .map_err(write_error)?;
+        }
+        (QueryResults::Solutions(solutions), AnswerFormat::Results(QueryResultsFormat::Json)) => {
+            writer.set_content_type(content_type(QueryResultsFormat::Json.media_type()));
+            let mut json = JsonSolutionsWriter::start(&mut *writer, solutions.variables())
+                .map_err(write_error)?;
+            for (count, solution) in solutions.enumerate() {
+                if count == max_results {
+                    return Err(too_many(max_results));
+                }
+                json.write(&solution.map_err(evaluation_error)?)
+                    .map_err(write_error)?;
+            }
+            json.finish().map_err(write_error)?;
         }
         (QueryResults::Solutions(solutions), AnswerFormat::Results(f)) => {
             writer.set_content_type(content_type(f.media_type()));

@@ -10,6 +10,7 @@ pub mod error;
 mod evaluate;
 mod fragments;
 mod health;
+mod json_results;
 mod ldes;
 mod linked_data;
 pub mod negotiate;
