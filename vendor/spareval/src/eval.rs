@@ -502,11 +502,33 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
         (
             Ok(decode_bindings(
                 self.dataset.clone(),
-                eval(from),
+                self.until_cancelled(eval(from)),
                 Arc::from(variables),
             )),
             stats,
         )
+    }
+
+    /// The solutions of `inner` until the query is cancelled, then the
+    /// cancellation error and nothing more: not a solution computed across the
+    /// cancellation (`EXISTS` counts the error of a cancelled read as a
+    /// solution, so such a row may be wrong), nor a normal end.
+    fn until_cancelled(
+        &self,
+        mut inner: InternalTuplesIterator<'a, D::InternalTerm>,
+    ) -> InternalTuplesIterator<'a, D::InternalTerm> {
+        let mut token = Some(self.dataset.cancellation_token.clone());
+        Box::new(std::iter::from_fn(move || {
+            let item = inner.next();
+            if let Err(error) = token.as_ref()?.ensure_alive() {
+                token = None;
+                return Some(Err(error));
+            }
+            if item.is_none() {
+                token = None;
+            }
+            item
+        }))
     }
 
     pub fn evaluate_ask(
@@ -527,7 +549,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
         // We apply the same table as the or operation:
         // we return true if we get any valid tuple, an error if we get an error and false otherwise
         let mut error = None;
-        for solution in eval(from) {
+        for solution in self.until_cancelled(eval(from)) {
             if let Err(e) = solution {
                 // We keep the first error
                 error.get_or_insert(e);
@@ -590,7 +612,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
         (
             Ok(QueryTripleIter::new(ConstructIterator {
                 eval: self.clone(),
-                iter: eval(from),
+                iter: self.until_cancelled(eval(from)),
                 template,
                 buffered_results: Vec::default(),
                 already_emitted_results: EmittedTriples::default(),
@@ -621,7 +643,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
         (
             Ok(QueryTripleIter::new(DescribeIterator {
                 eval: self.clone(),
-                tuples_to_describe: eval(from),
+                tuples_to_describe: self.until_cancelled(eval(from)),
                 nodes_described: FxHashSet::default(),
                 nodes_to_describe: Vec::default(),
                 quads: Box::new(empty()),
