@@ -14,8 +14,8 @@
 //! long lane only, and a light query never waits behind them.
 
 use super::error::ApiError;
-use super::json_results::JsonSolutionsWriter;
 use super::negotiate::content_type;
+use super::solutions_writer::{SolutionsWriter, Syntax};
 use super::streaming::{AnswerWriter, Outcome, Produced, StreamedBody};
 use crate::memory::budget::Budget;
 use crate::memory::ceiling::Bytes;
@@ -410,18 +410,20 @@ fn serialize(
                 .serialize_boolean_to_writer(writer, value)
                 .map_err(write_error)?;
         }
-        (QueryResults::Solutions(solutions), AnswerFormat::Results(QueryResultsFormat::Json)) => {
-            writer.set_content_type(content_type(QueryResultsFormat::Json.media_type()));
-            let mut json = JsonSolutionsWriter::start(&mut *writer, solutions.variables())
+        (QueryResults::Solutions(solutions), AnswerFormat::Results(f))
+            if let Some(syntax) = Syntax::of(f) =>
+        {
+            writer.set_content_type(content_type(f.media_type()));
+            let mut rows = SolutionsWriter::start(&mut *writer, syntax, solutions.variables())
                 .map_err(write_error)?;
             for (count, solution) in solutions.enumerate() {
                 if count == max_results {
                     return Err(too_many(max_results));
                 }
-                json.write(&solution.map_err(evaluation_error)?)
+                rows.write(&solution.map_err(evaluation_error)?)
                     .map_err(write_error)?;
             }
-            json.finish().map_err(write_error)?;
+            rows.finish().map_err(write_error)?;
         }
         (QueryResults::Solutions(solutions), AnswerFormat::Results(f)) => {
             writer.set_content_type(content_type(f.media_type()));

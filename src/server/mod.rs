@@ -10,7 +10,6 @@ pub mod error;
 mod evaluate;
 mod fragments;
 mod health;
-mod json_results;
 mod ldes;
 mod linked_data;
 pub mod negotiate;
@@ -19,6 +18,7 @@ mod pages;
 mod query_page;
 mod reload;
 mod service_description;
+mod solutions_writer;
 mod streaming;
 
 pub use linked_data::unknown_address;
