@@ -502,7 +502,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
         (
             Ok(decode_bindings(
                 self.dataset.clone(),
-                self.until_cancelled(eval(from)),
+                self.solutions_until_cancelled(eval(from)),
                 Arc::from(variables),
             )),
             stats,
@@ -513,7 +513,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
     /// cancellation error and nothing more: not a solution computed across the
     /// cancellation (`EXISTS` counts the error of a cancelled read as a
     /// solution, so such a row may be wrong), nor a normal end.
-    fn until_cancelled(
+    fn solutions_until_cancelled(
         &self,
         mut inner: InternalTuplesIterator<'a, D::InternalTerm>,
     ) -> InternalTuplesIterator<'a, D::InternalTerm> {
@@ -549,7 +549,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
         // We apply the same table as the or operation:
         // we return true if we get any valid tuple, an error if we get an error and false otherwise
         let mut error = None;
-        for solution in self.until_cancelled(eval(from)) {
+        for solution in self.solutions_until_cancelled(eval(from)) {
             if let Err(e) = solution {
                 // We keep the first error
                 error.get_or_insert(e);
@@ -612,7 +612,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
         (
             Ok(QueryTripleIter::new(ConstructIterator {
                 eval: self.clone(),
-                iter: self.until_cancelled(eval(from)),
+                iter: self.solutions_until_cancelled(eval(from)),
                 template,
                 buffered_results: Vec::default(),
                 already_emitted_results: EmittedTriples::default(),
@@ -643,7 +643,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
         (
             Ok(QueryTripleIter::new(DescribeIterator {
                 eval: self.clone(),
-                tuples_to_describe: self.until_cancelled(eval(from)),
+                tuples_to_describe: self.solutions_until_cancelled(eval(from)),
                 nodes_described: FxHashSet::default(),
                 nodes_to_describe: Vec::default(),
                 quads: Box::new(empty()),
