@@ -1403,7 +1403,6 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                 stat_children.push(right_stats);
                 let left = left?;
                 let right = right?;
-                let cancellation_token = self.dataset.cancellation_token.clone();
 
                 match algorithm {
                     MinusAlgorithm::HashBuildRightProbeLeft { keys } => {
@@ -1412,11 +1411,6 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                                 let right: Vec<_> = until_cancellation(right(from.clone()))
                                     .filter_map(Result::ok)
                                     .collect();
-                                if let Err(error) = cancellation_token.ensure_alive() {
-                                    // The right side was cut: the left rows it
-                                    // would have removed must not come out.
-                                    return Box::new(once(Err(error)));
-                                }
                                 if right.is_empty() {
                                     return left(from);
                                 }
@@ -1443,9 +1437,6 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                                 right_values.extend(
                                     until_cancellation(right(from.clone())).filter_map(Result::ok),
                                 );
-                                if let Err(error) = cancellation_token.ensure_alive() {
-                                    return Box::new(once(Err(error)));
-                                }
                                 if right_values.is_empty() {
                                     return left(from);
                                 }
