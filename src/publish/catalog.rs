@@ -13,7 +13,7 @@ use crate::rdf::triples::{Triples, date, en, fr};
 use crate::rdf::vocab::{dcat, dct, foaf, skos, spdx, ti, vcard};
 use crate::store::DataSet;
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
-use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Term, Triple};
+use oxigraph::model::{BlankNode, Literal, NamedNode, NamedNodeRef, Term, Triple};
 
 const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
 const IANA: &str = "http://www.iana.org/assignments/media-types/";
@@ -96,6 +96,7 @@ pub fn catalog_triples(
 
     // The catalog.
     t.add(&catalog, rdf::TYPE, dcat::CATALOG);
+    identify(&mut t, &catalog);
     t.add(
         &catalog,
         dct::TITLE,
@@ -126,6 +127,7 @@ pub fn catalog_triples(
 
     // The data set.
     t.add(&dataset_iri, rdf::TYPE, dcat::DATASET);
+    identify(&mut t, &dataset_iri);
     for title in &titles {
         t.add(&dataset_iri, dct::TITLE, title.clone());
     }
@@ -166,6 +168,9 @@ pub fn catalog_triples(
     let france = authority(&mut t, "country/FRA", dct::LOCATION, "France", "France");
     t.add(&dataset_iri, dct::SPATIAL, france.clone());
     t.add(&catalog, dct::SPATIAL, france);
+    if let Some(extent) = territories_extent(&mut t, data_set) {
+        t.add(&dataset_iri, dct::SPATIAL, extent);
+    }
     let stable = authority(
         &mut t,
         "planned-availability/STABLE",
@@ -191,15 +196,17 @@ pub fn catalog_triples(
     );
     t.add(&dataset_iri, dct::ACCESS_RIGHTS, access);
     if let Some((first, last)) = edition_years(data_set) {
-        let period = base.iri("catalog#temporal-coverage");
+        // A blank node: a period is described where it stands, and
+        // harvesters (udata) read it there rather than dereference it.
+        let period = BlankNode::new_unchecked("temporal-coverage");
         t.add(&dataset_iri, dct::TEMPORAL, period.clone());
-        t.add(&period, rdf::TYPE, dct::PERIOD_OF_TIME);
-        t.add(
+        t.add_blank(&period, rdf::TYPE, dct::PERIOD_OF_TIME);
+        t.add_blank(
             &period,
             dcat::START_DATE,
             date(&format!("{first:04}-01-01")),
         );
-        t.add(&period, dcat::END_DATE, date(&format!("{last:04}-12-31")));
+        t.add_blank(&period, dcat::END_DATE, date(&format!("{last:04}-12-31")));
     }
 
     // Who answers for it: the publisher (`[publisher]` of data/label.toml), also
@@ -250,6 +257,8 @@ pub fn catalog_triples(
             t.add(license, rdfs::LABEL, label);
         }
     }
+    let rights = rights_statement(&mut t, base, license.is_some());
+    t.add(&dataset_iri, dct::RIGHTS, rights.clone());
 
     // One distribution per published file.
     for file in files {
@@ -261,6 +270,7 @@ pub fn catalog_triples(
         let url = base.iri(&format!("dumps/{}", file.name));
         t.add(&dataset_iri, dcat::DISTRIBUTION_OF, distribution.clone());
         t.add(&distribution, rdf::TYPE, dcat::DISTRIBUTION);
+        identify(&mut t, &distribution);
         t.add(
             &distribution,
             dct::TITLE,
@@ -300,12 +310,12 @@ pub fn catalog_triples(
             Literal::new_typed_literal(&file.sha256, xsd::HEX_BINARY),
         );
         t.add(&distribution, dct::CONFORMS_TO, ontology.clone());
-        if let Some(license) = &license {
-            t.add(&distribution, dct::LICENSE, license.clone());
-        }
-        if let Some(value) = &modified {
-            t.add(&distribution, dct::MODIFIED, value.clone());
-        }
+        describe_terms(
+            &mut t,
+            &distribution,
+            (&license, &rights),
+            (&issued, &modified),
+        );
     }
 
     // The canonical fingerprints: what the data is, whatever the file.
@@ -353,6 +363,7 @@ pub fn catalog_triples(
     // The SPARQL endpoint: a data service, and a distribution accessed through it.
     let endpoint = base.iri("sparql");
     t.add(&service, rdf::TYPE, dcat::DATA_SERVICE);
+    identify(&mut t, &service);
     t.add(
         &service,
         dct::TITLE,
@@ -363,6 +374,8 @@ pub fn catalog_triples(
         dct::TITLE,
         en("SPARQL endpoint of the label « Territoire Innovant »"),
     );
+    t.add(&service, dct::DESCRIPTION, fr("Le point d'accès du protocole SPARQL 1.1 : toute requête SPARQL en lecture sur les données et l'ontologie, réponses en JSON, XML, CSV, TSV ou RDF. La page de requête et des exemples sont à la même adresse."));
+    t.add(&service, dct::DESCRIPTION, en("The SPARQL 1.1 Protocol endpoint: any read-only SPARQL query over the data and the ontology, answered in JSON, XML, CSV, TSV or RDF. The query page and examples are at the same address."));
     t.add(&service, dcat::ENDPOINT_URL, endpoint.clone());
     t.add(&service, dcat::ENDPOINT_DESCRIPTION, endpoint.clone());
     t.add(&service, dcat::SERVES_DATASET, dataset_iri.clone());
@@ -378,6 +391,7 @@ pub fn catalog_triples(
     // describe themselves (Hydra controls).
     let interface = base.iri("fragments");
     t.add(&fragments, rdf::TYPE, dcat::DATA_SERVICE);
+    identify(&mut t, &fragments);
     t.add(
         &fragments,
         dct::TITLE,
@@ -406,6 +420,7 @@ pub fn catalog_triples(
     // The change feed: a Linked Data Event Stream of every release.
     let stream = crate::change_feed::stream::stream_iri(base);
     t.add(&change_feed, rdf::TYPE, dcat::DATA_SERVICE);
+    identify(&mut t, &change_feed);
     t.add(
         &change_feed,
         dct::TITLE,
@@ -448,11 +463,39 @@ pub fn catalog_triples(
         sparql_distribution.clone(),
     );
     t.add(&sparql_distribution, rdf::TYPE, dcat::DISTRIBUTION);
+    identify(&mut t, &sparql_distribution);
     t.add(&sparql_distribution, dct::TITLE, fr("Point d'accès SPARQL"));
     t.add(&sparql_distribution, dct::DESCRIPTION, fr("Les données interrogeables en SPARQL 1.1 (protocole SPARQL, résultats JSON, XML, CSV, TSV ou RDF)."));
     t.add(&sparql_distribution, AVAILABILITY, stable);
-    t.add(&sparql_distribution, dcat::ACCESS_URL, endpoint);
+    t.add(&sparql_distribution, dcat::ACCESS_URL, endpoint.clone());
     t.add(&sparql_distribution, dcat::ACCESS_SERVICE, service);
+    // What the endpoint gives for the whole data graph: the N-Triples dump's
+    // lines (in another order), so the same size.
+    let whole_graph = format!(
+        "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{}> {{ ?s ?p ?o }} }}",
+        data_set.data_graph.as_str()
+    );
+    let download = format!(
+        "{}?{}",
+        endpoint.as_str(),
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("query", &whole_graph)
+            .append_pair("format", "nt")
+            .finish()
+    );
+    t.add(
+        &sparql_distribution,
+        dcat::DOWNLOAD_URL,
+        NamedNode::new_unchecked(download),
+    );
+    let n_triples = format!("{}.nt", super::DUMP_STEM);
+    if let Some(file) = files.iter().find(|f| f.name == n_triples) {
+        t.add(
+            &sparql_distribution,
+            dcat::BYTE_SIZE,
+            Literal::new_typed_literal(file.size.to_string(), xsd::DECIMAL),
+        );
+    }
     // Its format: queries (EU file type SPARQLQ, media type of a query body),
     // so that harvesters show the endpoint with a format like the files.
     describe_format(
@@ -462,10 +505,196 @@ pub fn catalog_triples(
         "SPARQLQ",
         "SPARQL",
     );
-    if let Some(license) = &license {
-        t.add(&sparql_distribution, dct::LICENSE, license.clone());
-    }
+    describe_terms(
+        &mut t,
+        &sparql_distribution,
+        (&license, &rights),
+        (&issued, &modified),
+    );
     t.0
+}
+
+/// `dct:identifier`: the IRI itself, which harvesters (udata) key their
+/// records on.
+fn identify(t: &mut Triples, subject: &NamedNode) {
+    t.add(
+        subject,
+        dct::IDENTIFIER,
+        Literal::new_simple_literal(subject.as_str()),
+    );
+}
+
+/// The terms of use a distribution shares with the data set: its licence,
+/// the rights statement, and the dates of the data set.
+fn describe_terms(
+    t: &mut Triples,
+    distribution: &NamedNode,
+    (license, rights): (&Option<NamedNode>, &NamedNode),
+    (issued, modified): (&Option<Literal>, &Option<Literal>),
+) {
+    if let Some(license) = license {
+        t.add(distribution, dct::LICENSE, license.clone());
+    }
+    t.add(distribution, dct::RIGHTS, rights.clone());
+    for (property, value) in [(dct::ISSUED, issued), (dct::MODIFIED, modified)] {
+        if let Some(value) = value {
+            t.add(distribution, property, value.clone());
+        }
+    }
+}
+
+/// The rights statement (`dct:rights`): what the licence lets a reuser do,
+/// in its own terms (free reuse, with the source and date named).
+fn rights_statement(t: &mut Triples, base: &crate::rdf::Base, licensed: bool) -> NamedNode {
+    let rights = base.iri("catalog#rights");
+    t.add(&rights, rdf::TYPE, dct::RIGHTS_STATEMENT);
+    let (text_fr, text_en) = if licensed {
+        (
+            "Réutilisation libre et gratuite, y compris commerciale, selon la licence indiquée, en mentionnant la source des données et la date de leur dernière mise à jour.",
+            "Free reuse, commercial included, under the licence given, naming the source of the data and the date of its last update.",
+        )
+    } else {
+        ("Aucune licence n'est indiquée.", "No licence is given.")
+    };
+    t.add(&rights, rdfs::LABEL, fr(text_fr));
+    t.add(&rights, rdfs::LABEL, en(text_en));
+    rights
+}
+
+/// The areas where the legal French projections apply, as published by
+/// Etalab (npm `@etalab/project-legal` 0.6.0, `projections.json`, MIT
+/// licence: the EPSG areas of use, west, south, east, north in degrees),
+/// with the départements they hold.
+const LEGAL_AREAS: [(&str, fn(&str) -> bool, [f64; 4]); 5] = [
+    ("France métropolitaine", |code| !code.starts_with("97"), [-9.86, 41.15, 10.38, 51.56]),
+    ("Antilles françaises", |code| matches!(code, "971" | "972" | "977" | "978"), [-63.66, 14.08, -57.52, 18.54]),
+    ("Guyane", |code| code == "973", [-54.6, 2.11, -49.46, 8.88]),
+    ("Réunion", |code| code == "974", [51.83, -24.72, 58.24, -18.28]),
+    ("Mayotte", |code| code == "976", [43.68, -14.49, 46.7, -11.33]),
+];
+
+/// Where the organisations of the data set are: a `dct:Location` whose
+/// `dcat:bbox` is the areas of [`LEGAL_AREAS`] that hold one of their
+/// départements, as a WKT multipolygon (what DCAT-AP and udata read as a
+/// geometry). `None` if no organisation has a département.
+fn territories_extent(t: &mut Triples, data_set: &DataSet) -> Option<NamedNode> {
+    let departement_prefix = crate::rdf::base::mint::departement("");
+    let departement_prefix = data_set.base.rebase_node(departement_prefix);
+    let codes: std::collections::BTreeSet<String> = data_set
+        .store
+        .quads_for_pattern(
+            None,
+            Some(ti::DEPARTEMENT),
+            None,
+            Some(data_set.data_graph.as_ref().into()),
+        )
+        .filter_map(Result::ok)
+        .filter_map(|q| match q.object {
+            Term::NamedNode(n) => n
+                .as_str()
+                .strip_prefix(departement_prefix.as_str())
+                .filter(|code| !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric()))
+                .map(str::to_owned),
+            _ => None,
+        })
+        .collect();
+    let areas: Vec<_> = LEGAL_AREAS
+        .iter()
+        .filter(|(_, holds, _)| codes.iter().any(|code| holds(code)))
+        .collect();
+    if areas.is_empty() {
+        return None;
+    }
+    let polygons: Vec<String> = areas
+        .iter()
+        .map(|(_, _, [west, south, east, north])| {
+            format!("(({west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}))")
+        })
+        .collect();
+    let names: Vec<&str> = areas.iter().map(|(name, _, _)| *name).collect();
+    let extent = data_set.base.iri("catalog#spatial-coverage");
+    t.add(&extent, rdf::TYPE, dct::LOCATION);
+    t.add(
+        &extent,
+        rdfs::LABEL,
+        fr(&format!("Territoires des organisations : {}", names.join(", "))),
+    );
+    t.add(
+        &extent,
+        dcat::BBOX,
+        Literal::new_typed_literal(format!("MULTIPOLYGON({})", polygons.join(", ")), WKT_LITERAL),
+    );
+    t.add(
+        &extent,
+        dct::SOURCE,
+        fr("Emprises des projections légales françaises (EPSG), publiées par Etalab : paquet npm @etalab/project-legal 0.6.0, fichier projections.json (licence MIT)."),
+    );
+    Some(extent)
+}
+
+/// GeoSPARQL's WKT literal, the datatype of `dcat:bbox` in DCAT-AP.
+const WKT_LITERAL: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("http://www.opengis.net/ont/geosparql#wktLiteral");
+
+/// A profile the catalog is published in (W3C Content Negotiation by
+/// Profile): DCAT-AP 3 by default, and the catalog as data.gouv.fr's
+/// harvester (udata) reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogProfile {
+    /// DCAT-AP 3, as its official shapes check it.
+    DcatAp3,
+    /// DCAT-AP 3 but for two statements udata cannot read: checksums as
+    /// plain strings (rdflib turns an `xsd:hexBinary` into bytes, which
+    /// udata's checksum field refuses), and no `dcat:accessService` from the
+    /// SPARQL distribution (udata skips a service that is one, instead of
+    /// harvesting it as an API).
+    Udata,
+}
+
+impl CatalogProfile {
+    /// Every profile, the default first.
+    pub const ALL: [Self; 2] = [Self::DcatAp3, Self::Udata];
+
+    /// The profile's token, for `?_profile=` (the query-string form of the
+    /// W3C recommendation).
+    pub const fn token(self) -> &'static str {
+        match self {
+            Self::DcatAp3 => "dcat-ap-3",
+            Self::Udata => "udata",
+        }
+    }
+
+    /// The profile's IRI, for `Accept-Profile` and `Content-Profile`.
+    pub fn iri(self, base: &crate::rdf::Base) -> String {
+        match self {
+            Self::DcatAp3 => "http://data.europa.eu/r5r/".to_owned(),
+            Self::Udata => base.iri("catalog#profile-udata").as_str().to_owned(),
+        }
+    }
+
+    /// The catalog's triples in this profile.
+    pub fn apply(self, catalog: &[Triple]) -> Vec<Triple> {
+        match self {
+            Self::DcatAp3 => catalog.to_vec(),
+            Self::Udata => catalog
+                .iter()
+                .filter(|t| t.predicate != dcat::ACCESS_SERVICE)
+                .map(|t| match &t.object {
+                    Term::Literal(value)
+                        if t.predicate == spdx::CHECKSUM_VALUE
+                            && value.datatype() == xsd::HEX_BINARY =>
+                    {
+                        Triple::new(
+                            t.subject.clone(),
+                            t.predicate.clone(),
+                            Literal::new_simple_literal(value.value()),
+                        )
+                    }
+                    _ => t.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// `dcatap:availability`.
@@ -495,9 +724,11 @@ fn file_description(name: &str, format: FileFormat) -> String {
 }
 
 /// An IANA media type, typed `dct:MediaType`.
+/// Labelled with its name, which harvesters (udata) show rather than the IRI.
 fn media_type(t: &mut Triples, name: &str) -> NamedNode {
     let iri = NamedNode::new_unchecked(format!("{IANA}{name}"));
     t.add(&iri, rdf::TYPE, dct::MEDIA_TYPE);
+    t.add(&iri, rdfs::LABEL, Literal::new_simple_literal(name));
     iri
 }
 

@@ -13,7 +13,7 @@ mod turtle;
 mod void;
 
 pub use build::{Build, build};
-pub use catalog::catalog_triples;
+pub use catalog::{CatalogProfile, catalog_triples};
 pub use dumps::{
     DUMP_FORMATS, DUMP_STEM, DumpFormat, FileFormat, ONTOLOGY_DUMP, serialize_sorted, write_dumps,
 };

@@ -64,7 +64,7 @@ pub mod dct {
         TEMPORAL = "temporal", LANGUAGE = "language", CONFORMS_TO = "conformsTo",
         FREQUENCY = "Frequency", ACCRUAL_PERIODICITY = "accrualPeriodicity",
         RIGHTS_STATEMENT = "RightsStatement", ACCESS_RIGHTS = "accessRights", CREATED = "created",
-        IS_VERSION_OF = "isVersionOf",
+        IS_VERSION_OF = "isVersionOf", IDENTIFIER = "identifier", RIGHTS = "rights",
     });
 }
 
@@ -111,7 +111,7 @@ pub mod dcat {
         LANDING_PAGE = "landingPage", CONTACT_POINT = "contactPoint", ENDPOINT_URL = "endpointURL",
         ENDPOINT_DESCRIPTION = "endpointDescription", SERVES_DATASET = "servesDataset",
         ACCESS_SERVICE = "accessService", START_DATE = "startDate", END_DATE = "endDate",
-        VERSION = "version",
+        VERSION = "version", BBOX = "bbox",
     });
 }
 

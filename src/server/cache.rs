@@ -1,6 +1,6 @@
 //! Answers computed once per data set. The data set is read-only between
 //! reloads, so a query answer, a Linked Data document or a page depends only
-//! on the request: method, URL, `Accept`, and for a `POST` its content type
+//! on the request: method, URL, `Accept` (and the catalog's profile), and for a `POST` its content type
 //! and body. Successful answers are kept in memory, bounded in bytes, with a
 //! strong `ETag` (`If-None-Match` gets a `304`); the cache belongs to the
 //! state and is dropped with it on reload.
@@ -33,6 +33,9 @@ struct Key {
     /// `X-Forwarded-Proto`): fragments name this server by them.
     origin: [Option<HeaderValue>; 3],
     accept: Option<HeaderValue>,
+    /// The catalog's profile asked by header (`Accept-Profile`, udata's
+    /// `User-Agent`): see [`super::linked_data::profile_from_headers`].
+    profile: Option<crate::publish::CatalogProfile>,
     content_type: Option<HeaderValue>,
     body: Bytes,
 }
@@ -126,6 +129,7 @@ pub async fn middleware(
         ]
         .map(|name| parts.headers.get(name).cloned()),
         accept: parts.headers.get(header::ACCEPT).cloned(),
+        profile: super::linked_data::profile_from_headers(&parts.headers),
         content_type: (method == Method::POST)
             .then(|| parts.headers.get(header::CONTENT_TYPE).cloned())
             .flatten(),

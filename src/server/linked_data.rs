@@ -12,7 +12,7 @@ use super::error::ApiError;
 use super::negotiate::{self, PageOrGraph};
 use super::pages::{self, Alternate};
 use crate::describe::describe;
-use crate::publish::serialize_sorted;
+use crate::publish::{CatalogProfile, serialize_sorted};
 use crate::rdf::vocab::ti;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
@@ -68,16 +68,108 @@ pub struct Document {
 pub async fn dereference(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path();
     let lookup = |path: &str| document(&state, path);
-    if let Some(document) = lookup(path) {
-        return answer(&state, document, &headers, None);
+    let (document, fixed) = match lookup(path) {
+        Some(document) => (document, None),
+        None => match path.rsplit_once('.').and_then(|(stem, extension)| {
+            Some((lookup(stem)?, Some(format_of_extension(extension)?)))
+        }) {
+            Some(found) => found,
+            None => return not_found(&state, path, &headers),
+        },
+    };
+    if document.path == CATALOG_PATH {
+        return answer_catalog(&state, document, &headers, uri.query(), fixed);
     }
-    if let Some((stem, extension)) = path.rsplit_once('.')
-        && let (Some(format), Some(document)) = (format_of_extension(extension), lookup(stem))
-    {
-        return answer(&state, document, &headers, Some(format));
-    }
-    not_found(&state, path, &headers)
+    answer(&state, document, &headers, fixed)
 }
+
+/// Answers the catalog: RDF unless the client prefers HTML (harvesters
+/// send `*/*` or nothing), in the profile asked for (see
+/// [`CatalogProfile`]): `?_profile=TOKEN`, an `Accept-Profile` naming its
+/// IRI, or udata's own `User-Agent` (`uData/…`), which data.gouv.fr's
+/// harvester sends and which cannot ask otherwise.
+fn answer_catalog(
+    state: &AppState,
+    mut document: Document,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    fixed: Option<PageOrGraph>,
+) -> Response {
+    let base = &state.data_set.base;
+    let profile = match catalog_profile(headers, query) {
+        Ok(profile) => profile,
+        Err(e) => return e.into_response(),
+    };
+    document.triples = profile.apply(&document.triples);
+    let format = match fixed {
+        Some(format) => format,
+        None => match negotiate::graph_or_page(headers, &Default::default()) {
+            Ok(format) => format,
+            Err(e) => return e.into_response(),
+        },
+    };
+    let mut response = respond(state, document, format, fixed.is_none());
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&format!("<{}>", profile.iri(base))) {
+        headers.insert(CONTENT_PROFILE, value);
+    }
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Accept-Profile, User-Agent"),
+    );
+    response
+}
+
+/// The profile of the catalog a request asks for (see [`answer_catalog`]).
+fn catalog_profile(
+    headers: &HeaderMap,
+    query: Option<&str>,
+) -> Result<CatalogProfile, ApiError> {
+    let asked: Option<String> =
+        serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or(""))
+            .unwrap_or_default()
+            .into_iter()
+            .find_map(|(name, value)| (name == "_profile").then_some(value));
+    if let Some(token) = asked {
+        return CatalogProfile::ALL
+            .into_iter()
+            .find(|p| p.token() == token)
+            .ok_or_else(|| {
+                let tokens: Vec<&str> = CatalogProfile::ALL.iter().map(|p| p.token()).collect();
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "unknown profile \"{token}\": write ?_profile= with one of {}",
+                        tokens.join(", ")
+                    ),
+                )
+            });
+    }
+    Ok(profile_from_headers(headers).unwrap_or(CatalogProfile::DcatAp3))
+}
+
+/// The profile of the catalog the headers of a request ask for, if any: an
+/// `Accept-Profile` naming the udata profile, or udata's `User-Agent`. The
+/// answer cache keys on it too.
+pub fn profile_from_headers(headers: &HeaderMap) -> Option<CatalogProfile> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    };
+    (header(ACCEPT_PROFILE).contains(UDATA_PROFILE_FRAGMENT)
+        || header(header::USER_AGENT.as_str()).starts_with("uData/"))
+    .then_some(CatalogProfile::Udata)
+}
+
+/// How the udata profile's IRI ends, whatever the base.
+const UDATA_PROFILE_FRAGMENT: &str = "catalog#profile-udata";
+
+/// The request header naming the profiles a client accepts.
+const ACCEPT_PROFILE: &str = "accept-profile";
+/// The response header naming the profile of the answer.
+const CONTENT_PROFILE: &str = "content-profile";
 
 /// The document at `path`: the catalog and the VoID description are whole
 /// documents; any other path describes the IRI it maps to.
@@ -121,6 +213,17 @@ pub fn answer(
             Err(e) => return e.into_response(),
         },
     };
+    respond(state, document, format, fixed.is_none())
+}
+
+/// Answers `document` in `format`; `negotiated` if `format` was chosen
+/// from the request (the answer then varies on `Accept`).
+fn respond(
+    state: &AppState,
+    document: Document,
+    format: PageOrGraph,
+    negotiated: bool,
+) -> Response {
     let alternates: Vec<Alternate> = EXTENSIONS
         .iter()
         .map(|(extension, label, media_type)| Alternate {
@@ -148,7 +251,7 @@ pub fn answer(
     if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
         headers.insert(header::LINK, value);
     }
-    if fixed.is_none() {
+    if negotiated {
         headers.insert(header::VARY, HeaderValue::from_static("Accept"));
         let location = extension_of(format).and_then(|extension| {
             HeaderValue::from_str(&format!("{}.{extension}", document.path)).ok()

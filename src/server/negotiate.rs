@@ -109,6 +109,23 @@ static PAGE_OR_GRAPH: LazyLock<Vec<Offer<PageOrGraph>>> = LazyLock::new(|| {
     list
 });
 
+/// What a document for harvesters answers: RDF unless HTML is what the
+/// client prefers (a harvester sending `*/*`, or no `Accept`, gets Turtle).
+static GRAPH_OR_PAGE: LazyLock<Vec<Offer<PageOrGraph>>> = LazyLock::new(|| {
+    let mut list: Vec<_> = GRAPHS
+        .iter()
+        .map(|o| Offer {
+            media_type: o.media_type.clone(),
+            value: PageOrGraph::Graph(o.value),
+        })
+        .collect();
+    list.extend(offers(&[
+        ("text/html", PageOrGraph::Html),
+        ("application/xhtml+xml", PageOrGraph::Html),
+    ]));
+    list
+});
+
 /// The formats a request names in its `format`, `output` or `results`
 /// parameters, which override `Accept`. Servers spell the parameter
 /// differently (Virtuoso `format`, Fuseki `output`, Rasqal `results`), and
@@ -232,6 +249,25 @@ pub fn page_or_graph(
     headers: &HeaderMap,
     requested: &RequestedFormats,
 ) -> Result<PageOrGraph, ApiError> {
+    page_or_graph_among(headers, requested, &PAGE_OR_GRAPH)
+}
+
+/// The format of a document meant for harvesters (the catalog): as
+/// [`page_or_graph`], but RDF when `Accept` ranks HTML no higher than RDF.
+pub fn graph_or_page(
+    headers: &HeaderMap,
+    requested: &RequestedFormats,
+) -> Result<PageOrGraph, ApiError> {
+    page_or_graph_among(headers, requested, &GRAPH_OR_PAGE)
+}
+
+/// The page or graph format `requested` names, else the one `Accept`
+/// prefers among `offers` (the first on a tie).
+fn page_or_graph_among(
+    headers: &HeaderMap,
+    requested: &RequestedFormats,
+    offers: &[Offer<PageOrGraph>],
+) -> Result<PageOrGraph, ApiError> {
     let named = |name: &str| {
         if is_html(name) {
             Some(PageOrGraph::Html)
@@ -240,7 +276,7 @@ pub fn page_or_graph(
         }
     };
     let expected = "html, turtle, ntriples, rdfxml, jsonld, nquads, trig";
-    requested_or_negotiated(headers, requested, named, expected, &PAGE_OR_GRAPH, false)
+    requested_or_negotiated(headers, requested, named, expected, offers, false)
 }
 
 /// The format that `requested` names for this kind of answer (see
@@ -364,6 +400,34 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
         headers
+    }
+
+    #[test]
+    fn harvesters_get_rdf_and_browsers_the_page() {
+        let turtle = PageOrGraph::Graph(RdfFormat::Turtle);
+        assert_eq!(graph_or_page(&HeaderMap::new(), &none()).unwrap(), turtle);
+        assert_eq!(graph_or_page(&accept("*/*"), &none()).unwrap(), turtle);
+        assert_eq!(
+            graph_or_page(
+                &accept("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+                &none()
+            )
+            .unwrap(),
+            PageOrGraph::Html
+        );
+        assert_eq!(
+            graph_or_page(&accept("application/rdf+xml"), &none()).unwrap(),
+            PageOrGraph::Graph(RdfFormat::RdfXml)
+        );
+        assert_eq!(
+            graph_or_page(&accept("*/*"), &named("html")).unwrap(),
+            PageOrGraph::Html
+        );
+        // Resource pages keep HTML first for a client that takes anything.
+        assert_eq!(
+            page_or_graph(&accept("*/*"), &none()).unwrap(),
+            PageOrGraph::Html
+        );
     }
 
     #[test]
