@@ -467,35 +467,8 @@ pub fn catalog_triples(
     t.add(&sparql_distribution, dct::TITLE, fr("Point d'accès SPARQL"));
     t.add(&sparql_distribution, dct::DESCRIPTION, fr("Les données interrogeables en SPARQL 1.1 (protocole SPARQL, résultats JSON, XML, CSV, TSV ou RDF)."));
     t.add(&sparql_distribution, AVAILABILITY, stable);
-    t.add(&sparql_distribution, dcat::ACCESS_URL, endpoint.clone());
+    t.add(&sparql_distribution, dcat::ACCESS_URL, endpoint);
     t.add(&sparql_distribution, dcat::ACCESS_SERVICE, service);
-    // What the endpoint gives for the whole data graph: the N-Triples dump's
-    // lines (in another order), so the same size.
-    let whole_graph = format!(
-        "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{}> {{ ?s ?p ?o }} }}",
-        data_set.data_graph.as_str()
-    );
-    let download = format!(
-        "{}?{}",
-        endpoint.as_str(),
-        url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("query", &whole_graph)
-            .append_pair("format", "nt")
-            .finish()
-    );
-    t.add(
-        &sparql_distribution,
-        dcat::DOWNLOAD_URL,
-        NamedNode::new_unchecked(download),
-    );
-    let n_triples = format!("{}.nt", super::DUMP_STEM);
-    if let Some(file) = files.iter().find(|f| f.name == n_triples) {
-        t.add(
-            &sparql_distribution,
-            dcat::BYTE_SIZE,
-            Literal::new_typed_literal(file.size.to_string(), xsd::DECIMAL),
-        );
-    }
     // Its format: queries (EU file type SPARQLQ, media type of a query body),
     // so that harvesters show the endpoint with a format like the files.
     describe_format(
