@@ -246,9 +246,8 @@ fn holds(multipolygon: &Value, (longitude, latitude): (f64, f64)) -> bool {
         .iter()
         .any(|polygon| {
             let ring = polygon[0].as_array().unwrap();
-            let values = |i: usize| -> Vec<f64> {
-                ring.iter().map(|p| p[i].as_f64().unwrap()).collect()
-            };
+            let values =
+                |i: usize| -> Vec<f64> { ring.iter().map(|p| p[i].as_f64().unwrap()).collect() };
             let (xs, ys) = (values(0), values(1));
             let within = |v: f64, all: &[f64]| {
                 all.iter().cloned().fold(f64::MAX, f64::min) <= v
@@ -284,7 +283,10 @@ async fn udata_harvests_every_field_of_the_data_set_and_its_services() {
         dataset["description"],
         source["description_fr"].as_str().unwrap()
     );
-    assert_eq!(dataset["license"], "lov2", "licence guessed from the catalog");
+    assert_eq!(
+        dataset["license"], "lov2",
+        "licence guessed from the catalog"
+    );
     assert_eq!(dataset["frequency"], "annual");
     for field in ["identifier", "remote_id", "uri"] {
         assert_eq!(dataset[field], format!("{BASE}dataset"), "{field}");
@@ -301,7 +303,12 @@ async fn udata_harvests_every_field_of_the_data_set_and_its_services() {
     // The years of the editions, as whole years.
     let mut years: Vec<String> = std::fs::read_dir(repo().join("data/editions"))
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().replace(".toml", ""))
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .replace(".toml", "")
+        })
         .collect();
     years.sort();
     assert_eq!(
@@ -317,7 +324,10 @@ async fn udata_harvests_every_field_of_the_data_set_and_its_services() {
     assert_eq!(spatial["type"], "MultiPolygon", "{spatial}");
     assert!(holds(spatial, (2.35, 48.86)), "Paris: {spatial}");
     assert!(holds(spatial, (-61.55, 16.25)), "Guadeloupe: {spatial}");
-    assert!(!holds(spatial, (55.5, -21.1)), "no organisation in La Réunion: {spatial}");
+    assert!(
+        !holds(spatial, (55.5, -21.1)),
+        "no organisation in La Réunion: {spatial}"
+    );
 
     // Tags: the keywords and the themes' labels.
     let tags: Vec<&str> = dataset["tags"]
@@ -361,7 +371,10 @@ async fn udata_harvests_every_field_of_the_data_set_and_its_services() {
             );
         }
         let mime = resource["mime"].as_str().unwrap();
-        assert!(!mime.starts_with("http"), "{title}: a media type, not an IRI: {mime}");
+        assert!(
+            !mime.starts_with("http"),
+            "{title}: a media type, not an IRI: {mime}"
+        );
         let url = resource["url"].as_str().unwrap();
         let path = url.strip_prefix(BASE).expect("a URL under the base");
         let response = client
@@ -411,13 +424,21 @@ async fn udata_harvests_every_field_of_the_data_set_and_its_services() {
         assert_eq!(service["title"], row["title"].as_str());
         assert_eq!(service["base_api_url"], row["endpoint"].as_str());
         assert!(
-            service["description"].as_str().is_some_and(|d| !d.is_empty()),
+            service["description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()),
             "{service}"
         );
         assert_eq!(service["license"], "lov2");
-        assert_eq!(service["datasets"], serde_json::json!([format!("{BASE}dataset")]));
+        assert_eq!(
+            service["datasets"],
+            serde_json::json!([format!("{BASE}dataset")])
+        );
         assert!(
-            service["contact_points"].as_array().unwrap().contains(&contact),
+            service["contact_points"]
+                .as_array()
+                .unwrap()
+                .contains(&contact),
             "{service}"
         );
     }
@@ -432,7 +453,10 @@ async fn the_catalog_answers_harvesters_in_rdf_and_in_their_profile() {
     let server = TestServer::default().await;
     let client = raw_client();
     let content_type = |response: &reqwest::Response| {
-        response.headers()["content-type"].to_str().unwrap().to_owned()
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned()
     };
     let head = client.head(server.at("/catalog")).send().await.unwrap();
     assert_eq!(head.status(), 200);
@@ -468,7 +492,10 @@ async fn the_catalog_answers_harvesters_in_rdf_and_in_their_profile() {
                 .header("user-agent", "uData/0.1 dcat"),
             true,
         ),
-        (client.get(server.at("/catalog.nt?_profile=dcat-ap-3")), false),
+        (
+            client.get(server.at("/catalog.nt?_profile=dcat-ap-3")),
+            false,
+        ),
     ] {
         let response = request.send().await.unwrap();
         let profile = response.headers()["content-profile"]
@@ -476,10 +503,7 @@ async fn the_catalog_answers_harvesters_in_rdf_and_in_their_profile() {
             .unwrap()
             .to_owned();
         let body = response.text().await.unwrap();
-        let checksums = body
-            .lines()
-            .filter(|l| l.contains("checksumValue"))
-            .count();
+        let checksums = body.lines().filter(|l| l.contains("checksumValue")).count();
         assert!(checksums > 0);
         let typed = body
             .lines()
@@ -496,5 +520,8 @@ async fn the_catalog_answers_harvesters_in_rdf_and_in_their_profile() {
         .unwrap();
     assert_eq!(unknown.status(), 400);
     let message = unknown.text().await.unwrap();
-    assert!(message.contains("dcat-ap-3") && message.contains("udata"), "{message}");
+    assert!(
+        message.contains("dcat-ap-3") && message.contains("udata"),
+        "{message}"
+    );
 }

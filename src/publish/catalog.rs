@@ -538,13 +538,42 @@ fn rights_statement(t: &mut Triples, base: &crate::rdf::Base, licensed: bool) ->
 /// Etalab (npm `@etalab/project-legal` 0.6.0, `projections.json`, MIT
 /// licence: the EPSG areas of use, west, south, east, north in degrees),
 /// with the départements they hold.
-const LEGAL_AREAS: [(&str, fn(&str) -> bool, [f64; 4]); 5] = [
-    ("France métropolitaine", |code| !code.starts_with("97"), [-9.86, 41.15, 10.38, 51.56]),
-    ("Antilles françaises", |code| matches!(code, "971" | "972" | "977" | "978"), [-63.66, 14.08, -57.52, 18.54]),
-    ("Guyane", |code| code == "973", [-54.6, 2.11, -49.46, 8.88]),
-    ("Réunion", |code| code == "974", [51.83, -24.72, 58.24, -18.28]),
-    ("Mayotte", |code| code == "976", [43.68, -14.49, 46.7, -11.33]),
+const LEGAL_AREAS: [LegalArea; 5] = [
+    LegalArea {
+        name: "France métropolitaine",
+        holds: |code| !code.starts_with("97"),
+        bounds: [-9.86, 41.15, 10.38, 51.56],
+    },
+    LegalArea {
+        name: "Antilles françaises",
+        holds: |code| matches!(code, "971" | "972" | "977" | "978"),
+        bounds: [-63.66, 14.08, -57.52, 18.54],
+    },
+    LegalArea {
+        name: "Guyane",
+        holds: |code| code == "973",
+        bounds: [-54.6, 2.11, -49.46, 8.88],
+    },
+    LegalArea {
+        name: "Réunion",
+        holds: |code| code == "974",
+        bounds: [51.83, -24.72, 58.24, -18.28],
+    },
+    LegalArea {
+        name: "Mayotte",
+        holds: |code| code == "976",
+        bounds: [43.68, -14.49, 46.7, -11.33],
+    },
 ];
+
+/// An area of [`LEGAL_AREAS`].
+struct LegalArea {
+    name: &'static str,
+    /// Whether the département of this code is in the area.
+    holds: fn(&str) -> bool,
+    /// West, south, east, north, in degrees.
+    bounds: [f64; 4],
+}
 
 /// Where the organisations of the data set are: a `dct:Location` whose
 /// `dcat:bbox` is the areas of [`LEGAL_AREAS`] that hold one of their
@@ -573,29 +602,38 @@ fn territories_extent(t: &mut Triples, data_set: &DataSet) -> Option<NamedNode> 
         .collect();
     let areas: Vec<_> = LEGAL_AREAS
         .iter()
-        .filter(|(_, holds, _)| codes.iter().any(|code| holds(code)))
+        .filter(|area| codes.iter().any(|code| (area.holds)(code)))
         .collect();
     if areas.is_empty() {
         return None;
     }
     let polygons: Vec<String> = areas
         .iter()
-        .map(|(_, _, [west, south, east, north])| {
-            format!("(({west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}))")
+        .map(|area| {
+            let [west, south, east, north] = area.bounds;
+            format!(
+                "(({west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}))"
+            )
         })
         .collect();
-    let names: Vec<&str> = areas.iter().map(|(name, _, _)| *name).collect();
+    let names: Vec<&str> = areas.iter().map(|area| area.name).collect();
     let extent = data_set.base.iri("catalog#spatial-coverage");
     t.add(&extent, rdf::TYPE, dct::LOCATION);
     t.add(
         &extent,
         rdfs::LABEL,
-        fr(&format!("Territoires des organisations : {}", names.join(", "))),
+        fr(&format!(
+            "Territoires des organisations : {}",
+            names.join(", ")
+        )),
     );
     t.add(
         &extent,
         dcat::BBOX,
-        Literal::new_typed_literal(format!("MULTIPOLYGON({})", polygons.join(", ")), WKT_LITERAL),
+        Literal::new_typed_literal(
+            format!("MULTIPOLYGON({})", polygons.join(", ")),
+            WKT_LITERAL,
+        ),
     );
     t.add(
         &extent,
@@ -772,4 +810,45 @@ fn edition_years(data_set: &DataSet) -> Option<(i32, i32)> {
         })
         .collect();
     Some((*years.iter().min()?, *years.iter().max()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checksum(datatype: NamedNodeRef<'_>) -> Triple {
+        Triple::new(
+            NamedNode::new_unchecked("https://example.org/d#sha256"),
+            spdx::CHECKSUM_VALUE,
+            Literal::new_typed_literal("ab01", datatype),
+        )
+    }
+
+    #[test]
+    fn the_udata_profile_drops_only_what_udata_cannot_read() {
+        let access = Triple::new(
+            NamedNode::new_unchecked("https://example.org/d"),
+            dcat::ACCESS_SERVICE,
+            NamedNode::new_unchecked("https://example.org/s"),
+        );
+        let title = Triple::new(
+            NamedNode::new_unchecked("https://example.org/d"),
+            dct::TITLE,
+            fr("Titre"),
+        );
+        let catalog = vec![checksum(xsd::HEX_BINARY), access, title.clone()];
+        assert_eq!(CatalogProfile::DcatAp3.apply(&catalog), catalog);
+        assert_eq!(
+            CatalogProfile::Udata.apply(&catalog),
+            vec![checksum(xsd::STRING), title]
+        );
+    }
+
+    #[test]
+    fn every_overseas_departement_is_in_one_legal_area() {
+        for code in ["01", "2A", "75", "95", "971", "972", "973", "974", "976"] {
+            let areas = LEGAL_AREAS.iter().filter(|a| (a.holds)(code)).count();
+            assert_eq!(areas, 1, "{code}");
+        }
+    }
 }

@@ -121,10 +121,7 @@ fn answer_catalog(
 }
 
 /// The profile of the catalog a request asks for (see [`answer_catalog`]).
-fn catalog_profile(
-    headers: &HeaderMap,
-    query: Option<&str>,
-) -> Result<CatalogProfile, ApiError> {
+fn catalog_profile(headers: &HeaderMap, query: Option<&str>) -> Result<CatalogProfile, ApiError> {
     let asked: Option<String> =
         serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or(""))
             .unwrap_or_default()
