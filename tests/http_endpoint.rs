@@ -351,6 +351,17 @@ async fn service_description_without_a_query() {
     ] {
         assert!(turtle.contains(expected), "{expected} not in\n{turtle}");
     }
+    // Every named graph of the store is named, with its own count.
+    let graphs = common::sparql_rows(
+        &server,
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+    )
+    .await;
+    assert!(graphs.len() >= 4, "{graphs:?}");
+    for row in graphs {
+        let name = format!("sd:name <{}>", row["g"]);
+        assert!(turtle.contains(&name), "{name} not in\n{turtle}");
+    }
 }
 
 #[tokio::test]

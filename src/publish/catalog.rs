@@ -13,7 +13,9 @@ use crate::rdf::triples::{Triples, date, en, fr};
 use crate::rdf::vocab::{dcat, dct, foaf, skos, spdx, ti, vcard};
 use crate::store::DataSet;
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
-use oxigraph::model::{BlankNode, Literal, NamedNode, NamedNodeRef, Term, Triple};
+use oxigraph::model::{
+    BlankNode, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple,
+};
 
 const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
 const IANA: &str = "http://www.iana.org/assignments/media-types/";
@@ -196,17 +198,15 @@ pub fn catalog_triples(
     );
     t.add(&dataset_iri, dct::ACCESS_RIGHTS, access);
     if let Some((first, last)) = edition_years(data_set) {
-        // A blank node: a period is described where it stands, and
-        // harvesters (udata) read it there rather than dereference it.
-        let period = BlankNode::new_unchecked("temporal-coverage");
+        let period = base.iri("catalog#temporal-coverage");
         t.add(&dataset_iri, dct::TEMPORAL, period.clone());
-        t.add_blank(&period, rdf::TYPE, dct::PERIOD_OF_TIME);
-        t.add_blank(
+        t.add(&period, rdf::TYPE, dct::PERIOD_OF_TIME);
+        t.add(
             &period,
             dcat::START_DATE,
             date(&format!("{first:04}-01-01")),
         );
-        t.add_blank(&period, dcat::END_DATE, date(&format!("{last:04}-12-31")));
+        t.add(&period, dcat::END_DATE, date(&format!("{last:04}-12-31")));
     }
 
     // Who answers for it: the publisher (`[publisher]` of data/label.toml), also
@@ -654,11 +654,12 @@ const WKT_LITERAL: NamedNodeRef<'static> =
 pub enum CatalogProfile {
     /// DCAT-AP 3, as its official shapes check it.
     DcatAp3,
-    /// DCAT-AP 3 but for two statements udata cannot read: checksums as
-    /// plain strings (rdflib turns an `xsd:hexBinary` into bytes, which
-    /// udata's checksum field refuses), and no `dcat:accessService` from the
-    /// SPARQL distribution (udata skips a service that is one, instead of
-    /// harvesting it as an API).
+    /// DCAT-AP 3 but for three things udata cannot read: checksums as plain
+    /// strings (rdflib turns an `xsd:hexBinary` into bytes, which udata's
+    /// checksum field refuses); no `dcat:accessService` from the SPARQL
+    /// distribution (udata skips a service that is one, instead of
+    /// harvesting it as an API); periods of time as blank nodes (udata
+    /// dereferences a period's IRI instead of reading the catalog).
     Udata,
 }
 
@@ -687,23 +688,42 @@ impl CatalogProfile {
     pub fn apply(self, catalog: &[Triple]) -> Vec<Triple> {
         match self {
             Self::DcatAp3 => catalog.to_vec(),
-            Self::Udata => catalog
-                .iter()
-                .filter(|t| t.predicate != dcat::ACCESS_SERVICE)
-                .map(|t| match &t.object {
-                    Term::Literal(value)
-                        if t.predicate == spdx::CHECKSUM_VALUE
-                            && value.datatype() == xsd::HEX_BINARY =>
-                    {
-                        Triple::new(
-                            t.subject.clone(),
-                            t.predicate.clone(),
-                            Literal::new_simple_literal(value.value()),
-                        )
-                    }
-                    _ => t.clone(),
-                })
-                .collect(),
+            Self::Udata => {
+                let periods: Vec<NamedOrBlankNode> = catalog
+                    .iter()
+                    .filter(|t| t.predicate == rdf::TYPE && t.object == dct::PERIOD_OF_TIME.into())
+                    .map(|t| t.subject.clone())
+                    .collect();
+                let blank = |node: &NamedOrBlankNode| -> Option<BlankNode> {
+                    let NamedOrBlankNode::NamedNode(iri) = node else {
+                        return None;
+                    };
+                    periods.contains(node).then(|| {
+                        let label = iri.as_str().rsplit(['#', '/']).next().unwrap_or("period");
+                        BlankNode::new(label).unwrap_or_default()
+                    })
+                };
+                catalog
+                    .iter()
+                    .filter(|t| t.predicate != dcat::ACCESS_SERVICE)
+                    .map(|t| {
+                        let subject = blank(&t.subject).map_or(t.subject.clone(), Into::into);
+                        let object = match &t.object {
+                            Term::Literal(value)
+                                if t.predicate == spdx::CHECKSUM_VALUE
+                                    && value.datatype() == xsd::HEX_BINARY =>
+                            {
+                                Literal::new_simple_literal(value.value()).into()
+                            }
+                            Term::NamedNode(iri) => {
+                                blank(&iri.clone().into()).map_or(t.object.clone(), Into::into)
+                            }
+                            other => other.clone(),
+                        };
+                        Triple::new(subject, t.predicate.clone(), object)
+                    })
+                    .collect()
+            }
         }
     }
 }
@@ -836,11 +856,34 @@ mod tests {
             dct::TITLE,
             fr("Titre"),
         );
-        let catalog = vec![checksum(xsd::HEX_BINARY), access, title.clone()];
+        let period = NamedNode::new_unchecked("https://example.org/c#temporal-coverage");
+        let temporal = Triple::new(
+            NamedNode::new_unchecked("https://example.org/d"),
+            dct::TEMPORAL,
+            period.clone(),
+        );
+        let typed = Triple::new(period, rdf::TYPE, dct::PERIOD_OF_TIME);
+        let catalog = vec![
+            checksum(xsd::HEX_BINARY),
+            access,
+            title.clone(),
+            temporal,
+            typed,
+        ];
         assert_eq!(CatalogProfile::DcatAp3.apply(&catalog), catalog);
+        let blank = BlankNode::new_unchecked("temporal-coverage");
         assert_eq!(
             CatalogProfile::Udata.apply(&catalog),
-            vec![checksum(xsd::STRING), title]
+            vec![
+                checksum(xsd::STRING),
+                title,
+                Triple::new(
+                    NamedNode::new_unchecked("https://example.org/d"),
+                    dct::TEMPORAL,
+                    blank.clone(),
+                ),
+                Triple::new(blank, rdf::TYPE, dct::PERIOD_OF_TIME),
+            ]
         );
     }
 

@@ -1,7 +1,7 @@
 //! A growing list of triples and the literals the project writes.
 
 use oxigraph::model::vocab::xsd;
-use oxigraph::model::{BlankNode, Literal, NamedNode, NamedNodeRef, Term, Triple};
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Term, Triple};
 
 /// Triples being made, in order.
 #[derive(Debug, Default, Clone)]
@@ -12,18 +12,6 @@ impl Triples {
     pub fn add(
         &mut self,
         subject: &NamedNode,
-        predicate: NamedNodeRef<'_>,
-        object: impl Into<Term>,
-    ) {
-        self.0
-            .push(Triple::new(subject.clone(), predicate, object.into()));
-    }
-
-    /// Adds one triple about a blank node (a node described only where it
-    /// stands, such as a period of time in a catalog).
-    pub fn add_blank(
-        &mut self,
-        subject: &BlankNode,
         predicate: NamedNodeRef<'_>,
         object: impl Into<Term>,
     ) {

@@ -113,6 +113,7 @@ pub fn triples(data_set: &DataSet) -> Vec<Triple> {
         ("data", &data_set.data_graph),
         ("ontology", &data_set.ontology_graph),
         ("alignments", &data_set.alignments_graph),
+        ("catalog", &data_set.catalog_graph),
     ] {
         let named = base.iri(&format!("sparql#named-graph-{name}"));
         let description = base.iri(&format!("sparql#graph-{name}"));
