@@ -577,21 +577,13 @@ struct LegalArea {
 
 /// Where the organisations of the data set are: a `dct:Location` whose
 /// `dcat:bbox` is the areas of [`LEGAL_AREAS`] that hold one of their
-/// départements, as a WKT multipolygon (what DCAT-AP and udata read as a
-/// geometry). `None` if no organisation has a département.
+/// départements, as a GeoJSON multipolygon (what DCAT-AP and udata read
+/// as a geometry). `None` if no organisation has a département.
 fn territories_extent(t: &mut Triples, data_set: &DataSet) -> Option<NamedNode> {
     let departement_prefix = crate::rdf::base::mint::departement("");
     let departement_prefix = data_set.base.rebase_node(departement_prefix);
-    let codes: std::collections::BTreeSet<String> = data_set
-        .store
-        .quads_for_pattern(
-            None,
-            Some(ti::DEPARTEMENT),
-            None,
-            Some(data_set.data_graph.as_ref().into()),
-        )
-        .filter_map(Result::ok)
-        .filter_map(|q| match q.object {
+    let codes: std::collections::BTreeSet<String> = objects_in_data(data_set, ti::DEPARTEMENT)
+        .filter_map(|object| match object {
             Term::NamedNode(n) => n
                 .as_str()
                 .strip_prefix(departement_prefix.as_str())
@@ -612,7 +604,7 @@ fn territories_extent(t: &mut Triples, data_set: &DataSet) -> Option<NamedNode> 
         .map(|area| {
             let [west, south, east, north] = area.bounds;
             format!(
-                "(({west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}))"
+                "[[[{west},{south}],[{east},{south}],[{east},{north}],[{west},{north}],[{west},{south}]]]"
             )
         })
         .collect();
@@ -631,8 +623,11 @@ fn territories_extent(t: &mut Triples, data_set: &DataSet) -> Option<NamedNode> 
         &extent,
         dcat::BBOX,
         Literal::new_typed_literal(
-            format!("MULTIPOLYGON({})", polygons.join(", ")),
-            WKT_LITERAL,
+            format!(
+                "{{\"type\":\"MultiPolygon\",\"coordinates\":[{}]}}",
+                polygons.join(",")
+            ),
+            GEOJSON_LITERAL,
         ),
     );
     t.add(
@@ -643,9 +638,11 @@ fn territories_extent(t: &mut Triples, data_set: &DataSet) -> Option<NamedNode> 
     Some(extent)
 }
 
-/// GeoSPARQL's WKT literal, the datatype of `dcat:bbox` in DCAT-AP.
-const WKT_LITERAL: NamedNodeRef<'static> =
-    NamedNodeRef::new_unchecked("http://www.opengis.net/ont/geosparql#wktLiteral");
+/// GeoSPARQL's GeoJSON literal, a datatype of `dcat:bbox` in DCAT-AP. WKT,
+/// the other, is rewritten by Virtuoso into a geometry of its own, which no
+/// longer reads back as the release's literal.
+const GEOJSON_LITERAL: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("http://www.opengis.net/ont/geosparql#geoJSONLiteral");
 
 /// A profile the catalog is published in (W3C Content Negotiation by
 /// Profile): DCAT-AP 3 by default, and the catalog as data.gouv.fr's
@@ -813,18 +810,27 @@ fn data_theme_scheme(t: &mut Triples) -> NamedNode {
     scheme
 }
 
-/// The first and last years of the editions.
-fn edition_years(data_set: &DataSet) -> Option<(i32, i32)> {
-    let years: Vec<i32> = data_set
+/// Every value of `predicate` in the data graph, whatever the subject.
+fn objects_in_data<'a>(
+    data_set: &'a DataSet,
+    predicate: NamedNodeRef<'a>,
+) -> impl Iterator<Item = Term> + 'a {
+    data_set
         .store
         .quads_for_pattern(
             None,
-            Some(ti::YEAR),
+            Some(predicate),
             None,
             Some(data_set.data_graph.as_ref().into()),
         )
         .filter_map(Result::ok)
-        .filter_map(|q| match q.object {
+        .map(|q| q.object)
+}
+
+/// The first and last years of the editions.
+fn edition_years(data_set: &DataSet) -> Option<(i32, i32)> {
+    let years: Vec<i32> = objects_in_data(data_set, ti::YEAR)
+        .filter_map(|object| match object {
             Term::Literal(l) => l.value().parse().ok(),
             _ => None,
         })
