@@ -673,18 +673,21 @@ impl CatalogProfile {
         }
     }
 
+    /// Where the udata profile's IRI is under the base.
+    pub const UDATA_PATH: &'static str = "catalog#profile-udata";
+
     /// The profile's IRI, for `Accept-Profile` and `Content-Profile`.
     pub fn iri(self, base: &crate::rdf::Base) -> String {
         match self {
             Self::DcatAp3 => "http://data.europa.eu/r5r/".to_owned(),
-            Self::Udata => base.iri("catalog#profile-udata").as_str().to_owned(),
+            Self::Udata => base.iri(Self::UDATA_PATH).as_str().to_owned(),
         }
     }
 
     /// The catalog's triples in this profile.
-    pub fn apply(self, catalog: &[Triple]) -> Vec<Triple> {
+    pub fn apply(self, catalog: Vec<Triple>) -> Vec<Triple> {
         match self {
-            Self::DcatAp3 => catalog.to_vec(),
+            Self::DcatAp3 => catalog,
             Self::Udata => {
                 let periods: Vec<NamedOrBlankNode> = catalog
                     .iter()
@@ -876,10 +879,10 @@ mod tests {
             temporal,
             typed,
         ];
-        assert_eq!(CatalogProfile::DcatAp3.apply(&catalog), catalog);
+        assert_eq!(CatalogProfile::DcatAp3.apply(catalog.clone()), catalog);
         let blank = BlankNode::new_unchecked("temporal-coverage");
         assert_eq!(
-            CatalogProfile::Udata.apply(&catalog),
+            CatalogProfile::Udata.apply(catalog),
             vec![
                 checksum(xsd::STRING),
                 title,

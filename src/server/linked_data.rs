@@ -100,7 +100,7 @@ fn answer_catalog(
         Ok(profile) => profile,
         Err(e) => return e.into_response(),
     };
-    document.triples = profile.apply(&document.triples);
+    document.triples = profile.apply(std::mem::take(&mut document.triples));
     let format = match fixed {
         Some(format) => format,
         None => match negotiate::graph_or_page(headers, &Default::default()) {
@@ -155,13 +155,10 @@ pub fn profile_from_headers(headers: &HeaderMap) -> Option<CatalogProfile> {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
     };
-    (header(ACCEPT_PROFILE).contains(UDATA_PROFILE_FRAGMENT)
+    (header(ACCEPT_PROFILE).contains(CatalogProfile::UDATA_PATH)
         || header(header::USER_AGENT.as_str()).starts_with("uData/"))
     .then_some(CatalogProfile::Udata)
 }
-
-/// How the udata profile's IRI ends, whatever the base.
-const UDATA_PROFILE_FRAGMENT: &str = "catalog#profile-udata";
 
 /// The request header naming the profiles a client accepts.
 const ACCEPT_PROFILE: &str = "accept-profile";
