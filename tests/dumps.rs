@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{copy_dir, data_set, repo};
+use common::{TestServer, copy_dir, data_set, raw_client, repo, sparql_rows};
 use flate2::read::GzDecoder;
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::Triple;
@@ -41,11 +41,16 @@ fn gunzip(bytes: &[u8]) -> String {
     text
 }
 
-const FILES: [&str; 12] = [
+const FILES: [&str; 17] = [
     "SHA256SUMS",
     "catalog.rdf",
     "catalog.ttl",
+    "csv-metadata.json",
+    "datapackage.json",
+    "laureats.csv",
     "ontology.ttl",
+    "organisations.csv",
+    "prix.csv",
     "territoire-innovant.hdt",
     "territoire-innovant.nq",
     "territoire-innovant.nq.gz",
@@ -447,4 +452,202 @@ fn hdt_cpp_reads_the_hdt_dump_as_the_n_triples_dump() {
             );
         }
     }
+}
+
+/// The laureates table's columns, each with the variable of
+/// [`LAUREATE_ROWS`] that holds it (the organisations table takes the same
+/// names for the same facts).
+const LAUREATE_COLUMNS: [(&str, &str); 16] = [
+    ("annee", "year"),
+    ("categorie", "category"),
+    ("niveau", "level"),
+    ("rang_niveau", "rank"),
+    ("projet", "title"),
+    ("nom_communique", "name"),
+    ("nom_officiel", "official"),
+    ("nature", "kind"),
+    ("siren", "siren"),
+    ("code_insee", "insee"),
+    ("departement", "dep"),
+    ("code_departement", "depCode"),
+    ("region", "region"),
+    ("code_region", "regionCode"),
+    ("adresse_prix", "award"),
+    ("adresse_laureat", "org"),
+];
+
+/// Every award and laureate, as a researcher asks the endpoint for them.
+const LAUREATE_ROWS: &str = r#"
+PREFIX ti: <https://w3id.org/territoire-innovant/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT * WHERE {
+  ?award a ti:Award ; ti:laureate ?org ; ti:edition ?edition ; ti:category ?c ; ti:level ?l ; ti:project ?p .
+  ?edition ti:year ?year . ?p dct:title ?title . ?l ti:rank ?rank .
+  ?c skos:prefLabel ?category FILTER(LANGMATCHES(LANG(?category), "fr"))
+  ?l skos:prefLabel ?level FILTER(LANGMATCHES(LANG(?level), "fr"))
+  ?org ti:nameInSource ?name ; skos:prefLabel ?official .
+  OPTIONAL { ?org ti:kind ?k . ?k skos:prefLabel ?kind FILTER(LANGMATCHES(LANG(?kind), "fr")) }
+  OPTIONAL { ?org ti:siren ?siren }
+  OPTIONAL { ?org ti:inseeCode ?insee }
+  OPTIONAL { ?org ti:departement ?d . ?d skos:prefLabel ?dep ; ti:inseeCode ?depCode }
+  OPTIONAL { ?org ti:region ?r . ?r skos:prefLabel ?region ; ti:inseeCode ?regionCode }
+}"#;
+
+/// A row read by csvw, every cell as text (an empty cell as "").
+fn as_text(row: &serde_json::Value) -> std::collections::BTreeMap<String, String> {
+    row.as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, value)| {
+            let text = match value {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            (name.clone(), text)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tables_pass_frictionless_and_csvw_and_every_row_agrees_with_the_endpoint() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let server = TestServer::default().await;
+    let client = raw_client();
+    // The five files as a spreadsheet user (or a portal) downloads them.
+    let dir = tempfile::tempdir().unwrap();
+    let mut headers = BTreeMap::new();
+    for (name, media_type) in [
+        ("prix.csv", "text/csv; charset=utf-8"),
+        ("laureats.csv", "text/csv; charset=utf-8"),
+        ("organisations.csv", "text/csv; charset=utf-8"),
+        ("csv-metadata.json", "application/csvm+json"),
+        ("datapackage.json", "application/json"),
+    ] {
+        let response = client
+            .get(server.at(&format!("/dumps/{name}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{name}");
+        assert_eq!(response.headers()["content-type"], media_type, "{name}");
+        let bytes = response.bytes().await.unwrap();
+        if name.ends_with(".csv") {
+            // UTF-8 with a byte order mark (Excel), CRLF lines (RFC 4180).
+            let text = std::str::from_utf8(&bytes).expect("UTF-8");
+            let text = text.strip_prefix('\u{feff}').expect("a byte order mark");
+            assert!(text.ends_with("\r\n") && !text.replace("\r\n", "").contains('\n'));
+            let header: Vec<String> = text
+                .lines()
+                .next()
+                .unwrap()
+                .split(',')
+                .map(str::to_owned)
+                .collect();
+            headers.insert(name.to_owned(), header);
+        }
+        std::fs::write(dir.path().join(name), &bytes).unwrap();
+    }
+    let output = Command::new("python3")
+        .arg(repo().join("tests/clients/tables.py"))
+        .arg(dir.path())
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "frictionless or csvw failed (install them with scripts/install-test-tools):\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+
+    // Frictionless: the package is valid, foreign keys included.
+    let frictionless = &report["frictionless"];
+    assert_eq!(frictionless["errors"], serde_json::json!([]));
+    assert_eq!(frictionless["valid"], true);
+    // csvw: every table read and typed, every foreign key resolved, and
+    // the headers a spreadsheet shows are the titles of the metadata.
+    let csvw = &report["csvw"];
+    assert_eq!(csvw["referential_integrity"], true);
+    for (name, header) in &headers {
+        assert_eq!(&csvw["titles"][name], &serde_json::json!(header), "{name}");
+    }
+    let table =
+        |name: &str| -> Vec<serde_json::Value> { csvw["tables"][name].as_array().unwrap().clone() };
+
+    // The laureates: one row per award and laureate, every cell the
+    // endpoint's value, in the order of year, level and category.
+    let endpoint = sparql_rows(&server, LAUREATE_ROWS).await;
+    assert!(endpoint.len() >= 31, "{} rows", endpoint.len());
+    let expected: BTreeSet<BTreeMap<String, String>> = endpoint
+        .iter()
+        .map(|row| {
+            LAUREATE_COLUMNS
+                .iter()
+                .map(|(column, variable)| {
+                    (
+                        (*column).to_owned(),
+                        row.get(*variable).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let laureates: Vec<_> = table("laureats.csv").iter().map(as_text).collect();
+    assert_eq!(
+        laureates.len(),
+        endpoint.len(),
+        "one row per award and laureate"
+    );
+    assert_eq!(laureates.iter().cloned().collect::<BTreeSet<_>>(), expected);
+    assert_eq!(frictionless["tables"]["laureats"], laureates.len());
+    let order: Vec<(String, String)> = laureates
+        .iter()
+        .map(|row| (row["annee"].clone(), row["rang_niveau"].clone()))
+        .collect();
+    assert!(order.is_sorted(), "rows by year, then level: {order:?}");
+
+    // The awards: one row each, its laureates by the names of the release.
+    let awards: Vec<_> = table("prix.csv").iter().map(as_text).collect();
+    let award_count = sparql_rows(
+        &server,
+        "SELECT (COUNT(?a) AS ?n) WHERE { ?a a <https://w3id.org/territoire-innovant/ontology#Award> }",
+    )
+    .await;
+    assert_eq!(awards.len().to_string(), award_count[0]["n"]);
+    for award in &awards {
+        let rows: Vec<_> = laureates
+            .iter()
+            .filter(|row| row["adresse_prix"] == award["adresse_prix"])
+            .collect();
+        assert_eq!(award["nombre_laureats"], rows.len().to_string());
+        let names: BTreeSet<&str> = award["laureats"].split(" ; ").collect();
+        let expected: BTreeSet<&str> = rows.iter().map(|r| r["nom_communique"].as_str()).collect();
+        assert_eq!(names, expected, "{}", award["adresse_prix"]);
+        for column in ["annee", "categorie", "niveau", "rang_niveau", "projet"] {
+            assert_eq!(award[column], rows[0][column], "{column}");
+        }
+    }
+
+    // The organisations: one row each, with the laureates' facts and the
+    // number of their awards.
+    let organisations: Vec<_> = table("organisations.csv").iter().map(as_text).collect();
+    let distinct: BTreeSet<&str> = laureates
+        .iter()
+        .map(|r| r["adresse_laureat"].as_str())
+        .collect();
+    assert_eq!(organisations.len(), distinct.len());
+    for organisation in &organisations {
+        let rows: Vec<_> = laureates
+            .iter()
+            .filter(|row| row["adresse_laureat"] == organisation["adresse"])
+            .collect();
+        assert_eq!(organisation["nombre_prix"], rows.len().to_string());
+        for (column, _) in &LAUREATE_COLUMNS[5..14] {
+            assert_eq!(organisation[*column], rows[0][*column], "{column}");
+        }
+    }
+    // A département code keeps its letters and zeros.
+    assert!(laureates.iter().any(|r| r["code_departement"] == "2A"));
+    assert!(laureates.iter().any(|r| r["code_departement"] == "06"));
 }

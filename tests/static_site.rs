@@ -58,6 +58,9 @@ async fn nginx_sends_the_bytes_serve_sends_and_hands_it_the_queries() {
         ("/dumps/territoire-innovant.ttl", "*/*"),
         ("/dumps/territoire-innovant.nq.gz", "*/*"),
         ("/dumps/SHA256SUMS", "*/*"),
+        ("/dumps/laureats.csv", "*/*"),
+        ("/dumps/csv-metadata.json", "*/*"),
+        ("/dumps/datapackage.json", "*/*"),
         ("/robots.txt", "*/*"),
         ("/sitemap.xml", "*/*"),
     ] {
@@ -88,7 +91,7 @@ async fn nginx_sends_the_bytes_serve_sends_and_hands_it_the_queries() {
         );
         compared += 1;
     }
-    assert_eq!(compared, 18);
+    assert_eq!(compared, 21);
 
     // The gzipped twin of a dump, as serve sends it.
     let gzipped = client

@@ -279,7 +279,7 @@ pub fn catalog_triples(
         t.add(
             &distribution,
             dct::DESCRIPTION,
-            fr(&file_description(&file.name, format)),
+            fr(&super::file_description(&file.name)),
         );
         t.add(&distribution, AVAILABILITY, stable.clone());
         t.add(&distribution, dcat::DOWNLOAD_URL, url.clone());
@@ -309,7 +309,27 @@ pub fn catalog_triples(
             spdx::CHECKSUM_VALUE,
             Literal::new_typed_literal(&file.sha256, xsd::HEX_BINARY),
         );
-        t.add(&distribution, dct::CONFORMS_TO, ontology.clone());
+        if format.media_type == "text/csv" {
+            // A table conforms to its two descriptions (DCAT-AP: a
+            // distribution's schema is a `dct:Standard` it conforms to).
+            for (name, title) in [
+                (
+                    super::CSVW_METADATA,
+                    "Métadonnées CSV on the Web (W3C) des tables",
+                ),
+                (
+                    super::DATA_PACKAGE,
+                    "Schéma des tables (Table Schema, Frictionless)",
+                ),
+            ] {
+                let schema = base.iri(&format!("dumps/{name}"));
+                t.add(&distribution, dct::CONFORMS_TO, schema.clone());
+                t.add(&schema, rdf::TYPE, dct::STANDARD);
+                t.add(&schema, dct::TITLE, fr(title));
+            }
+        } else {
+            t.add(&distribution, dct::CONFORMS_TO, ontology.clone());
+        }
         describe_terms(
             &mut t,
             &distribution,
@@ -731,28 +751,6 @@ impl CatalogProfile {
 /// `dcatap:availability`.
 const AVAILABILITY: NamedNodeRef<'static> =
     NamedNodeRef::new_unchecked("http://data.europa.eu/r5r/availability");
-
-/// What a published file holds, in French.
-fn file_description(name: &str, format: FileFormat) -> String {
-    let content = if name.starts_with(super::ONTOLOGY_DUMP.trim_end_matches(".ttl")) {
-        "L'ontologie du label"
-    } else {
-        "Le jeu de données complet"
-    };
-    let syntax = match format.media_type {
-        "text/turtle" => "Turtle",
-        "application/n-triples" => "N-Triples",
-        "application/n-quads" => "N-Quads (graphe nommé des données)",
-        "application/rdf+xml" => "RDF/XML",
-        other => other,
-    };
-    let compression = if format.gzipped {
-        ", compressé avec gzip"
-    } else {
-        ""
-    };
-    format!("{content} en {syntax}{compression}.")
-}
 
 /// An IANA media type, typed `dct:MediaType`.
 /// Labelled with its name, which harvesters (udata) show rather than the IRI.

@@ -24,7 +24,8 @@ pub const ONTOLOGY_DUMP: &str = "ontology.ttl";
 pub struct FileFormat {
     /// Media type of the (uncompressed) content.
     pub media_type: &'static str,
-    /// Code of the EU file-type authority table, for RDF files.
+    /// Code of the EU file-type authority table, for the files that are
+    /// distributions of the data set (the data in RDF or in tables).
     pub eu_file_type: Option<&'static str>,
     /// Whether the file is gzipped.
     pub gzipped: bool,
@@ -46,12 +47,39 @@ impl FileFormat {
             // IANA registered application/vnd.hdt (2016); HDT is a code of
             // the EU file-type table.
             Some("hdt") => ("application/vnd.hdt", Some("HDT")),
+            Some("csv") => ("text/csv", Some("CSV")),
+            // The descriptions of the tables: CSVW metadata has a media
+            // type of its own (W3C, registered 2015).
+            Some("json") if inner == super::CSVW_METADATA => ("application/csvm+json", None),
+            Some("json") => ("application/json", None),
             _ => ("text/plain", None),
         };
         Self {
             media_type,
             eu_file_type,
             gzipped,
+        }
+    }
+
+    /// The format's name, as a reader knows it (« Turtle », « CSV »), with
+    /// its compression.
+    pub fn name(self) -> String {
+        let syntax = match self.media_type {
+            "text/turtle" => "Turtle",
+            "application/n-triples" => "N-Triples",
+            "application/n-quads" => "N-Quads",
+            "application/rdf+xml" => "RDF/XML",
+            "application/ld+json" => "JSON-LD",
+            "application/vnd.hdt" => "HDT",
+            "text/csv" => "CSV",
+            "application/csvm+json" => "JSON (CSV on the Web)",
+            "application/json" => "JSON",
+            _ => "Texte",
+        };
+        if self.gzipped {
+            format!("{syntax} compressé (gzip)")
+        } else {
+            syntax.to_owned()
         }
     }
 
@@ -65,6 +93,7 @@ impl FileFormat {
             match self.media_type {
                 "text/turtle" => "text/turtle; charset=utf-8",
                 "text/plain" => "text/plain; charset=utf-8",
+                "text/csv" => "text/csv; charset=utf-8",
                 other => other,
             }
         }
@@ -255,6 +284,16 @@ mod tests {
         assert!(ttl_gz.gzipped);
         assert_eq!(ttl_gz.content_type(), "application/gzip");
         assert_eq!(FileFormat::of("x.nq").eu_file_type, Some("RDF_N_QUADS"));
+        assert_eq!(ttl_gz.name(), "Turtle compressé (gzip)");
+        assert_eq!(FileFormat::of("prix.csv").name(), "CSV");
+        assert_eq!(
+            FileFormat::of("prix.csv").content_type(),
+            "text/csv; charset=utf-8"
+        );
+        assert_eq!(
+            FileFormat::of(crate::publish::CSVW_METADATA).media_type,
+            "application/csvm+json"
+        );
         assert_eq!(
             FileFormat::of("SHA256SUMS").content_type(),
             "text/plain; charset=utf-8"

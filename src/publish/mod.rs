@@ -1,6 +1,7 @@
 //! Publishing the built data set: dump files in several RDF formats, their
 //! gzipped copies, the DCAT-AP catalog and the VoID description made from
-//! them, and checksums, published as one release of an output directory.
+//! them, the tables for spreadsheets (CSV), and checksums, published as one
+//! release of an output directory.
 
 mod build;
 mod catalog;
@@ -9,6 +10,7 @@ mod files;
 pub mod fingerprint;
 mod hdt_dump;
 mod release;
+mod tables;
 mod turtle;
 mod void;
 
@@ -20,6 +22,7 @@ pub use dumps::{
 pub use files::{Destination, FileSummary, ToDirectory, ToMemory};
 pub use hdt_dump::HDT_DUMP;
 pub use release::{CURRENT, RELEASES, Release, current_release, publish_release, release_id};
+pub use tables::{CSVW_METADATA, DATA_PACKAGE, table_files, table_title};
 pub use void::{Statistics, void_triples};
 
 use crate::rdf::graph::Graph;
@@ -100,10 +103,10 @@ pub fn write_publication(
     describe_publication(data_set, &statistics, (dumps?, fingerprints), destination)
 }
 
-/// Writes the catalog and VoID description of a publication whose data
-/// graph is counted in `statistics`, whose dumps are `dumps` and whose
-/// fingerprints are `fingerprints`, then the checksums of every file, to
-/// `destination`.
+/// Writes the tables, then the catalog and VoID description of a
+/// publication whose data graph is counted in `statistics`, whose dumps are
+/// `dumps` and whose fingerprints are `fingerprints`, then the checksums of
+/// every file, to `destination`.
 fn describe_publication(
     data_set: &DataSet,
     statistics: &Statistics<'_>,
@@ -111,6 +114,7 @@ fn describe_publication(
     destination: &impl Destination,
 ) -> std::io::Result<Written> {
     let mut files = dumps;
+    files.extend(tables::write_tables(data_set, destination)?);
     let catalog = catalog_triples(data_set, &files, &fingerprints);
     let void = void_triples(&data_set.base, statistics, &files);
     for (name, format, triples) in [
@@ -190,6 +194,50 @@ impl Publication {
     }
 }
 
+/// What the published file named `name` holds, in French (the catalog's
+/// description of a distribution, the home page's of a download).
+pub fn file_description(name: &str) -> String {
+    let format = FileFormat::of(name);
+    let stem = name.split('.').next().unwrap_or(name);
+    let content = match name {
+        CHECKSUMS_FILE => {
+            return "Les sommes de contrôle SHA-256 de tous les fichiers (format de sha256sum)."
+                .to_owned();
+        }
+        VOID_FILE => "La description VoID du jeu de données (statistiques, exemples)",
+        CSVW_METADATA => {
+            return "La description des trois tables CSV (CSV on the Web, W3C) : colonnes, types, clés.".to_owned();
+        }
+        DATA_PACKAGE => {
+            return "Le schéma des trois tables CSV (Table Schema, Frictionless), la convention de schema.data.gouv.fr.".to_owned();
+        }
+        _ if stem == CATALOG_STEM => "Le catalogue DCAT-AP des données",
+        _ if name == ONTOLOGY_DUMP => "L'ontologie du label",
+        _ => match table_title(name) {
+            Some(title) => {
+                return format!(
+                    "{title} : tableau pour les tableurs (CSV, UTF-8, séparateur virgule, en-têtes en français), décrit par {CSVW_METADATA} (CSV on the Web) et {DATA_PACKAGE} (Table Schema)."
+                );
+            }
+            None => "Le jeu de données complet",
+        },
+    };
+    let uncompressed = FileFormat {
+        gzipped: false,
+        ..format
+    };
+    let syntax = match uncompressed.media_type {
+        "application/n-quads" => "N-Quads (graphe nommé des données)".to_owned(),
+        _ => uncompressed.name(),
+    };
+    let compression = if format.gzipped {
+        ", compressé avec gzip"
+    } else {
+        ""
+    };
+    format!("{content} en {syntax}{compression}.")
+}
+
 /// What `thread` returned; its panic, if it panicked.
 fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
     thread
@@ -213,6 +261,20 @@ fn checksums(files: &[FileSummary]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_file_is_described_in_french() {
+        assert_eq!(
+            file_description("territoire-innovant.nt.gz"),
+            "Le jeu de données complet en N-Triples, compressé avec gzip."
+        );
+        assert_eq!(
+            file_description("catalog.rdf"),
+            "Le catalogue DCAT-AP des données en RDF/XML."
+        );
+        assert!(file_description("prix.csv").starts_with("Prix du label"));
+        assert!(file_description(CHECKSUMS_FILE).contains("SHA-256"));
+    }
 
     #[test]
     fn checksums_use_the_sha256sum_format() {

@@ -151,6 +151,22 @@ pub fn void_triples(
             t.add(&dataset, void::FEATURE, NamedNode::new_unchecked(iri));
         }
     }
+    // The tables for spreadsheets: the same data in another format.
+    for file in files
+        .iter()
+        .filter(|f| super::table_title(&f.name).is_some())
+    {
+        let table = base.iri(&format!("dumps/{}", file.name));
+        t.add(&dataset, dct::HAS_FORMAT, table.clone());
+        if let Some(title) = super::table_title(&file.name) {
+            t.add(&table, dct::TITLE, fr(title));
+        }
+        t.add(
+            &table,
+            dct::FORMAT,
+            NamedNode::new_unchecked("http://www.iana.org/assignments/media-types/text/csv"),
+        );
+    }
     let vocabularies: BTreeSet<String> = classes
         .keys()
         .chain(properties.keys())

@@ -65,6 +65,7 @@ pub mod dct {
         FREQUENCY = "Frequency", ACCRUAL_PERIODICITY = "accrualPeriodicity",
         RIGHTS_STATEMENT = "RightsStatement", ACCESS_RIGHTS = "accessRights", CREATED = "created",
         IS_VERSION_OF = "isVersionOf", IDENTIFIER = "identifier", RIGHTS = "rights",
+        HAS_FORMAT = "hasFormat",
     });
 }
 

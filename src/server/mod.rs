@@ -514,16 +514,20 @@ async fn robots(State(state): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
 
-/// `/sitemap.xml`: the home page and every resource page of the data set.
+/// `/sitemap.xml`: the home page and every resource page of the data set
+/// (not the published files, which the catalog describes as subjects too).
 async fn sitemap(State(state): State<AppState>) -> Response {
     let base = state.data_set.base.as_str();
+    let files = format!("{base}dumps/");
     let mut urls: Vec<String> = state
         .data_set
         .store
         .quads_for_pattern(None, None, None, None)
         .filter_map(Result::ok)
         .filter_map(|q| match q.subject {
-            oxigraph::model::NamedOrBlankNode::NamedNode(n) if n.as_str().starts_with(base) => {
+            oxigraph::model::NamedOrBlankNode::NamedNode(n)
+                if n.as_str().starts_with(base) && !n.as_str().starts_with(&files) =>
+            {
                 Some(n.as_str().split('#').next().unwrap_or_default().to_owned())
             }
             _ => None,

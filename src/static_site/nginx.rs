@@ -3,7 +3,7 @@
 //! its `http { }`.
 
 use super::DOCUMENT_FORMATS;
-use crate::publish::FileFormat;
+use crate::publish::{CSVW_METADATA, FileFormat};
 use crate::server::{AppState, STATIC_FILES};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -46,7 +46,12 @@ pub fn configuration(state: &AppState, root: &Path, options: &NginxOptions) -> S
     for (extension, media_type) in DOCUMENT_FORMATS {
         add(extension, media_type);
     }
+    // The CSVW metadata shares its extension with the data package: its
+    // media type is set by a location of its own.
     for file in &state.publication.files {
+        if file.name == CSVW_METADATA {
+            continue;
+        }
         if let Some((_, extension)) = file.name.rsplit_once('.') {
             add(extension, FileFormat::of(&file.name).content_type());
         }
@@ -100,6 +105,7 @@ pub fn configuration(state: &AppState, root: &Path, options: &NginxOptions) -> S
     let negotiated_links = alternates("$ti_resource");
     let root = root.display();
     let listen = &options.listen;
+    let csvw_type = FileFormat::of(CSVW_METADATA).content_type();
     format!(
         "# Written by `territoire-innovant build --site`: the static export of the
 # Linked Data of {base}/, served as `serve` serves it. Include this file in
@@ -131,7 +137,7 @@ server {{
     root {root};
     server_tokens off;
     charset utf-8;
-    charset_types text/turtle text/css text/javascript text/plain application/xml;
+    charset_types text/turtle text/csv text/css text/javascript text/plain application/xml;
     default_type application/octet-stream;
     types {{
 {types}    }}
@@ -166,7 +172,11 @@ server {{
         default_type \"text/plain\";
         add_header Vary Accept-Encoding;
         add_header Cache-Control \"public, max-age=300\";
-{common}    }}
+{common}        location = /dumps/{CSVW_METADATA} {{
+            types {{ }}
+            default_type {csvw_type};
+        }}
+    }}
 
     # A document URL: the resource in one format.
     location ~ \"^(?<ti_resource>/.+)\\.({formats})$\" {{

@@ -129,24 +129,13 @@ pub fn home(state: &AppState, parameters: &std::collections::BTreeMap<String, St
             .push(Link { name, href: href(state, &laureate) });
     }
 
-    let files: Vec<_> = state
-        .publication
-        .files
-        .iter()
-        .map(|f| {
-            json!({
-                "name": f.name, "href": format!("/dumps/{}", f.name),
-                "media_type": FileFormat::of(&f.name).content_type(),
-                "size": f.bytes.len(), "sha256": f.sha256,
-            })
-        })
-        .collect();
+    let downloads = downloads(state);
     let json_ld = dataset_json_ld(state, &title, &description);
     render(
         "home.html",
         minijinja::context! {
             title => title, description => description, editions => editions,
-            categories => categories, files => files, json_ld => json_ld,
+            categories => categories, downloads => downloads, json_ld => json_ld,
             map => map,
             facets => facets,
             filtered => chosen.is_some(),
@@ -154,6 +143,58 @@ pub fn home(state: &AppState, parameters: &std::collections::BTreeMap<String, St
         },
         StatusCode::OK,
     )
+}
+
+/// The downloads, in three groups: the tables for spreadsheets, the data
+/// for Linked Data tools, the descriptions of the publication. Each file
+/// with what it holds, its format by name and its size as a reader reads it.
+fn downloads(state: &AppState) -> Vec<serde_json::Value> {
+    use crate::publish::{CATALOG_STEM, CHECKSUMS_FILE, DATA_PACKAGE, VOID_FILE};
+    let group_of = |name: &str| {
+        let format = FileFormat::of(name);
+        if matches!(format.media_type, "text/csv" | "application/csvm+json") || name == DATA_PACKAGE
+        {
+            0
+        } else if name.split('.').next() == Some(CATALOG_STEM)
+            || [VOID_FILE, CHECKSUMS_FILE].contains(&name)
+        {
+            2
+        } else {
+            1
+        }
+    };
+    let groups = [
+        ("tableurs", "Pour les tableurs"),
+        ("donnees-liees", "Données liées (RDF)"),
+        ("descriptions", "Descriptions de la publication"),
+    ];
+    groups
+        .iter()
+        .enumerate()
+        .map(|(index, (id, title))| {
+            // The tables before their descriptions.
+            let mut files: Vec<_> = state
+                .publication
+                .files
+                .iter()
+                .filter(|f| group_of(&f.name) == index)
+                .collect();
+            files.sort_by_key(|f| (!f.name.ends_with(".csv"), &f.name));
+            let files: Vec<_> = files
+                .into_iter()
+                .map(|f| {
+                    json!({
+                        "name": f.name, "href": format!("/dumps/{}", f.name),
+                        "description": crate::publish::file_description(&f.name),
+                        "format": FileFormat::of(&f.name).name(),
+                        "size": super::size_in_french(f.bytes.len() as u64),
+                        "sha256": f.sha256,
+                    })
+                })
+                .collect();
+            json!({ "id": id, "title": title, "files": files })
+        })
+        .collect()
 }
 
 /// The schema.org `Dataset` of the home page.
