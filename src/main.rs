@@ -269,10 +269,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Validate => {
             let data_set = DataSet::build(&inputs)?;
+            let sizes = data_set.sizes()?;
             println!(
-                "{}: valid ({} triples in the store)",
+                "{}: valid: {sizes} ({} in the store)",
                 inputs.data_dir.display(),
-                data_set.store.len()?
+                sizes.total()
             );
         }
         Command::Query { query, format } => {

@@ -67,5 +67,26 @@ fn query_reports_syntax_errors_and_format_mismatches() {
 fn validate_reports_the_store_size() {
     let (ok, stdout, stderr) = run(&["validate"]);
     assert!(ok, "{stderr}");
-    assert!(stdout.starts_with("data: valid ("), "{stdout}");
+    assert!(stdout.starts_with("data: valid: "), "{stdout}");
+    // Each total with what it counts, as the store counts it.
+    let data_set = common::data_set();
+    let count = |graph: &str| {
+        common::select_one(
+            &data_set,
+            &format!(
+                "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <https://w3id.org/territoire-innovant/graph/{graph}> {{ ?s ?p ?o }} }}"
+            ),
+        )
+    };
+    let (data, ontology, entailed) = (count("data"), count("ontology"), count("alignments"));
+    let total: usize = [&data, &ontology, &entailed]
+        .iter()
+        .map(|n| n.parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(
+        stdout.trim_end(),
+        format!(
+            "data: valid: {data} triples of data, {ontology} of the ontology, {entailed} entailed by its alignments ({total} in the store)"
+        )
+    );
 }

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::change_feed::{HISTORY_DIR, Keep, LoggedRelease, VersionLog};
 use crate::rdf::order::Sorted;
-use crate::store::{DataSet, Graphs, Inputs};
+use crate::store::{DataSet, GraphSizes, Graphs, Inputs};
 
 /// A build published as a release, and how long its steps took.
 pub struct Build {
@@ -24,8 +24,8 @@ pub struct Build {
     pub release: Release,
     /// The canonical fingerprints of the data.
     pub fingerprints: Fingerprints,
-    /// Triples in the store (data and ontology).
-    pub triples: usize,
+    /// The triples of each graph of the store.
+    pub triples: GraphSizes,
     /// Reading, checking and converting the source data.
     pub read: std::time::Duration,
     /// Loading the store while sorting the triples and writing the files,
@@ -44,7 +44,7 @@ impl std::fmt::Display for Build {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} triples in the store; read, check and convert {:.3} s; \
+            "{}; read, check and convert {:.3} s; \
              load the store while sorting and writing the files, and publish {:.3} s; \
              compare with the change feed and log the changes {:.3} s",
             self.triples,
@@ -94,8 +94,9 @@ pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
                     );
                     (dumps, joined(statistics))
                 });
-                // What was loaded: counting the store would take seconds at 10⁶ awards.
-                let triples = data.len() + ontology.len();
+                // The data and ontology as sorted, each triple once: counting
+                // them in the store would take seconds at 10⁶ awards.
+                let triples = (data.len(), ontology.len());
                 let fingerprints = joined(fingerprints);
                 (
                     joined(data_set),
@@ -107,6 +108,13 @@ pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
                 )
             });
         let data_set = data_set.map_err(std::io::Error::other)?;
+        let triples = GraphSizes {
+            data: triples.0,
+            ontology: triples.1,
+            entailed: data_set
+                .graph_size(&data_set.alignments_graph)
+                .map_err(std::io::Error::other)?,
+        };
         let written =
             describe_publication(&data_set, &statistics, (dumps?, fingerprints), &destination)?;
         // The data stays sorted for the change feed's comparison.

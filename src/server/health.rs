@@ -63,7 +63,17 @@ pub async fn health(State(state): State<AppState>) -> Response {
     let limit = state.config.memory_limit;
     let body = serde_json::json!({
         "status": "ok",
-        "triples": state.triples,
+        // Each total says what it counts: the quads of every graph, the
+        // distinct triples of their union (what `?s ?p ?o` and the open
+        // fragment count), each graph's.
+        "triples": state.triples.quads,
+        "distinct_triples": state.triples.distinct_triples,
+        "graphs": state
+            .triples
+            .graphs
+            .iter()
+            .map(|(graph, n)| (graph.clone(), serde_json::Value::from(*n)))
+            .collect::<serde_json::Map<_, _>>(),
         "release": state.release,
         "fingerprint": {
             "algorithm": "SHA-256 of the RDFC-1.0 canonical N-Quads",

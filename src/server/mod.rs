@@ -149,8 +149,9 @@ pub struct Shared {
     pub started: std::time::SystemTime,
     /// The release of the publication (see [`crate::publish::release_id`]).
     pub release: String,
-    /// Number of triples in the store (data, ontology, catalog).
-    pub triples: usize,
+    /// What the store holds: the triples of each graph (data, ontology,
+    /// alignments, catalog), their sum, and the distinct triples of the union.
+    pub triples: crate::sparql::index::TripleCounts,
     downloads: Vec<downloads::Download>,
     service_description: Vec<Triple>,
     cache: cache::AnswerCache,
@@ -295,7 +296,7 @@ impl AppState {
         step("the query index");
         // The index holds the store's quads, each once: counting the store
         // would read it all again.
-        let triples = query_index.len();
+        let triples = query_index.counts();
         let cache = cache::AnswerCache::new(config.cache_bytes);
         Ok(Self(Arc::new(Shared {
             cache,

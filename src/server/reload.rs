@@ -72,7 +72,7 @@ where
         let rebuild = Arc::clone(&rebuild);
         match tokio::task::spawn_blocking(move || rebuild(&current)).await {
             Ok(Ok(state)) => {
-                let (release, triples) = (state.release.clone(), state.triples);
+                let (release, triples) = (state.release.clone(), state.triples.quads);
                 site.replace(state);
                 tracing::info!(release, triples, "reloaded");
             }

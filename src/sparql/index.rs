@@ -43,6 +43,17 @@ pub struct QueryIndex {
     graphs: Vec<TermId>,
 }
 
+/// The sizes of an index (see [`QueryIndex::counts`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TripleCounts {
+    /// Each named graph (its IRI) with its number of triples, by IRI.
+    pub graphs: Vec<(String, usize)>,
+    /// Every quad: the sum of the graphs'.
+    pub quads: usize,
+    /// The distinct triples of all graphs together.
+    pub distinct_triples: usize,
+}
+
 /// Why an index could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -123,6 +134,38 @@ impl QueryIndex {
     /// The number of quads.
     pub fn len(&self) -> usize {
         self.spog.len()
+    }
+
+    /// What the index holds, counted three ways: the quads of each named
+    /// graph, all quads, and the distinct triples across graphs (what a
+    /// query of the default graph, the union, or an open fragment reads).
+    /// One pass over the sorted quads.
+    pub fn counts(&self) -> TripleCounts {
+        let mut graphs: Vec<(TermId, usize)> = self.graphs.iter().map(|&g| (g, 0)).collect();
+        let mut distinct = 0;
+        let mut previous: Option<[TermId; 3]> = None;
+        for &[s, p, o, g] in &self.spog {
+            if previous != Some([s, p, o]) {
+                distinct += 1;
+                previous = Some([s, p, o]);
+            }
+            if let Ok(at) = graphs.binary_search_by_key(&g, |&(graph, _)| graph) {
+                graphs[at].1 += 1;
+            }
+        }
+        let mut graphs: Vec<(String, usize)> = graphs
+            .into_iter()
+            .filter_map(|(g, n)| match self.terms.get(g)? {
+                Term::NamedNode(graph) => Some((graph.as_str().to_owned(), n)),
+                other => Some((other.to_string(), n)),
+            })
+            .collect();
+        graphs.sort();
+        TripleCounts {
+            graphs,
+            quads: self.spog.len(),
+            distinct_triples: distinct,
+        }
     }
 
     /// Whether the index holds no quad.
@@ -440,6 +483,23 @@ mod tests {
             GraphName::DefaultGraph,
         ));
         quads
+    }
+
+    #[test]
+    fn counts_name_each_graph_and_count_a_triple_of_two_graphs_once() {
+        let index = QueryIndex::of_quads(sample()).unwrap();
+        let counts = index.counts();
+        assert_eq!(
+            counts.graphs,
+            [
+                ("http://example.org/g1".to_owned(), 100),
+                ("http://example.org/g2".to_owned(), 60)
+            ]
+        );
+        assert_eq!(counts.quads, 161);
+        // The ten triples of g2 that g1 holds too, once; the default
+        // graph's, once.
+        assert_eq!(counts.distinct_triples, 151);
     }
 
     /// Each query gives the same solutions on the index as on the store,
