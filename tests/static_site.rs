@@ -93,6 +93,53 @@ async fn nginx_sends_the_bytes_serve_sends_and_hands_it_the_queries() {
     }
     assert_eq!(compared, 21);
 
+    // The catalog in udata's profile, for data.gouv.fr's harvester however
+    // it asks, as serve answers it.
+    for (path, user_agent, accept_profile) in [
+        ("/catalog", "uData/17.18.0", None),
+        ("/catalog.ttl", "uData/17.18.0", None),
+        ("/catalog?_profile=udata", "curl/8", None),
+        (
+            "/catalog",
+            "curl/8",
+            Some("<https://w3id.org/territoire-innovant/catalog#profile-udata>"),
+        ),
+        ("/catalog", "curl/8", None),
+    ] {
+        let mut answers = Vec::new();
+        for origin in [&server as &dyn Origin, &site as &dyn Origin] {
+            let mut request = client
+                .get(origin.at(path))
+                .header(ACCEPT, "*/*")
+                .header("user-agent", user_agent);
+            if let Some(profile) = accept_profile {
+                request = request.header("accept-profile", profile);
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200, "{} {path}", origin.url());
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_owned())
+            };
+            let headers = (header("content-type"), header("content-profile"));
+            answers.push((headers, response.bytes().await.unwrap()));
+        }
+        assert_eq!(answers[0].0, answers[1].0, "{path} by {user_agent}");
+        assert!(
+            answers[0].1 == answers[1].1,
+            "{path} by {user_agent}: not the same catalog"
+        );
+        let udata =
+            user_agent.starts_with("uData") || path.contains("udata") || accept_profile.is_some();
+        assert_eq!(
+            answers[0].0.1.as_deref().unwrap().contains("profile-udata"),
+            udata,
+            "{path} by {user_agent}"
+        );
+    }
+
     // The gzipped twin of a dump, as serve sends it.
     let gzipped = client
         .get(site.at("/dumps/territoire-innovant.nt"))

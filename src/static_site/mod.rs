@@ -12,6 +12,7 @@ mod nginx;
 
 pub use nginx::NginxOptions;
 
+use crate::publish::CatalogProfile;
 use crate::server::{AppState, router, unknown_address};
 use axum::Router;
 use axum::body::Body;
@@ -34,6 +35,12 @@ pub const DOCUMENT_FORMATS: [(&str, &str); 5] = [
     ("jsonld", "application/ld+json"),
     ("rdf", "application/rdf+xml"),
 ];
+
+/// The path of the catalog.
+const CATALOG_PATH: &str = "catalog";
+/// What the files of the catalog in udata's profile add to its name
+/// (`catalog.udata.ttl`).
+pub const UDATA_SUFFIX: &str = ".udata";
 
 /// Paths of pages that answer without a query (HTML only).
 const PAGES: [&str; 1] = ["/statistiques"];
@@ -232,6 +239,14 @@ async fn write_root(state: AppState, writer: &mut Writer) -> io::Result<usize> {
         writer
             .write_answer(&routes, &path, "*/*", &path[1..])
             .await?;
+    }
+    // The catalog in udata's profile, in every RDF syntax, for
+    // data.gouv.fr's harvester (the nginx configuration recognises it as
+    // `serve` does).
+    for (extension, accept) in DOCUMENT_FORMATS.iter().filter(|(e, _)| *e != "html") {
+        let path = format!("/{CATALOG_PATH}?_profile={}", CatalogProfile::Udata.token());
+        let file = format!("{CATALOG_PATH}{UDATA_SUFFIX}.{extension}");
+        writer.write_answer(&routes, &path, accept, &file).await?;
     }
     for file in &state.publication.files {
         let path = format!("/dumps/{}", file.name);

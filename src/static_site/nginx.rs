@@ -3,7 +3,8 @@
 //! its `http { }`.
 
 use super::DOCUMENT_FORMATS;
-use crate::publish::{CSVW_METADATA, FileFormat};
+use super::UDATA_SUFFIX;
+use crate::publish::{CSVW_METADATA, CatalogProfile, FileFormat};
 use crate::server::{AppState, STATIC_FILES};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -106,6 +107,8 @@ pub fn configuration(state: &AppState, root: &Path, options: &NginxOptions) -> S
     let root = root.display();
     let listen = &options.listen;
     let csvw_type = FileFormat::of(CSVW_METADATA).content_type();
+    let udata_iri = CatalogProfile::Udata.iri(&state.data_set.base);
+    let udata_path = CatalogProfile::UDATA_PATH;
     format!(
         "# Written by `territoire-innovant build --site`: the static export of the
 # Linked Data of {base}/, served as `serve` serves it. Include this file in
@@ -125,6 +128,21 @@ map $http_accept $ti_format {{
     \"~*application/n-triples\" nt;
     \"~*application/ld\\+json\" jsonld;
     \"~*application/rdf\\+xml\" rdf;
+}}
+
+# The catalog's profile, as `serve` chooses it: udata's (data.gouv.fr's
+# harvester, known by its User-Agent, or asked by Accept-Profile or
+# ?_profile=udata), else DCAT-AP 3.
+map \"$http_user_agent|$http_accept_profile|$arg__profile\" $ti_catalog_profile {{
+    default \"\";
+    \"~^uData/\" {UDATA_SUFFIX};
+    \"~^[^|]*\\|[^|]*{udata_path}\" {UDATA_SUFFIX};
+    \"~\\|udata$\" {UDATA_SUFFIX};
+}}
+
+map $ti_catalog_profile $ti_content_profile {{
+    default \"<http://data.europa.eu/r5r/>\";
+    {UDATA_SUFFIX} \"<{udata_iri}>\";
 }}
 
 map $http_accept $ti_not_found {{
@@ -177,6 +195,25 @@ server {{
             default_type {csvw_type};
         }}
     }}
+
+    # The catalog in the profile asked for (a page has one profile).
+    location = /catalog {{
+        set $ti_resource /catalog;
+        try_files /catalog$ti_catalog_profile.$ti_format /catalog.$ti_format =404;
+        add_header Vary \"Accept, Accept-Profile, User-Agent\";
+        add_header Content-Profile $ti_content_profile;
+        add_header Content-Location /catalog.$ti_format;
+        add_header Link \"{negotiated_links}\";
+        add_header Cache-Control \"public, max-age=300\";
+{common}    }}
+    location ~ ^/catalog\\.(?<ti_catalog_format>ttl|nt|jsonld|rdf)$ {{
+        set $ti_resource /catalog;
+        try_files /catalog$ti_catalog_profile.$ti_catalog_format =404;
+        add_header Vary \"Accept-Profile, User-Agent\";
+        add_header Content-Profile $ti_content_profile;
+        add_header Link \"{negotiated_links}\";
+        add_header Cache-Control \"public, max-age=300\";
+{common}    }}
 
     # A document URL: the resource in one format.
     location ~ \"^(?<ti_resource>/.+)\\.({formats})$\" {{
