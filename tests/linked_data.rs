@@ -1336,3 +1336,223 @@ async fn the_catalog_scores_every_eu_quality_point_but_what_its_licence_and_endp
     let blocked = 10.0 + (20.0 + 30.0 + 5.0) / n;
     assert!((score - (maximum - blocked)).abs() < 1e-9, "{table}");
 }
+
+/// The text a reader sees on an HTML page: the body without its scripts,
+/// styles and tags, the entities the templates write decoded.
+fn visible_text(html: &str) -> String {
+    let body = html.split("<body").nth(1).unwrap_or(html);
+    let mut text = String::new();
+    let mut rest = body;
+    while let Some(start) = rest.find('<') {
+        text.push_str(&rest[..start]);
+        // Each text of the page on its own line: a label and the button
+        // beside it are two texts, not a phrase.
+        text.push('\n');
+        let tag = &rest[start..];
+        let skip_to = ["script", "style", "svg"].iter().find_map(|element| {
+            tag.starts_with(&format!("<{element}"))
+                .then(|| {
+                    tag.find(&format!("</{element}>"))
+                        .map(|end| end + element.len() + 3)
+                })
+                .flatten()
+        });
+        let end = skip_to.unwrap_or_else(|| tag.find('>').map_or(tag.len(), |e| e + 1));
+        rest = &tag[end..];
+    }
+    text.push_str(rest);
+    text.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The vocabulary prefixes a reader must not meet.
+const PREFIX_NAMES: [&str; 22] = [
+    "rdf", "rdfs", "dct", "dcterms", "skos", "xsd", "owl", "prov", "foaf", "schema", "org", "dcat",
+    "ti", "spdx", "vcard", "void", "hydra", "ldes", "tree", "sd", "adms", "locn",
+];
+
+/// The prefixed names (`skos:prefLabel`) in `text`.
+fn prefixed_names(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices(':') {
+        let before = &text[..at];
+        let word: String = before
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let preceded = before[..before.len() - word.len()].chars().next_back();
+        let followed = text[at + 1..].chars().next();
+        if PREFIX_NAMES.contains(&word.as_str())
+            && followed.is_some_and(|c| c.is_ascii_alphabetic())
+            && !preceded.is_some_and(|c| c == '/' || c == '.' || c.is_alphanumeric())
+        {
+            found.push(text[at - word.len()..(at + 20).min(text.len())].to_owned());
+        }
+    }
+    found
+}
+
+/// Two equal words in a row (« de de ») in one text of a page: words of
+/// letters only, separated by spaces only.
+fn repeated_words(text: &str) -> Vec<String> {
+    text.lines()
+        .flat_map(|line| {
+            let words: Vec<String> = line.split_whitespace().map(str::to_lowercase).collect();
+            words
+                .windows(2)
+                .filter(|pair| pair[0] == pair[1] && pair[0].chars().all(char::is_alphabetic))
+                .map(|pair| format!("{} in « {} »", pair.join(" "), line.trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_for_readers_speaks_french_without_vocabulary_terms() {
+    let server = TestServer::default().await;
+    let client = client();
+    let sitemap = client
+        .get(server.at("/sitemap.xml"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // The technical pages keep the terms: the ontology, the query page,
+    // the fragments and the change feed.
+    let technical = ["ontology", "sparql", "fragments", "ldes"];
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for location in sitemap.split("<loc>").skip(1) {
+        let iri = location.split("</loc>").next().unwrap();
+        let path = iri.strip_prefix(BASE).unwrap();
+        if technical.iter().any(|t| {
+            path == *t || path.starts_with(&format!("{t}/")) || path.starts_with(&format!("{t}#"))
+        }) {
+            continue;
+        }
+        let html = client
+            .get(server.at(&format!("/{path}")))
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let text = visible_text(&html);
+        for name in prefixed_names(&text) {
+            problems.push(format!("/{path}: « {name} »"));
+        }
+        for pair in repeated_words(&text) {
+            problems.push(format!("/{path}: « {pair} »"));
+        }
+        checked += 1;
+    }
+    assert!(checked > 150, "{checked} pages");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The names of the fields of a resource page, in order.
+fn field_names(html: &str) -> Vec<String> {
+    html.split("<th scope=\"row\">")
+        .skip(1)
+        .map(|rest| {
+            visible_text(rest.split("</th>").next().unwrap())
+                .trim()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The values of the field `name` of a resource page, as text.
+fn field_values(html: &str, name: &str) -> Vec<String> {
+    let row = html
+        .split(&format!("<th scope=\"row\">{name}</th>"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no field {name}"))
+        .split("</tr>")
+        .next()
+        .unwrap();
+    row.split("<li>")
+        .skip(1)
+        .map(|li| {
+            visible_text(li.split("</li>").next().unwrap())
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resource_pages_put_what_matters_first_each_fact_once_in_french() {
+    let server = TestServer::default().await;
+    let client = client();
+    let page = |path: &'static str| {
+        let client = client.clone();
+        let url = server.at(path);
+        async move {
+            client
+                .get(url)
+                .header(ACCEPT, "text/html")
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    // An award: category, level, edition, project, laureates (with where
+    // they are), and its source last.
+    let award = page("/award/2023/relais-de-telemedecine").await;
+    let names = field_names(&award);
+    assert_eq!(
+        names[..5],
+        ["Catégorie", "Niveau", "Édition", "Projet", "Lauréat"],
+        "{names:?}"
+    );
+    assert_eq!(
+        names.last().map(String::as_str),
+        Some("Source"),
+        "{names:?}"
+    );
+    assert!(visible_text(&award).contains("(Dordogne, Nouvelle-Aquitaine)"));
+    assert!(!award.contains("Liens entrants"));
+    // An organisation: its award first, its names once each.
+    let paris = page("/organisation/ville-de-paris").await;
+    let names = field_names(&paris);
+    assert_eq!(names[0], "Lauréate de", "{names:?}");
+    let text = visible_text(&paris);
+    assert_eq!(text.matches("Ville de Paris").count(), 1, "{names:?}");
+    assert!(
+        names.contains(&"Nom dans la source".to_owned()),
+        "{names:?}"
+    );
+    assert!(names.contains(&"SIREN".to_owned()), "{names:?}");
+    assert_eq!(
+        names.iter().filter(|n| *n == "Source").count(),
+        1,
+        "{names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n == "Tiré de"),
+        "the source once: {names:?}"
+    );
+    assert!(text.contains("Lauréat"), "its type as a word");
+    // Values as a French reader writes them.
+    let guadeloupe = page("/departement/971").await;
+    assert_eq!(field_values(&guadeloupe, "Outre-mer"), ["Oui"]);
+    let edition = visible_text(&page("/edition/2023").await);
+    assert!(!edition.contains("xsd"), "{edition}");
+}

@@ -479,8 +479,8 @@ impl Graph {
         self.0.add(&iri, skos::PREF_LABEL, fr(value.label_fr));
         self.0.add(&iri, rdfs::LABEL, fr(value.label_fr));
         self.0.add(&iri, rdfs::LABEL, en(value.label_en));
-        self.0.add(&iri, rdfs::COMMENT, fr("Aucune source citée ne donne cette valeur pour ce lauréat : sa note (skos:editorialNote) dit pourquoi. Elle est publiée pour que chaque prix figure dans chaque décompte."));
-        self.0.add(&iri, rdfs::COMMENT, en("No cited source gives this value for this laureate: its note (skos:editorialNote) says why. It is published so that every award appears in every breakdown."));
+        self.0.add(&iri, rdfs::COMMENT, fr("Aucune source citée ne donne cette valeur pour ce lauréat : sa note dit pourquoi. Elle est publiée pour que chaque prix figure dans chaque décompte."));
+        self.0.add(&iri, rdfs::COMMENT, en("No cited source gives this value for this laureate: its note says why. It is published so that every award appears in every breakdown."));
         iri
     }
 

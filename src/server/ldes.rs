@@ -187,7 +187,7 @@ fn version(
                     resource => TermView::of(state, &Term::from(version.resource.clone())),
                     deleted => version.deleted,
                     time => release.time.value(),
-                    shown => in_french(release.time.value()),
+                    shown => super::pages::reading::date_in_french(release.time.value()),
                     release => release.release,
                     page => stream::page_url("", &release.key, number),
                     properties => rows,
@@ -260,37 +260,6 @@ fn write_graph_or_page(
     }
 }
 
-/// A time of the log (`2026-11-29T17:02:11.322Z`) as a French reader
-/// expects it: « 29 novembre 2026 à 17:02:11 UTC ».
-fn in_french(time: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    let parts = (
-        time.get(0..4),
-        time.get(5..7).and_then(|m| m.parse::<usize>().ok()),
-        time.get(8..10).and_then(|d| d.parse::<u32>().ok()),
-        time.get(11..19),
-    );
-    match parts {
-        (Some(year), Some(month @ 1..=12), Some(day), Some(clock)) => {
-            format!("{day} {} {year} à {clock} UTC", MONTHS[month - 1])
-        }
-        _ => time.to_owned(),
-    }
-}
-
 #[derive(Serialize)]
 struct ReleaseRow {
     time: String,
@@ -322,7 +291,7 @@ fn html(state: &AppState, origin: &str, node: &Node) -> Result<Vec<u8>, ApiError
         .rev()
         .map(|r| ReleaseRow {
             time: r.time.value().to_owned(),
-            shown: in_french(r.time.value()),
+            shown: super::pages::reading::date_in_french(r.time.value()),
             release: r.release.clone(),
             versions: r.size,
             href: stream::page_url("", &r.key, 1),
@@ -381,7 +350,7 @@ fn html(state: &AppState, origin: &str, node: &Node) -> Result<Vec<u8>, ApiError
             ..minijinja::context! {
                 page => minijinja::context! {
                     time => release.time.value(),
-                    shown => in_french(release.time.value()),
+                    shown => super::pages::reading::date_in_french(release.time.value()),
                     release => release.release,
                     number => number,
                     pages => pages,
@@ -392,22 +361,4 @@ fn html(state: &AppState, origin: &str, node: &Node) -> Result<Vec<u8>, ApiError
         };
     }
     render_text("change_feed.html", context).map(String::into_bytes)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_read_in_french() {
-        assert_eq!(
-            in_french("2026-11-29T17:02:11.322Z"),
-            "29 novembre 2026 à 17:02:11 UTC"
-        );
-        assert_eq!(
-            in_french("2027-01-05T00:00:00.000Z"),
-            "5 janvier 2027 à 00:00:00 UTC"
-        );
-        assert_eq!(in_french("not a time"), "not a time");
-    }
 }

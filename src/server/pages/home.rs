@@ -187,7 +187,7 @@ fn downloads(state: &AppState) -> Vec<serde_json::Value> {
                         "name": f.name, "href": format!("/dumps/{}", f.name),
                         "description": crate::publish::file_description(&f.name),
                         "format": FileFormat::of(&f.name).name(),
-                        "size": super::size_in_french(f.bytes.len() as u64),
+                        "size": super::reading::size_in_french(f.bytes.len() as u64),
                         "sha256": f.sha256,
                     })
                 })

@@ -6,6 +6,7 @@ mod facets;
 mod home;
 mod map;
 mod ontology;
+pub mod reading;
 mod resource;
 mod search;
 mod statistics;
@@ -187,24 +188,6 @@ pub struct PageLink {
 #[derive(Default)]
 pub struct HomeParts(std::sync::OnceLock<(Vec<facets::Facet>, map::Map)>);
 
-/// A file size as a French reader reads it: « 850 octets », « 11,9 Ko »,
-/// « 1,4 Mo » (decimal units, a decimal comma, a no-break space).
-pub fn size_in_french(bytes: u64) -> String {
-    const UNITS: [(u64, &str); 3] = [(1_000_000_000, "Go"), (1_000_000, "Mo"), (1_000, "Ko")];
-    for (size, unit) in UNITS {
-        if bytes >= size {
-            let tenths = (bytes * 10 + size / 2) / size;
-            let (whole, tenth) = (tenths / 10, tenths % 10);
-            return if tenth == 0 || whole >= 100 {
-                format!("{}\u{a0}{unit}", (bytes + size / 2) / size)
-            } else {
-                format!("{whole},{tenth}\u{a0}{unit}")
-            };
-        }
-    }
-    format!("{bytes}\u{a0}octets")
-}
-
 /// The rows of a SELECT over the store (with the prefixes `ti:`, `skos:`,
 /// `dct:` and `rdfs:`), each value as text: an IRI, a literal's value, or
 /// empty when unbound. A query that fails gives no row.
@@ -304,17 +287,6 @@ impl TermView {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn sizes_read_in_french() {
-        use super::size_in_french;
-        assert_eq!(size_in_french(850), "850\u{a0}octets");
-        assert_eq!(size_in_french(11_857), "11,9\u{a0}Ko");
-        assert_eq!(size_in_french(75_547), "75,5\u{a0}Ko");
-        assert_eq!(size_in_french(214_000), "214\u{a0}Ko");
-        assert_eq!(size_in_french(2_000_000), "2\u{a0}Mo");
-        assert_eq!(size_in_french(1_450_000), "1,5\u{a0}Mo");
-    }
-
     #[test]
     fn xml_text_escapes_xml_specials_only() {
         assert_eq!(

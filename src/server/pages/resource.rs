@@ -1,20 +1,23 @@
-//! The page of one resource: its label, types, properties and incoming links.
+//! The page of one resource, written for a reader: its name, what it is,
+//! its facts in French and what links to it; the RDF formats one link away.
 
-use super::{TermView, render};
+use super::{TermView, reading, render};
 use crate::describe::label;
-use crate::rdf::vocab::{dcat, dct, org, schema, skos, ti};
+use crate::rdf::vocab::{dcat, dct, org, owl, schema, skos, ti};
 use crate::server::AppState;
 use axum::http::StatusCode;
 use axum::response::Response;
 use oxigraph::model::vocab::rdf;
-use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{
+    NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef, Triple,
+};
 use serde::Serialize;
 use serde_json::json;
 
-/// A property and its values.
+/// A field of a page: its name for a reader and its values.
 #[derive(Serialize)]
-struct PropertyView {
-    predicate: TermView,
+struct Field {
+    name: String,
     values: Vec<TermView>,
 }
 
@@ -29,7 +32,40 @@ pub struct Alternate {
     pub href: String,
 }
 
-/// Renders the page of `iri` from its description `triples`.
+/// The ontology's properties shown first, in this order: what a reader
+/// looks for (an award's category, level, year, project and laureates; an
+/// organisation's awards, kind, names, codes and place).
+const FIRST: [&str; 16] = [
+    "laureateOf",
+    "category",
+    "level",
+    "edition",
+    "year",
+    "project",
+    "laureate",
+    "kind",
+    "nameInSource",
+    "siren",
+    "inseeCode",
+    "departement",
+    "region",
+    "overseas",
+    "rank",
+    "editionOf",
+];
+
+/// Standard properties shown last: where a fact comes from.
+const LAST: [&str; 3] = [
+    "http://purl.org/dc/terms/source",
+    "http://www.w3.org/ns/prov#wasDerivedFrom",
+    "http://www.w3.org/2000/01/rdf-schema#seeAlso",
+];
+
+/// Renders the page of `iri` from its description `triples`, written for
+/// a reader: fields named in French, values as French readers write them,
+/// each fact once (what the ontology's alignments entail, and a value
+/// already shown under another field, are left to the RDF formats), types
+/// as words.
 pub fn resource(
     state: &AppState,
     iri: &NamedNode,
@@ -37,7 +73,22 @@ pub fn resource(
     alternates: Vec<Alternate>,
 ) -> Response {
     let subject = NamedOrBlankNode::from(iri.clone());
-    let own: Vec<&Triple> = triples.iter().filter(|t| t.subject == subject).collect();
+    let entailed = |t: &Triple| {
+        state
+            .query_index
+            .quads_for_pattern(
+                Some(t.subject.as_ref().into()),
+                Some(t.predicate.as_ref()),
+                Some(t.object.as_ref()),
+                Some(state.data_set.alignments_graph.as_ref().into()),
+            )
+            .next()
+            .is_some()
+    };
+    let own: Vec<&Triple> = triples
+        .iter()
+        .filter(|t| t.subject == subject && !entailed(t))
+        .collect();
     let types: Vec<NamedNode> = own
         .iter()
         .filter(|t| t.predicate == rdf::TYPE)
@@ -46,23 +97,39 @@ pub fn resource(
             _ => None,
         })
         .collect();
-    let properties = group(
+    let title = label(&state.data_set, &state.query_index, iri.as_ref())
+        .map(|l| l.value().to_owned())
+        .unwrap_or_else(|| iri.as_str().to_owned());
+    let fields = fields(
         state,
+        &title,
         own.iter()
             .filter(|t| t.predicate != rdf::TYPE)
             .map(|t| (&t.predicate, t.object.clone())),
     );
+    // Links to this resource, but those its own fields already give (the
+    // inverse of one of its properties).
     let target = Term::from(iri.clone());
-    let incoming = group(
-        state,
-        triples
-            .iter()
-            .filter(|t| t.object == target && t.subject != subject)
-            .map(|t| (&t.predicate, Term::from(t.subject.clone()))),
-    );
-    let title = label(&state.data_set, &state.query_index, iri.as_ref())
-        .map(|l| l.value().to_owned())
-        .unwrap_or_else(|| iri.as_str().to_owned());
+    let inverse = |predicate: &NamedNode| inverse_of(state, predicate);
+    let incoming: Vec<(String, &NamedNode, Term)> = triples
+        .iter()
+        .filter(|t| t.object == target && t.subject != subject && !entailed(t))
+        .filter_map(|t| {
+            let source = Term::from(t.subject.clone());
+            match inverse(&t.predicate) {
+                Some(inverse)
+                    if own
+                        .iter()
+                        .any(|o| o.predicate == inverse && o.object == source) =>
+                {
+                    None
+                }
+                Some(inverse) => Some((field_name(state, &inverse), &t.predicate, source)),
+                None => Some((incoming_name(state, &t.predicate), &t.predicate, source)),
+            }
+        })
+        .collect();
+    let incoming = incoming_fields(state, incoming);
     let description = own
         .iter()
         .find(|t| t.predicate == dct::DESCRIPTION)
@@ -82,13 +149,21 @@ pub fn resource(
         .iter()
         .any(|t| places.contains(t))
         .then(|| super::map::awards_in(state, iri));
+    // Types as words: the ontology's classes, by their French names.
+    let ontology = state.data_set.base.rebase_str(ti::NAMESPACE);
+    let kinds: Vec<String> = types
+        .iter()
+        .filter(|t| t.as_str().starts_with(&ontology))
+        .filter_map(|t| label(&state.data_set, &state.query_index, t.as_ref()))
+        .map(|l| reading::capitalized(l.value()))
+        .collect();
     render(
         "resource.html",
         minijinja::context! {
             iri => iri.as_str(),
             title => title,
-            types => types.iter().map(|t| TermView::iri(state, t.as_ref())).collect::<Vec<_>>(),
-            properties => properties,
+            kinds => kinds,
+            fields => fields,
             incoming => incoming,
             alternates => alternates,
             query => query,
@@ -116,37 +191,211 @@ fn resource_query(iri: &NamedNode, title: &str) -> String {
     )
 }
 
-/// Groups (predicate, value) pairs by predicate, in the order of the
-/// predicates' labels, values in their order of display.
-fn group<'a>(
+/// A property's name as a field: the ontology's French label, or the
+/// French name of a standard term, with a capital.
+fn field_name(state: &AppState, predicate: &NamedNode) -> String {
+    let ontology = state.data_set.base.rebase_str(ti::NAMESPACE);
+    let name = if predicate.as_str().starts_with(&ontology) {
+        label(&state.data_set, &state.query_index, predicate.as_ref()).map(|l| l.value().to_owned())
+    } else {
+        reading::standard_name(predicate.as_str()).map(str::to_owned)
+    };
+    reading::capitalized(&name.unwrap_or_else(|| {
+        // A term no table names: its local name, in words.
+        let local = predicate
+            .as_str()
+            .rsplit(['#', '/'])
+            .next()
+            .unwrap_or(predicate.as_str());
+        let mut words = String::new();
+        for c in local.chars() {
+            if c.is_uppercase() && !words.is_empty() {
+                words.push(' ');
+            }
+            words.extend(c.to_lowercase());
+        }
+        words
+    }))
+}
+
+/// The name of a link to a resource by `predicate` (one without an
+/// inverse in the ontology), on the resource's page: the standard term's
+/// name backwards; a name that ends in « de » without it (« édition de »:
+/// the label's page lists its « Édition »); else « … de ».
+fn incoming_name(state: &AppState, predicate: &NamedNode) -> String {
+    if let Some(name) = reading::inverse_name(predicate.as_str()) {
+        return reading::capitalized(name);
+    }
+    let name = field_name(state, predicate);
+    match name.strip_suffix(" de") {
+        Some(stem) => stem.to_owned(),
+        None => format!("{name} de"),
+    }
+}
+
+/// The property the ontology declares the inverse of `predicate`.
+fn inverse_of(state: &AppState, predicate: &NamedNode) -> Option<NamedNode> {
+    let index = &state.query_index;
+    let named = |term: TermRef<'_>| match term {
+        TermRef::NamedNode(n) => Some(n.into_owned()),
+        _ => None,
+    };
+    index
+        .quads_for_pattern(
+            Some(predicate.as_ref().into()),
+            Some(owl::INVERSE_OF),
+            None,
+            None,
+        )
+        .find_map(|q| named(q.object))
+        .or_else(|| {
+            index
+                .quads_for_pattern(
+                    None,
+                    Some(owl::INVERSE_OF),
+                    Some(predicate.as_ref().into()),
+                    None,
+                )
+                .find_map(|q| match q.subject {
+                    NamedOrBlankNodeRef::NamedNode(n) => Some(n.into_owned()),
+                    _ => None,
+                })
+        })
+}
+
+/// The position of `predicate` among the fields.
+fn rank(state: &AppState, predicate: &NamedNode) -> usize {
+    let ontology = state.data_set.base.rebase_str(ti::NAMESPACE);
+    let first = predicate
+        .as_str()
+        .strip_prefix(&ontology)
+        .and_then(|local| FIRST.iter().position(|f| *f == local));
+    let last = LAST.iter().position(|l| *l == predicate.as_str());
+    match (first, last) {
+        (Some(position), _) => position,
+        (None, Some(position)) => FIRST.len() + 2 + position,
+        (None, None) if predicate.as_str() == SKOS_PREF_LABEL => FIRST.len(),
+        (None, None) => FIRST.len() + 1,
+    }
+}
+
+const SKOS_PREF_LABEL: &str = "http://www.w3.org/2004/02/skos/core#prefLabel";
+
+/// The fields of a resource from its (predicate, value) pairs: grouped by
+/// name, in the order of [`rank`] then of the names; a value shown once
+/// (the first field that has it keeps it), a name that repeats the title
+/// left out.
+fn fields<'a>(
     state: &AppState,
+    title: &str,
     pairs: impl Iterator<Item = (&'a NamedNode, Term)>,
-) -> Vec<PropertyView> {
-    let mut groups: Vec<(NamedNode, Vec<Term>)> = Vec::new();
+) -> Vec<Field> {
+    let mut groups: Vec<(&NamedNode, Vec<Term>)> = Vec::new();
     for (predicate, value) in pairs {
-        match groups.iter_mut().find(|(p, _)| p == predicate) {
+        match groups.iter_mut().find(|(p, _)| *p == predicate) {
             Some((_, values)) => values.push(value),
-            None => groups.push((predicate.clone(), vec![value])),
+            None => groups.push((predicate, vec![value])),
         }
     }
-    let mut views: Vec<PropertyView> = groups
+    let mut named: Vec<(usize, String, &NamedNode, Vec<Term>)> = groups
         .into_iter()
-        .map(|(predicate, values)| {
-            let mut values: Vec<TermView> = values.iter().map(|v| TermView::of(state, v)).collect();
-            values.sort_by(|a, b| a.text.cmp(&b.text));
-            PropertyView {
-                predicate: TermView::iri(state, predicate.as_ref()),
-                values,
+        .map(|(p, values)| (rank(state, p), field_name(state, p), p, values))
+        .collect();
+    named.sort_by_cached_key(|(rank, name, _, _)| (*rank, crate::search::fold(name)));
+    let mut shown: Vec<Term> = Vec::new();
+    let mut fields: Vec<Field> = Vec::new();
+    for (_, name, predicate, values) in named {
+        let mut views = Vec::new();
+        for value in values {
+            let repeats_title = matches!(&value, Term::Literal(l) if l.value() == title);
+            if shown.contains(&value) || repeats_title {
+                continue;
             }
+            views.push(reader_view(state, predicate, &value));
+            shown.push(value);
+        }
+        if views.is_empty() {
+            continue;
+        }
+        views.sort_by_cached_key(|v| crate::search::fold(&v.text));
+        match fields.iter_mut().find(|f| f.name == name) {
+            Some(field) => field.values.extend(views),
+            None => fields.push(Field {
+                name,
+                values: views,
+            }),
+        }
+    }
+    fields
+}
+
+/// The links to a resource, grouped by their names.
+fn incoming_fields(state: &AppState, links: Vec<(String, &NamedNode, Term)>) -> Vec<Field> {
+    let mut fields: Vec<Field> = Vec::new();
+    for (name, predicate, source) in links {
+        let view = reader_view(state, predicate, &source);
+        match fields.iter_mut().find(|f| f.name == name) {
+            Some(field)
+                if field
+                    .values
+                    .iter()
+                    .any(|v| v.href == view.href && v.text == view.text) => {}
+            Some(field) => field.values.push(view),
+            None => fields.push(Field {
+                name,
+                values: vec![view],
+            }),
+        }
+    }
+    for field in &mut fields {
+        field
+            .values
+            .sort_by_cached_key(|v| crate::search::fold(&v.text));
+    }
+    fields.sort_by_cached_key(|f| crate::search::fold(&f.name));
+    fields
+}
+
+/// A value as a reader sees it: a link by its label; a literal in French,
+/// without its datatype; a laureate with where it is.
+fn reader_view(state: &AppState, predicate: &NamedNode, value: &Term) -> TermView {
+    let mut view = TermView::of(state, value);
+    view.note = None;
+    if let Term::Literal(literal) = value {
+        view.text = reading::literal_in_french(literal);
+    }
+    let laureate = state.data_set.base.rebase_node(ti::LAUREATE.into_owned());
+    if *predicate == laureate
+        && let Term::NamedNode(organisation) = value
+    {
+        view.note = place_of(state, organisation);
+    }
+    view
+}
+
+/// Where an organisation is: its département and région, by name.
+fn place_of(state: &AppState, organisation: &NamedNode) -> Option<String> {
+    let base = &state.data_set.base;
+    let names: Vec<String> = [ti::DEPARTEMENT, ti::REGION]
+        .iter()
+        .filter_map(|property| {
+            let property = base.rebase_node(property.into_owned());
+            state
+                .query_index
+                .quads_for_pattern(
+                    Some(organisation.as_ref().into()),
+                    Some(property.as_ref()),
+                    None,
+                    Some(state.data_set.data_graph.as_ref().into()),
+                )
+                .find_map(|q| match q.object {
+                    TermRef::NamedNode(place) => label(&state.data_set, &state.query_index, place),
+                    _ => None,
+                })
+                .map(|l| l.value().to_owned())
         })
         .collect();
-    views.sort_by(|a, b| {
-        a.predicate
-            .text
-            .to_lowercase()
-            .cmp(&b.predicate.text.to_lowercase())
-    });
-    views
+    (!names.is_empty()).then(|| format!("({})", names.join(", ")))
 }
 
 /// The schema.org JSON-LD embedded in a resource page.
