@@ -98,3 +98,43 @@ async fn each_choice_lists_exactly_the_awards_that_match_it() {
         "so is a malformed query string"
     );
 }
+
+#[tokio::test]
+async fn facet_options_are_in_french_order() {
+    let server = TestServer::default().await;
+    let page = reqwest::Client::new()
+        .get(server.at("/"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let options = |facet: &str| -> Vec<String> {
+        page.split(&format!("id=\"filtre-{facet}\""))
+            .nth(1)
+            .unwrap()
+            .split("</select>")
+            .next()
+            .unwrap()
+            .split("<option value=\"")
+            .skip(2)
+            .map(|o| {
+                let label = o.split('>').nth(1).unwrap();
+                label.rsplit_once(" (").unwrap().0.replace("&#x27;", "'")
+            })
+            .collect()
+    };
+    // Régions as a reader sorts them: « Île-de-France » among the I.
+    let regions = options("region");
+    let folded: Vec<String> = regions
+        .iter()
+        .map(|r| territoire_innovant::search::fold(r))
+        .collect();
+    assert!(folded.is_sorted(), "{regions:?}");
+    let ile = regions.iter().position(|r| r == "Île-de-France").unwrap();
+    assert!(ile + 1 < regions.len(), "{regions:?}");
+    // Levels by rank.
+    assert_eq!(options("niveau"), ["Or", "Argent", "Bronze"]);
+}

@@ -1553,6 +1553,25 @@ async fn resource_pages_put_what_matters_first_each_fact_once_in_french() {
     // Values as a French reader writes them.
     let guadeloupe = page("/departement/971").await;
     assert_eq!(field_values(&guadeloupe, "Outre-mer"), ["Oui"]);
-    let edition = visible_text(&page("/edition/2023").await);
-    assert!(!edition.contains("xsd"), "{edition}");
+    let edition = page("/edition/2023").await;
+    assert!(!visible_text(&edition).contains("xsd"));
+    // Its awards by level: Or, then Argent, then Bronze.
+    let levels: Vec<String> = field_values(&edition, "Prix")
+        .iter()
+        .map(|award| award.split_whitespace().nth(1).unwrap().to_owned())
+        .collect();
+    assert_eq!(levels.len(), 25, "{levels:?}");
+    let first = |level: &str| levels.iter().position(|l| l == level).unwrap();
+    let last = |level: &str| levels.iter().rposition(|l| l == level).unwrap();
+    assert!(
+        last("Or") < first("Argent") && last("Argent") < first("Bronze"),
+        "{levels:?}"
+    );
+    // A link back that a field already gives is not repeated.
+    let category = page("/category/e-sante").await;
+    assert!(
+        !field_names(&category)
+            .iter()
+            .any(|n| n.starts_with("Comprend"))
+    );
 }

@@ -64,7 +64,7 @@ pub fn facets(state: &AppState) -> Vec<Facet> {
                      }} GROUP BY ?value ?label ORDER BY {order} ?label"
                 ),
             );
-            let options: Vec<FacetOption> = rows
+            let mut options: Vec<FacetOption> = rows
                 .into_iter()
                 .map(|row| FacetOption {
                     value: row[0].rsplit('/').next().unwrap_or_default().to_owned(),
@@ -73,6 +73,11 @@ pub fn facets(state: &AppState) -> Vec<Facet> {
                     iri: row[0].clone(),
                 })
                 .collect();
+            // Names in French order (« Île-de-France » among the I, not
+            // after the Z as code points sort it); levels stay by rank.
+            if *order == "?label" {
+                options.sort_by_cached_key(|o| (crate::search::fold(&o.label), o.iri.clone()));
+            }
             Facet {
                 name,
                 label,

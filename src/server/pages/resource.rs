@@ -108,7 +108,7 @@ pub fn resource(
             .map(|t| (&t.predicate, t.object.clone())),
     );
     // Links to this resource, but those its own fields already give (the
-    // inverse of one of its properties).
+    // inverse of one of its properties, or a resource they already name).
     let target = Term::from(iri.clone());
     let inverse = |predicate: &NamedNode| inverse_of(state, predicate);
     let incoming: Vec<(String, &NamedNode, Term)> = triples
@@ -116,6 +116,9 @@ pub fn resource(
         .filter(|t| t.object == target && t.subject != subject && !entailed(t))
         .filter_map(|t| {
             let source = Term::from(t.subject.clone());
+            if own.iter().any(|o| o.object == source) {
+                return None;
+            }
             match inverse(&t.predicate) {
                 Some(inverse)
                     if own
@@ -125,7 +128,12 @@ pub fn resource(
                     None
                 }
                 Some(inverse) => Some((field_name(state, &inverse), &t.predicate, source)),
-                None => Some((incoming_name(state, &t.predicate), &t.predicate, source)),
+                None => Some((
+                    class_name(state, &source)
+                        .unwrap_or_else(|| incoming_name(state, &t.predicate)),
+                    &t.predicate,
+                    source,
+                )),
             }
         })
         .collect();
@@ -218,6 +226,25 @@ fn field_name(state: &AppState, predicate: &NamedNode) -> String {
     }))
 }
 
+/// What `resource` is, by the French name of its class in the ontology
+/// (« Prix », « Lauréat »): the name of the links from resources of that
+/// class.
+fn class_name(state: &AppState, resource: &Term) -> Option<String> {
+    let Term::NamedNode(resource) = resource else {
+        return None;
+    };
+    let ontology = state.data_set.base.rebase_str(ti::NAMESPACE);
+    state
+        .query_index
+        .quads_for_pattern(Some(resource.as_ref().into()), Some(rdf::TYPE), None, None)
+        .filter_map(|q| match q.object {
+            TermRef::NamedNode(class) if class.as_str().starts_with(&ontology) => Some(class),
+            _ => None,
+        })
+        .find_map(|class| label(&state.data_set, &state.query_index, class))
+        .map(|l| reading::capitalized(l.value()))
+}
+
 /// The name of a link to a resource by `predicate` (one without an
 /// inverse in the ontology), on the resource's page: the standard term's
 /// name backwards; a name that ends in « de » without it (« édition de »:
@@ -305,19 +332,21 @@ fn fields<'a>(
     let mut shown: Vec<Term> = Vec::new();
     let mut fields: Vec<Field> = Vec::new();
     for (_, name, predicate, values) in named {
-        let mut views = Vec::new();
+        let mut views: Vec<(Order, TermView)> = Vec::new();
         for value in values {
             let repeats_title = matches!(&value, Term::Literal(l) if l.value() == title);
             if shown.contains(&value) || repeats_title {
                 continue;
             }
-            views.push(reader_view(state, predicate, &value));
+            let view = reader_view(state, predicate, &value);
+            views.push((value_order(state, &value, &view), view));
             shown.push(value);
         }
         if views.is_empty() {
             continue;
         }
-        views.sort_by_cached_key(|v| crate::search::fold(&v.text));
+        views.sort_by(|a, b| a.0.cmp(&b.0));
+        let views: Vec<TermView> = views.into_iter().map(|(_, view)| view).collect();
         match fields.iter_mut().find(|f| f.name == name) {
             Some(field) => field.values.extend(views),
             None => fields.push(Field {
@@ -331,29 +360,64 @@ fn fields<'a>(
 
 /// The links to a resource, grouped by their names.
 fn incoming_fields(state: &AppState, links: Vec<(String, &NamedNode, Term)>) -> Vec<Field> {
-    let mut fields: Vec<Field> = Vec::new();
+    let mut groups: Vec<(String, Vec<(Order, TermView)>)> = Vec::new();
     for (name, predicate, source) in links {
         let view = reader_view(state, predicate, &source);
-        match fields.iter_mut().find(|f| f.name == name) {
-            Some(field)
-                if field
-                    .values
-                    .iter()
-                    .any(|v| v.href == view.href && v.text == view.text) => {}
-            Some(field) => field.values.push(view),
-            None => fields.push(Field {
-                name,
-                values: vec![view],
-            }),
+        let value = (value_order(state, &source, &view), view);
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, values)) if values.iter().any(|(_, v)| v.href == value.1.href) => {}
+            Some((_, values)) => values.push(value),
+            None => groups.push((name, vec![value])),
         }
     }
-    for field in &mut fields {
-        field
-            .values
-            .sort_by_cached_key(|v| crate::search::fold(&v.text));
-    }
-    fields.sort_by_cached_key(|f| crate::search::fold(&f.name));
-    fields
+    groups.sort_by_cached_key(|(name, _)| crate::search::fold(name));
+    groups
+        .into_iter()
+        .map(|(name, mut values)| {
+            values.sort_by(|a, b| a.0.cmp(&b.0));
+            Field {
+                name,
+                values: values.into_iter().map(|(_, view)| view).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Where a value goes among the values of a field: awards and levels by
+/// rank (Or, Argent, Bronze), then every value in French order (accents and
+/// case aside).
+type Order = (u64, String);
+
+fn value_order(state: &AppState, value: &Term, view: &TermView) -> Order {
+    let base = &state.data_set.base;
+    let index = &state.query_index;
+    let (level, rank) = (
+        base.rebase_node(ti::LEVEL_OF.into_owned()),
+        base.rebase_node(ti::RANK.into_owned()),
+    );
+    let number = |subject: NamedNodeRef<'_>| {
+        index
+            .quads_for_pattern(Some(subject.into()), Some(rank.as_ref()), None, None)
+            .find_map(|q| match q.object {
+                TermRef::Literal(l) => l.value().parse::<u64>().ok(),
+                _ => None,
+            })
+    };
+    let position = match value {
+        Term::NamedNode(node) => number(node.as_ref()).or_else(|| {
+            index
+                .quads_for_pattern(Some(node.as_ref().into()), Some(level.as_ref()), None, None)
+                .find_map(|q| match q.object {
+                    TermRef::NamedNode(level) => number(level),
+                    _ => None,
+                })
+        }),
+        _ => None,
+    };
+    (
+        position.unwrap_or(u64::MAX),
+        crate::search::fold(&view.text),
+    )
 }
 
 /// A value as a reader sees it: a link by its label; a literal in French,
