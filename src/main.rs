@@ -110,7 +110,7 @@ enum Command {
     /// data on SIGHUP (a failed rebuild keeps the running data).
     Serve {
         /// Address to listen on.
-        #[arg(long, env = "TI_LISTEN", default_value = "127.0.0.1:7878")]
+        #[arg(long, env = "TI_LISTEN", default_value = "127.0.0.1:7878", value_parser = listen_address)]
         listen: std::net::SocketAddr,
         /// Time limit of a query, in seconds.
         #[arg(long, env = "TI_QUERY_TIMEOUT", default_value_t = 10.0)]
@@ -178,6 +178,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         ontology_dir: cli.ontology,
         base: cli.base,
     };
+    if !matches!(cli.command, Command::Publish { .. }) {
+        check_data_folder(&inputs)?;
+    }
     match cli.command {
         Command::Build {
             out,
@@ -303,6 +306,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             queries,
             history,
         } => {
+            check_history(&history)?;
             memory::release_memory_promptly();
             tracing_subscriber::fmt()
                 .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
@@ -362,6 +366,57 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::Ok(())
             })?;
         }
+    }
+    Ok(())
+}
+
+/// The address `--listen` names: an IP address and port (`127.0.0.1:7878`,
+/// `[::1]:7878`) or a host name and port (`localhost:7878`), resolved.
+fn listen_address(text: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    if let Ok(address) = text.parse() {
+        return Ok(address);
+    }
+    let expected = "expected HOST:PORT, such as 127.0.0.1:7878, localhost:7878 or [::1]:7878";
+    match text.to_socket_addrs() {
+        Ok(mut addresses) => addresses
+            .next()
+            .ok_or_else(|| format!("{text} names no address: {expected}")),
+        Err(_) if !text.contains(':') => Err(format!("no port in {text:?}: {expected}")),
+        Err(e) => Err(format!("cannot resolve {text:?} ({e}): {expected}")),
+    }
+}
+
+/// Whether `inputs` names a data folder; if not, what to do.
+fn check_data_folder(inputs: &Inputs) -> anyhow::Result<()> {
+    if inputs.data_dir.is_dir() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "no data folder at {}: run this from the repository (it has data/), or give the source data with --data DIR",
+        inputs.data_dir.display()
+    )
+}
+
+/// Whether the `--history` folder can be used: it exists, or its parent
+/// does (a mistyped path is not created silently).
+fn check_history(history: &Option<PathBuf>) -> anyhow::Result<()> {
+    let Some(path) = history else {
+        return Ok(());
+    };
+    if path.is_dir() {
+        return Ok(());
+    }
+    if path.exists() {
+        anyhow::bail!("--history {}: not a folder", path.display());
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if parent.is_some_and(|p| !p.is_dir()) {
+        anyhow::bail!(
+            "--history {}: its parent folder {} does not exist; check the path (build --out DIR writes DIR/history)",
+            path.display(),
+            parent.map(|p| p.display().to_string()).unwrap_or_default()
+        );
     }
     Ok(())
 }

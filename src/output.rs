@@ -73,7 +73,7 @@ pub fn write_results(
                     });
                 }
             };
-            let mut writer = RdfSerializer::from_format(rdf_format).for_writer(out);
+            let mut writer = RdfSerializer::from_format(rdf_format).for_writer(&mut *out);
             for triple in triples {
                 writer.serialize_triple(&triple?)?;
             }
@@ -81,7 +81,8 @@ pub fn write_results(
         }
         QueryResults::Boolean(value) => match results_format {
             Some(f) => {
-                QueryResultsSerializer::from_format(f).serialize_boolean_to_writer(out, value)?;
+                QueryResultsSerializer::from_format(f)
+                    .serialize_boolean_to_writer(&mut *out, value)?;
             }
             None if format == OutputFormat::Table => writeln!(out, "{value}")?,
             None => return Err(mismatch_solutions(format)),
@@ -89,7 +90,7 @@ pub fn write_results(
         QueryResults::Solutions(solutions) => match results_format {
             Some(f) => {
                 let mut writer = QueryResultsSerializer::from_format(f)
-                    .serialize_solutions_to_writer(out, solutions.variables().to_vec())?;
+                    .serialize_solutions_to_writer(&mut *out, solutions.variables().to_vec())?;
                 for solution in solutions {
                     writer.serialize(&solution?)?;
                 }
@@ -115,6 +116,11 @@ pub fn write_results(
             }
             None => return Err(mismatch_solutions(format)),
         },
+    }
+    // JSON and XML end where their writers stop: the line ends here, as
+    // a terminal and `diff` expect.
+    if matches!(format, OutputFormat::Json | OutputFormat::Xml) {
+        writeln!(out)?;
     }
     Ok(())
 }

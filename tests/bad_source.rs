@@ -124,7 +124,19 @@ fn unknown_level() {
         &at("editions/2023.toml", line),
         "award[2].level",
         "unknown level \"platine\"",
+        "expected one of argent, bronze, or",
     ]);
+}
+
+#[test]
+fn a_year_that_is_not_a_number() {
+    let f = Fixture::new();
+    let line = f.edit("editions/2023.toml", "year = 2023", "year = \"deux mille\"");
+    let message = f.assert_rejected(&[
+        &at("editions/2023.toml", line),
+        "expected a whole number, such as a year: 2024",
+    ]);
+    assert!(!message.contains("i32"), "{message}");
 }
 
 #[test]

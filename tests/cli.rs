@@ -90,3 +90,72 @@ fn validate_reports_the_store_size() {
         )
     );
 }
+
+#[test]
+fn json_and_xml_answers_end_with_a_newline() {
+    for format in ["json", "xml"] {
+        let (ok, stdout, stderr) = run(&["query", "ASK {}", "--format", format]);
+        assert!(ok, "{stderr}");
+        assert!(
+            stdout.ends_with('\n') && !stdout.ends_with("\n\n"),
+            "{format}: {stdout:?}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_data_folder_says_what_to_do() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = Command::new(BIN)
+        .current_dir(elsewhere.path())
+        .arg("validate")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!output.status.success());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("no data folder at data") && stderr.contains("--data DIR"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn serve_refuses_a_mistyped_history_path_and_names_the_listen_form() {
+    let missing = tempfile::tempdir().unwrap();
+    let typo = missing.path().join("no-such-folder").join("history");
+    let (ok, _, stderr) = run(&["serve", "--history", typo.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(!typo.exists(), "the path was created");
+    let (ok, _, stderr) = run(&["serve", "--listen", "localhost"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("expected HOST:PORT, such as 127.0.0.1:7878, localhost:7878"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn serve_listens_on_a_host_name() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(BIN)
+        .current_dir(repo())
+        .args(["serve", "--listen", "localhost:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let ready = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find(|line| line.contains("serving on http://"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let ready = ready.expect("serve printed its address");
+    assert!(
+        ready.contains("http://127.0.0.1:") || ready.contains("http://[::1]:"),
+        "{ready}"
+    );
+}

@@ -380,9 +380,10 @@ fn check_reference(
                             value.span(),
                             format!("organisation[{i}].kind"),
                             format!(
-                                "the reference gives EPCI type {}: expected kind \"{}\", found {declared:?}",
+                                "the reference gives EPCI type {}: expected kind \"{}\", found {}",
                                 epci.epci_type,
-                                expected_kind.id.get_ref()
+                                expected_kind.id.get_ref(),
+                                declared.map_or("no kind".to_owned(), |k| format!("\"{k}\""))
                             ),
                         ));
                     }
@@ -450,6 +451,19 @@ struct Registry<'a> {
 }
 
 impl<'a> Registry<'a> {
+    /// The valid ids, sorted, as a message lists them (the first twelve,
+    /// and how many more).
+    fn valid(&self) -> String {
+        let mut ids: Vec<&str> = self.ids.iter().copied().collect();
+        ids.sort_unstable();
+        let shown = ids.iter().take(12).copied().collect::<Vec<_>>().join(", ");
+        match ids.len() {
+            0 => "nothing yet".to_owned(),
+            n if n > 12 => format!("{shown}… ({} more)", n - 12),
+            _ => shown,
+        }
+    }
+
     fn new(ids: &'a HashSet<&'a str>, kind: &'static str, defined_in: &'static str) -> Self {
         Self {
             ids,
@@ -519,9 +533,10 @@ impl Checker {
                 id.span(),
                 field,
                 format!(
-                    "unknown {} \"{}\": expected an id defined in {}",
+                    "unknown {} \"{}\": expected one of {} (the ids of {})",
                     registry.kind,
                     id.get_ref(),
+                    registry.valid(),
                     registry.defined_in
                 ),
             ));

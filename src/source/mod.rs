@@ -48,10 +48,38 @@ impl<T: DeserializeOwned> SourceFile<T> {
             }),
             Err(e) => {
                 let span = e.span().unwrap_or(0..0);
-                Err(lines.error(path, span, "", e.message().trim().to_owned()))
+                Err(lines.error(path, span, "", in_the_words_of_the_file(e.message().trim())))
             }
         }
     }
+}
+
+/// A TOML reader's message in the words of the file: the Rust types it
+/// names (`expected i32`) as the values a person writes.
+fn in_the_words_of_the_file(message: &str) -> String {
+    const TYPES: [(&str, &str); 9] = [
+        (
+            "expected i32",
+            "expected a whole number, such as a year: 2024",
+        ),
+        ("expected i64", "expected a whole number"),
+        ("expected u8", "expected a whole number"),
+        ("expected u16", "expected a whole number"),
+        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected usize", "expected a whole number, 0 or more"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ];
+    let mut message = message.to_owned();
+    for (rust, reader) in TYPES {
+        if let Some(at) = message.find(rust)
+            && !message[at + rust.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+        {
+            message.replace_range(at..at + rust.len(), reader);
+        }
+    }
+    message
 }
 
 impl<T> SourceFile<T> {
@@ -285,4 +313,25 @@ fn edition_names(dir: &Path) -> Result<Vec<String>, SourceError> {
     }
     names.sort();
     Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names_become_what_a_person_writes() {
+        assert_eq!(
+            in_the_words_of_the_file("invalid type: string \"deux mille\", expected i32"),
+            "invalid type: string \"deux mille\", expected a whole number, such as a year: 2024"
+        );
+        assert_eq!(
+            in_the_words_of_the_file("invalid type: integer `3`, expected a boolean"),
+            "invalid type: integer `3`, expected true or false"
+        );
+        assert_eq!(
+            in_the_words_of_the_file("missing field `id`"),
+            "missing field `id`"
+        );
+    }
 }
