@@ -199,6 +199,9 @@ async fn every_kind_of_page_renders_and_is_accessible_in_chromium() {
                 page["scroll_width"], page["width"]
             ));
         }
+        for element in page["hidden_overflow"].as_array().unwrap() {
+            failures.push(format!("{at}: content cut off in {element}, not a marked scroll area"));
+        }
         for error in page["console_errors"].as_array().unwrap() {
             failures.push(format!("{at}: console: {error}"));
         }

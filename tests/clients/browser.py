@@ -194,6 +194,26 @@ with tempfile.TemporaryDirectory() as profile:
                     "return document.documentElement.scrollWidth"
                 )
                 page["width"] = driver.execute_script("return window.innerWidth")
+                # Content cut off inside an element: allowed only in a scroll
+                # area a reader is told about (a labelled, focusable region),
+                # and never for a table of figures, which must fit.
+                page["hidden_overflow"] = driver.execute_script(
+                    "const cut = [];"
+                    "for (const e of document.querySelectorAll('main *')) {"
+                    "  if (e.scrollWidth <= e.clientWidth + 1 || e.clientWidth === 0) continue;"
+                    "  const style = getComputedStyle(e);"
+                    "  if (!['auto', 'scroll', 'hidden'].includes(style.overflowX)) continue;"
+                    "  if (e.closest('[role=region][tabindex][aria-label], [role=region][tabindex][aria-labelledby]') ) continue;"
+                    "  if (e.closest('.CodeMirror, .yasr, .yasqe, pre, figure.diagram')) continue;"
+                    "  cut.push(e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') +"
+                    "    ' ' + e.scrollWidth + '>' + e.clientWidth);"
+                    "}"
+                    "for (const e of document.querySelectorAll('.table-scroll')) {"
+                    "  if (e.querySelector('table.figures') && e.scrollWidth > e.clientWidth + 1)"
+                    "    cut.push('figures table ' + e.getAttribute('aria-label') + ' ' + e.scrollWidth + '>' + e.clientWidth);"
+                    "}"
+                    "return cut;"
+                )
                 page["violations"] = axe_violations(driver)
                 if path.startswith("/sparql"):
                     page["violations"] += with_results
