@@ -147,4 +147,43 @@ async fn the_map_shades_and_links_the_departements_with_awards() {
         links,
         "the only edition's map is the whole map"
     );
+
+    // What the map cannot show is said under it: the awards on no
+    // département, each with its laureates' reason, and what its counts add
+    // up to.
+    let unplaced = sparql_rows(
+        &server,
+        &format!(
+            "PREFIX ti: <{TI}> SELECT ?award WHERE {{ ?award a ti:Award \
+             FILTER NOT EXISTS {{ ?award ti:laureate/ti:departement/ti:inseeCode ?code }} }}"
+        ),
+    )
+    .await;
+    assert!(!unplaced.is_empty());
+    let list = home
+        .split("<ul class=\"unplaced\">")
+        .nth(1)
+        .expect("the awards on no département are listed")
+        .split("</ul>")
+        .next()
+        .unwrap();
+    let named: BTreeSet<String> = list
+        .split("<li><a href=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().replace("&#x2f;", "/"))
+        .collect();
+    let expected: BTreeSet<String> = unplaced
+        .iter()
+        .map(|row| row["award"].replace("https://w3id.org/territoire-innovant", ""))
+        .collect();
+    assert_eq!(named, expected);
+    assert!(
+        list.contains("pas publié"),
+        "each with the data's reason: {list}"
+    );
+    let sum: usize = drawn.values().sum();
+    assert!(
+        home.contains(&format!("les chiffres de la carte font {sum} prix")),
+        "the counts' sum is said"
+    );
 }

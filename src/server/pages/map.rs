@@ -70,6 +70,23 @@ pub struct Map {
     pub legend: Vec<(String, &'static str)>,
     /// The credit the outlines' licence asks for.
     pub credit: String,
+    /// The awards that no département of the map holds (none of their
+    /// laureates has a published département), with the data's reason.
+    pub unplaced: Vec<Unplaced>,
+    /// The sum of the départements' counts (an award shared between two
+    /// départements counts in each).
+    pub counted: usize,
+}
+
+/// An award on no département of the map.
+#[derive(Debug, Serialize)]
+pub struct Unplaced {
+    /// The award's page.
+    pub href: String,
+    /// The award's label.
+    pub label: String,
+    /// Its laureates: (name, page, why its département is not published).
+    pub laureates: Vec<(String, String, String)>,
 }
 
 /// Shades by number of awards: 1, 2, 3 or more.
@@ -102,8 +119,47 @@ pub fn map(state: &AppState, edition: Option<&NamedNode>) -> Map {
             .map(|s| format!("{} {} ({}, {})", s.package, s.version, s.author, s.licence))
             .collect::<Vec<_>>()
             .join(" ; "),
+        counted: departements.iter().map(|d| d.awards).sum(),
+        unplaced: unplaced_awards(state, edition),
         departements,
     }
+}
+
+/// The awards none of whose laureates has a département the map shows.
+fn unplaced_awards(state: &AppState, edition: Option<&NamedNode>) -> Vec<Unplaced> {
+    let base = &state.data_set.base;
+    let of_edition = edition
+        .map(|e| format!("?award ti:edition <{}> .", e.as_str()))
+        .unwrap_or_default();
+    let query = format!(
+        "SELECT ?award ?label ?laureate ?name ?note WHERE {{\n\
+           ?award a ti:Award ; ti:laureate ?laureate ; rdfs:label ?label . {of_edition}\n\
+           FILTER(lang(?label) = \"fr\")\n\
+           FILTER NOT EXISTS {{ ?award ti:laureate/ti:departement/ti:inseeCode ?code }}\n\
+           ?laureate skos:prefLabel ?name .\n\
+           OPTIONAL {{ ?laureate skos:editorialNote ?note FILTER(lang(?note) = \"fr\") }}\n\
+         }} ORDER BY ?label ?name"
+    );
+    let href = |iri: &str| local_href(base, iri).unwrap_or_else(|| iri.to_owned());
+    let mut awards: Vec<Unplaced> = Vec::new();
+    for row in select_rows(state, &query) {
+        let [award, label, laureate, name, note] =
+            <[String; 5]>::try_from(row).expect("five variables");
+        let laureate = (name, href(&laureate), note);
+        match awards.last_mut() {
+            Some(last) if last.href == href(&award) => {
+                if !last.laureates.contains(&laureate) {
+                    last.laureates.push(laureate);
+                }
+            }
+            _ => awards.push(Unplaced {
+                href: href(&award),
+                label,
+                laureates: vec![laureate],
+            }),
+        }
+    }
+    awards
 }
 
 /// The départements whose laureates received awards, with their count.
@@ -192,11 +248,7 @@ fn svg(departements: &[Departement]) -> String {
             let _ = write!(
                 svg,
                 "<rect x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{height}\" fill=\"none\" \
-                 stroke=\"#999\" aria-hidden=\"true\"/>\
-                 <text x=\"{}\" y=\"{}\" font-size=\"10\" aria-hidden=\"true\">{}</text>",
-                x + 3.0,
-                y + height - 4.0,
-                escape_xml(&outline.name)
+                 stroke=\"#999\" aria-hidden=\"true\"/>"
             );
         }
         let transform = outline
@@ -236,6 +288,18 @@ fn svg(departements: &[Departement]) -> String {
                     escape_xml(&outline.name)
                 );
             }
+        }
+        // An inset's name, drawn after its shape (so never under it), at
+        // the frame's top, on a white halo.
+        if let Some([x, y, _, _]) = outline.inset {
+            let _ = write!(
+                svg,
+                "<text x=\"{}\" y=\"{}\" font-size=\"10\" paint-order=\"stroke\" stroke=\"#ffffff\" \
+                 stroke-width=\"3\" aria-hidden=\"true\">{}</text>",
+                x + 3.0,
+                y + 11.0,
+                escape_xml(&outline.name)
+            );
         }
     }
     svg.push_str("</svg>");
