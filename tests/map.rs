@@ -68,10 +68,14 @@ async fn the_map_shades_and_links_the_departements_with_awards() {
         .next()
         .unwrap();
     assert_eq!(
-        svg.matches("<path").count(),
+        svg.matches("<path").count() - svg.matches("data-inset=").count(),
         101,
         "one shape per département"
     );
+    // Paris and the petite couronne again, enlarged, out of the tab order.
+    assert_eq!(svg.matches("data-inset=\"paris\"").count(), 4);
+    assert!(svg.contains("Paris et petite couronne"));
+    assert!(svg.contains("tabindex=\"-1\" aria-hidden=\"true\""));
     for overseas in ["971", "972", "973", "974", "976"] {
         assert!(
             svg.contains(&format!("data-code=\"{overseas}\"")),

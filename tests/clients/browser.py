@@ -221,8 +221,8 @@ with tempfile.TemporaryDirectory() as profile:
                 if path == "/":
                     page["map"] = driver.execute_script(
                         "const map = document.querySelector('figure.map svg');"
-                        "return map && {paths: map.querySelectorAll('path').length,"
-                        " links: map.querySelectorAll('a[href] path').length,"
+                        "return map && {paths: map.querySelectorAll('path:not([data-inset])').length,"
+                        " links: map.querySelectorAll('a[href] path:not([data-inset])').length,"
                         " width: map.getBoundingClientRect().width};"
                     )
                 if window == "desktop" and path == "/":

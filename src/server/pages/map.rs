@@ -240,7 +240,7 @@ fn svg(departements: &[Departement]) -> String {
          role=\"group\" aria-labelledby=\"carte-titre carte-description\" class=\"map\">\
          <title id=\"carte-titre\">Carte des prix par département</title>\
          <desc id=\"carte-description\">Les départements de France, ceux d'outre-mer en encart à \
-         gauche ; chaque département dont des lauréats ont reçu des prix est un lien vers sa page. \
+         gauche, Paris et la petite couronne agrandis en haut à droite ; chaque département dont des lauréats ont reçu des prix est un lien vers sa page. \
          Les chiffres sont dans le tableau qui suit la carte.</desc>"
     );
     for outline in &OUTLINES.departements {
@@ -251,59 +251,163 @@ fn svg(departements: &[Departement]) -> String {
                  stroke=\"#999\" aria-hidden=\"true\"/>"
             );
         }
-        let transform = outline
-            .transform
-            .as_ref()
-            .map(|t| format!(" transform=\"{t}\""))
-            .unwrap_or_default();
-        // Départements with awards are outlined dark, so that they stand
-        // out from the others whatever their shade (WCAG 1.4.11).
-        let path = |fill: &str, stroke: &str| {
-            format!(
-                "<path d=\"{}\"{transform} fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"0.8\" \
-                 vector-effect=\"non-scaling-stroke\" data-code=\"{}\"",
-                outline.path, outline.code
-            )
-        };
-        match departements.iter().find(|d| d.code == outline.code) {
-            Some(departement) => {
-                let name = format!(
-                    "{} : {} prix",
-                    escape_xml(&departement.name),
-                    departement.awards
-                );
-                let _ = write!(
-                    svg,
-                    "<a href=\"{}\" aria-label=\"{name}\">{} data-awards=\"{}\"><title>{name}</title></path></a>",
-                    escape_xml(&departement.href),
-                    path(shade(departement.awards), "#1b1b1b"),
-                    departement.awards
-                );
-            }
-            None => {
-                let _ = write!(
-                    svg,
-                    "{} aria-hidden=\"true\"><title>{}</title></path>",
-                    path(NO_AWARD, "#ffffff"),
-                    escape_xml(&outline.name)
-                );
-            }
-        }
-        // An inset's name, drawn after its shape (so never under it), at
-        // the frame's top, on a white halo.
+        shape(
+            &mut svg,
+            outline,
+            departements,
+            outline.transform.clone(),
+            false,
+        );
         if let Some([x, y, _, _]) = outline.inset {
+            inset_name(&mut svg, x, y, &outline.name, 10);
+        }
+    }
+    paris_inset(&mut svg, departements);
+    svg.push_str("</svg>");
+    svg
+}
+
+/// One département's shape: shaded and linked if its laureates received
+/// awards. A copy in an inset (`copy`) is hidden from assistive technology
+/// and out of the tab order: the original is the one they read.
+fn shape(
+    svg: &mut String,
+    outline: &Outline,
+    departements: &[Departement],
+    transform: Option<String>,
+    copy: bool,
+) {
+    let transform = transform
+        .map(|t| format!(" transform=\"{t}\""))
+        .unwrap_or_default();
+    let copied = if copy { " data-inset=\"paris\"" } else { "" };
+    // Départements with awards are outlined dark, so that they stand out
+    // from the others whatever their shade (WCAG 1.4.11).
+    let path = |fill: &str, stroke: &str| {
+        format!(
+            "<path d=\"{}\"{transform} fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"0.8\" \
+             vector-effect=\"non-scaling-stroke\" data-code=\"{}\"{copied}",
+            outline.path, outline.code
+        )
+    };
+    match departements.iter().find(|d| d.code == outline.code) {
+        Some(departement) => {
+            let name = format!(
+                "{} : {} prix",
+                escape_xml(&departement.name),
+                departement.awards
+            );
+            let link = if copy {
+                " tabindex=\"-1\" aria-hidden=\"true\"".to_owned()
+            } else {
+                format!(" aria-label=\"{name}\"")
+            };
             let _ = write!(
                 svg,
-                "<text x=\"{}\" y=\"{}\" font-size=\"10\" paint-order=\"stroke\" stroke=\"#ffffff\" \
-                 stroke-width=\"3\" aria-hidden=\"true\">{}</text>",
-                x + 3.0,
-                y + 11.0,
+                "<a href=\"{}\"{link}>{} data-awards=\"{}\"><title>{name}</title></path></a>",
+                escape_xml(&departement.href),
+                path(shade(departement.awards), "#1b1b1b"),
+                departement.awards
+            );
+        }
+        None => {
+            let _ = write!(
+                svg,
+                "{} aria-hidden=\"true\"><title>{}</title></path>",
+                path(NO_AWARD, "#ffffff"),
                 escape_xml(&outline.name)
             );
         }
     }
-    svg.push_str("</svg>");
-    svg
+}
+
+/// An inset's name, drawn after its shapes (so never under them), at the
+/// frame's top, on a white halo.
+fn inset_name(svg: &mut String, x: f64, y: f64, name: &str, size: u8) {
+    let _ = write!(
+        svg,
+        "<text x=\"{}\" y=\"{}\" font-size=\"{size}\" paint-order=\"stroke\" stroke=\"#ffffff\" \
+         stroke-width=\"3\" aria-hidden=\"true\">{}</text>",
+        x + 3.0,
+        y + 11.0,
+        escape_xml(name)
+    );
+}
+
+/// Paris and the petite couronne, specks on the whole map, drawn again
+/// enlarged in a frame at the top right.
+const PARIS_AND_NEIGHBOURS: [&str; 4] = ["75", "92", "93", "94"];
+/// The frame of that inset: x, y, width, height in the map's units.
+const PARIS_FRAME: [f64; 4] = [486.0, 8.0, 124.0, 100.0];
+
+fn paris_inset(svg: &mut String, departements: &[Departement]) {
+    let outlines: Vec<&Outline> = OUTLINES
+        .departements
+        .iter()
+        .filter(|o| PARIS_AND_NEIGHBOURS.contains(&o.code.as_str()))
+        .collect();
+    let Some([left, top, right, bottom]) =
+        outlines
+            .iter()
+            .filter_map(|o| bounds(&o.path))
+            .reduce(|a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            })
+    else {
+        return;
+    };
+    let [x, y, width, height] = PARIS_FRAME;
+    // Room for the name at the top, a margin around.
+    let (room_x, room_y) = (width - 8.0, height - 20.0);
+    let scale = (room_x / (right - left)).min(room_y / (bottom - top));
+    let (drawn_x, drawn_y) = ((right - left) * scale, (bottom - top) * scale);
+    let translate_x = x + (width - drawn_x) / 2.0 - left * scale;
+    let translate_y = y + 14.0 + (room_y - drawn_y) / 2.0 - top * scale;
+    let _ = write!(
+        svg,
+        "<rect x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{height}\" fill=\"none\" \
+         stroke=\"#999\" aria-hidden=\"true\"/>"
+    );
+    for outline in outlines {
+        let transform = format!("translate({translate_x:.2} {translate_y:.2}) scale({scale:.4})");
+        shape(svg, outline, departements, Some(transform), true);
+    }
+    inset_name(svg, x, y, "Paris et petite couronne", 9);
+}
+
+/// The bounding box `[left, top, right, bottom]` of an outline's path
+/// (relative `m` moves and lines, `z` back to the subpath's start).
+fn bounds(path: &str) -> Option<[f64; 4]> {
+    let (mut current, mut start) = ((0.0_f64, 0.0_f64), (0.0_f64, 0.0_f64));
+    let mut moving = false;
+    let mut bounds: Option<[f64; 4]> = None;
+    for token in path.split_whitespace() {
+        match token {
+            "m" => moving = true,
+            "z" | "Z" => current = start,
+            pair => {
+                let (dx, dy) = pair.split_once(',')?;
+                let (dx, dy): (f64, f64) = (dx.parse().ok()?, dy.parse().ok()?);
+                current = (current.0 + dx, current.1 + dy);
+                if moving {
+                    start = current;
+                    moving = false;
+                }
+                let [l, t, r, b] =
+                    bounds.get_or_insert([current.0, current.1, current.0, current.1]);
+                *l = l.min(current.0);
+                *t = t.min(current.1);
+                *r = r.max(current.0);
+                *b = b.max(current.1);
+            }
+        }
+    }
+    bounds
 }
 
 #[cfg(test)]
@@ -332,13 +436,24 @@ mod tests {
             awards: 4,
         }];
         let drawn = svg(&departements);
-        assert_eq!(drawn.matches("<path").count(), 101);
+        assert_eq!(drawn.matches("<path").count(), 101 + 4, "and Paris's inset");
         assert_eq!(drawn.matches("<a href").count(), 1);
         assert!(drawn.contains("<a href=\"/departement/971\" aria-label=\"Guadeloupe : 4 prix\">"));
         assert!(
             drawn.contains(&format!("fill=\"{}\"", SHADES[2])),
             "4 awards: the darkest shade"
         );
-        assert_eq!(drawn.matches("<rect").count(), 5, "a frame for each inset");
+        assert_eq!(drawn.matches("<rect").count(), 6, "a frame for each inset");
+    }
+
+    #[test]
+    fn an_outline_is_bounded_by_its_points() {
+        // A square from (10, 20), 5 wide, then a second subpath from its
+        // start moved by (-2, -3).
+        assert_eq!(
+            bounds("m 10,20 5,0 0,5 -5,0 z m -2,-3 1,1 z"),
+            Some([8.0, 17.0, 15.0, 25.0])
+        );
+        assert_eq!(bounds("m x,y"), None);
     }
 }
