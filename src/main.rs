@@ -280,6 +280,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Query { query, format } => {
+            // A query that cannot be read is explained before any data is loaded.
+            if let Err(error) = sparql::parse(&query, None) {
+                let endpoint = inputs.base.iri("sparql");
+                anyhow::bail!(
+                    "{}",
+                    sparql::explain::not_a_query_message(&query, &error, endpoint.as_str())
+                );
+            }
             let data_set = DataSet::build(&inputs)?;
             let store = &data_set.store;
             sparql::with_large_stack(|| -> anyhow::Result<()> {

@@ -159,3 +159,13 @@ fn serve_listens_on_a_host_name() {
         "{ready}"
     );
 }
+
+#[test]
+fn a_query_error_is_printed_once_and_says_what_to_write() {
+    let (ok, _, stderr) = run(&["query", "SELECT * WHERE { ?a a ti:Award }"]);
+    assert!(!ok);
+    assert_eq!(
+        stderr,
+        "error: malformed query: the prefix ti: is not declared. Add this line before the query:\nPREFIX ti: <https://w3id.org/territoire-innovant/ontology#>\n"
+    );
+}

@@ -476,7 +476,11 @@ async fn malformed_requests_get_400_with_the_parser_message() {
     assert_eq!(content_type(&response), "text/plain; charset=utf-8");
     let message = response.text().await.unwrap();
     assert!(message.starts_with("malformed query:"), "{message}");
-    assert!(message.contains("1:"), "the position is given: {message}");
+    assert!(
+        message.contains("line 1, column"),
+        "the position is given: {message}"
+    );
+    assert!(message.lines().count() <= 4, "a few lines: {message}");
     let twice = client()
         .get(format!(
             "{}/sparql?query=ASK%7B%7D&query=ASK%7B%7D",
@@ -848,5 +852,38 @@ async fn security_headers_are_set() {
             !csp.contains("script-src 'self' 'unsafe-inline'"),
             "{path}: inline scripts allowed"
         );
+    }
+}
+
+/// A researcher's first mistakes get a message that says what to write, in
+/// a few lines, without the parser's internals.
+#[tokio::test]
+async fn syntax_errors_say_what_to_write() {
+    let server = TestServer::default().await;
+    for (query, expected) in [
+        (
+            "SELECT * WHERE { ?a a ti:Award }",
+            "PREFIX ti: <https://w3id.org/territoire-innovant/ontology#>",
+        ),
+        (
+            "PREFIX ti: <https://w3id.org/territoire-innovant/ontology#>\nSELECT ?n WHERE { ?o skos:prefLabel ?n }",
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>",
+        ),
+        ("SELEKT * WHERE { ?a ?b ?c }", "did you mean SELECT?"),
+        (
+            "SELECT * WHERE { ?a ?b ?c } ORDRE BY ?a",
+            "did you mean ORDER?",
+        ),
+        ("INSERT DATA { <a> <b> <c> }", "read-only"),
+        ("SELECT * WHERE {\n  ?a ?b\n", "line 3, column"),
+    ] {
+        let response = get_query(&server, query, None).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
+        let message = response.text().await.unwrap();
+        assert!(message.contains(expected), "{query}: {message}");
+        assert!(message.lines().count() <= 4, "{query}: {message}");
+        for internal in ["\\u{", "['", "Prefix not found", "expected CONSTRUCT"] {
+            assert!(!message.contains(internal), "{query}: {message}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use super::evaluate::{AnswerBody, AnswerFormat, Formats, QueryRequest, evaluate}
 use super::negotiate::{self, PageOrGraph, RequestedFormats};
 use super::streaming::Streamed;
 use super::{QueryHash, query_page, service_description};
-use crate::sparql::{self, NotAQuery, ProtocolDataset};
+use crate::sparql::{self, ProtocolDataset};
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -133,16 +133,14 @@ pub async fn post(
 /// The answer to a query operation whose text is not a query: a `400`
 /// that says whether it is empty, an update, or malformed (with the
 /// parser's position). Updates sent as updates are refused with `403`.
-pub(super) fn parse_error(text: &str, error: &oxigraph::sparql::SparqlSyntaxError) -> ApiError {
-    match sparql::not_a_query(text) {
-        NotAQuery::Empty => ApiError::bad_request(
-            "empty query: expected a SELECT, ASK, CONSTRUCT or DESCRIBE query",
-        ),
-        NotAQuery::Update => ApiError::bad_request(
-            "this is a SPARQL Update, sent as a query: this endpoint is read-only and answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)",
-        ),
-        NotAQuery::Malformed => ApiError::bad_request(format!("malformed query: {error}")),
-    }
+/// `endpoint` is the endpoint's IRI (`BASE sparql`), under which the
+/// ontology's prefix is told.
+pub(super) fn parse_error(
+    text: &str,
+    error: &oxigraph::sparql::SparqlSyntaxError,
+    endpoint: &str,
+) -> ApiError {
+    ApiError::bad_request(sparql::explain::not_a_query_message(text, error, endpoint))
 }
 
 fn missing_query() -> ApiError {

@@ -331,7 +331,7 @@ fn parse_and_run(
 ) -> Result<(), ApiError> {
     let text = &request.text;
     let query = sparql::parse(text, Some(&request.base_iri))
-        .map_err(|e| super::endpoint::parse_error(text, &e))?;
+        .map_err(|e| super::endpoint::parse_error(text, &e, &request.base_iri))?;
     let format = match query.form() {
         QueryForm::Select => formats.results,
         QueryForm::Ask => formats.boolean,

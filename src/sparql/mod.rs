@@ -3,6 +3,7 @@
 //! the protocol names a data set, `SERVICE` is refused, and evaluation can be
 //! cancelled.
 
+pub mod explain;
 pub mod index;
 mod planning;
 
@@ -137,11 +138,39 @@ pub enum NotAQuery {
 
 /// Tells why `text`, which does not parse as a query, is not one.
 pub fn not_a_query(text: &str) -> NotAQuery {
-    match SparqlParser::new().parse_update(text) {
+    // Relative IRIs resolve against a placeholder base: an update is one
+    // whatever its IRIs.
+    let parser = SparqlParser::new()
+        .with_base_iri("http://example.org/")
+        .expect("a valid base IRI");
+    match parser.parse_update(text) {
         Ok(update) if update.operations.is_empty() => NotAQuery::Empty,
         Ok(_) => NotAQuery::Update,
+        Err(_) if starts_as_update(text) => NotAQuery::Update,
         Err(_) => NotAQuery::Malformed,
     }
+}
+
+/// Whether the first word of `text` after its prologue (`PREFIX`, `BASE`
+/// and comments) is an update operation (`INSERT`, `DELETE`, …).
+fn starts_as_update(text: &str) -> bool {
+    let mut words = text
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or_default())
+        .flat_map(str::split_whitespace);
+    while let Some(word) = words.next() {
+        let upper = word.to_uppercase();
+        if upper == "PREFIX" {
+            words.next();
+            words.next();
+        } else if upper == "BASE" {
+            words.next();
+        } else {
+            let keyword = upper.trim_end_matches(|c: char| !c.is_ascii_alphabetic());
+            return explain::UPDATE_KEYWORDS.contains(&keyword);
+        }
+    }
+    false
 }
 
 /// The data set a query runs on, from the SPARQL protocol's
@@ -290,10 +319,10 @@ fn run_prepared(
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
     /// The query is not valid SPARQL.
-    #[error("{0}")]
+    #[error(transparent)]
     Syntax(#[from] SparqlSyntaxError),
     /// The evaluation failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Evaluation(#[from] QueryEvaluationError),
     /// The query called a `SERVICE`.
     #[error("{0}")]
@@ -393,6 +422,15 @@ mod tests {
         );
         assert_eq!(
             not_a_query("INSERT DATA { <http://x> <http://x> <http://x> }"),
+            NotAQuery::Update
+        );
+        // An update whatever its IRIs, even a malformed one.
+        assert_eq!(
+            not_a_query("INSERT DATA { <a> <b> <c> }"),
+            NotAQuery::Update
+        );
+        assert_eq!(
+            not_a_query("PREFIX x: <http://x/>\n# a comment\ndelete where { ?s ?p ?o"),
             NotAQuery::Update
         );
         assert_eq!(not_a_query("SELECT * {"), NotAQuery::Malformed);
