@@ -155,3 +155,37 @@ async fn the_parts_of_the_category_chart_add_up_to_every_award() {
     .await;
     assert_eq!(drawn, awards[0][0].parse::<f64>().unwrap());
 }
+
+#[tokio::test]
+async fn every_table_says_what_its_rows_and_figures_are() {
+    let server = TestServer::default().await;
+    let page = reqwest::get(server.at("/statistiques"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let tables: Vec<&str> = page.split("<thead>").skip(1).collect();
+    assert_eq!(tables.len(), 5);
+    for table in tables {
+        let head = table.split("</thead>").next().unwrap();
+        assert!(
+            !head.contains(">Élément<") && !head.contains(">Total<"),
+            "{head}"
+        );
+    }
+    for heading in ["Région des lauréats", "Lauréats par prix", ">Prix<"] {
+        assert!(page.contains(heading), "{heading}");
+    }
+    // The home page's facets count awards, and say so.
+    let home = reqwest::Client::new()
+        .get(server.at("/"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains(" prix)</option>"));
+}

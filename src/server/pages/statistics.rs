@@ -34,6 +34,10 @@ struct Chart {
     /// The variables drawn, each with what it counts: one bar per variable
     /// and label when there are several.
     values: &'static [(&'static str, &'static str)],
+    /// The heading of the table's first column: what its rows are.
+    heading: &'static str,
+    /// The heading of its last column: what the totals count.
+    counted: &'static str,
 }
 
 const CHARTS: &[Chart] = &[
@@ -55,6 +59,8 @@ ORDER BY ?category ?rank
         label: "category",
         series: Some(("level", "rank")),
         values: &[("awards", "prix")],
+        heading: "Catégorie",
+        counted: "Prix (total)",
     },
     Chart {
         id: "types",
@@ -71,6 +77,8 @@ ORDER BY DESC(?awards) ?kind
         label: "kind",
         series: None,
         values: &[("awards", "prix")],
+        heading: "Type d'organisation des lauréats",
+        counted: "Prix",
     },
     Chart {
         id: "regions",
@@ -87,6 +95,8 @@ ORDER BY DESC(?awards) ?region
         label: "region",
         series: None,
         values: &[("awards", "prix")],
+        heading: "Région des lauréats",
+        counted: "Prix",
     },
     Chart {
         id: "selection",
@@ -108,6 +118,8 @@ ORDER BY ?year
             ("auditioned", "projets auditionnés"),
             ("selected", "territoires sélectionnés"),
         ],
+        heading: "Édition et étape",
+        counted: "Nombre",
     },
     Chart {
         id: "partages",
@@ -127,6 +139,8 @@ ORDER BY ?laureates
         label: "laureates",
         series: None,
         values: &[("awards", "prix")],
+        heading: "Lauréats par prix",
+        counted: "Prix",
     },
 ];
 
@@ -154,6 +168,8 @@ struct Part {
 #[derive(Serialize)]
 struct ChartView {
     id: &'static str,
+    heading: &'static str,
+    counted: &'static str,
     title: &'static str,
     description: &'static str,
     query: String,
@@ -186,6 +202,8 @@ pub async fn statistics(State(state): State<AppState>) -> Response {
             let svg = svg(chart, &bars, &series);
             ChartView {
                 id: chart.id,
+                heading: chart.heading,
+                counted: chart.counted,
                 title: chart.title,
                 description: chart.description,
                 query,
