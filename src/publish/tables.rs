@@ -42,7 +42,8 @@ enum Kind {
 }
 
 /// A column: its header (what a spreadsheet shows), its name for programs,
-/// what it holds and whether every row has a value.
+/// what it holds, whether every row has a value, and the variable of
+/// [`ROWS_QUERY`] it reads (none for a figure the table computes).
 #[derive(Debug)]
 struct Column {
     title: &'static str,
@@ -50,13 +51,14 @@ struct Column {
     kind: Kind,
     description: &'static str,
     required: bool,
+    variable: Option<&'static str>,
 }
 
 const fn column(
-    title: &'static str,
-    name: &'static str,
+    (title, name): (&'static str, &'static str),
     kind: Kind,
     required: bool,
+    variable: Option<&'static str>,
     description: &'static str,
 ) -> Column {
     Column {
@@ -65,6 +67,7 @@ const fn column(
         kind,
         description,
         required,
+        variable,
     }
 }
 
@@ -82,115 +85,115 @@ struct Table {
 }
 
 const YEAR: Column = column(
-    "Année",
-    "annee",
+    ("Année", "annee"),
     Kind::Year,
     true,
+    Some("year"),
     "L'année de l'édition du label.",
 );
 const CATEGORY: Column = column(
-    "Catégorie",
-    "categorie",
+    ("Catégorie", "categorie"),
     Kind::Text,
     true,
+    Some("category"),
     "La catégorie du prix.",
 );
 const LEVEL: Column = column(
-    "Niveau",
-    "niveau",
+    ("Niveau", "niveau"),
     Kind::Text,
     true,
+    Some("level"),
     "Le niveau du label : Or, Argent ou Bronze.",
 );
 const RANK: Column = column(
-    "Rang du niveau",
-    "rang_niveau",
+    ("Rang du niveau", "rang_niveau"),
     Kind::Integer,
     true,
+    Some("rank"),
     "Le rang du niveau, pour trier : 1 pour Or, 2 pour Argent, 3 pour Bronze.",
 );
 const PROJECT: Column = column(
-    "Projet",
-    "projet",
+    ("Projet", "projet"),
     Kind::Text,
     true,
+    Some("project"),
     "Le titre du projet récompensé, tel que le communiqué l'imprime.",
 );
 const AWARD_URL: Column = column(
-    "Adresse du prix",
-    "adresse_prix",
+    ("Adresse du prix", "adresse_prix"),
     Kind::Url,
     true,
+    Some("award"),
     "L'adresse (IRI) du prix dans les données liées : sa page, et ses données.",
 );
 const NAME_IN_SOURCE: Column = column(
-    "Nom dans le communiqué",
-    "nom_communique",
+    ("Nom dans le communiqué", "nom_communique"),
     Kind::Text,
     true,
+    Some("name"),
     "Le nom du lauréat tel que le communiqué l'imprime.",
 );
 const OFFICIAL_NAME: Column = column(
-    "Nom officiel",
-    "nom_officiel",
+    ("Nom officiel", "nom_officiel"),
     Kind::Text,
     true,
+    Some("official"),
     "Le nom officiel de l'organisation (celui du Code officiel géographique ou du répertoire Sirene quand elle y figure).",
 );
 const KIND: Column = column(
-    "Nature",
-    "nature",
+    ("Nature", "nature"),
     Kind::Text,
     false,
+    Some("kind"),
     "La nature juridique de l'organisation (commune, département, communauté d'agglomération…).",
 );
 const SIREN: Column = column(
-    "SIREN",
-    "siren",
+    ("SIREN", "siren"),
     Kind::Text,
     false,
+    Some("siren"),
     "Le numéro SIREN de l'organisation au répertoire Sirene de l'INSEE (neuf chiffres) ; vide quand la source de référence ne le donne pas.",
 );
 const INSEE_CODE: Column = column(
-    "Code INSEE",
-    "code_insee",
+    ("Code INSEE", "code_insee"),
     Kind::Text,
     false,
+    Some("insee"),
     "Le code du Code officiel géographique : code commune, code EPCI, code département ou code région.",
 );
 const DEPARTEMENT: Column = column(
-    "Département",
-    "departement",
+    ("Département", "departement"),
     Kind::Text,
     false,
+    Some("departement"),
     "Le département où l'organisation est située ; vide quand les données ne le disent pas.",
 );
 const DEPARTEMENT_CODE: Column = column(
-    "Code du département",
-    "code_departement",
+    ("Code du département", "code_departement"),
     Kind::Text,
     false,
+    Some("departementCode"),
     "Le code INSEE du département (deux ou trois caractères : 01, 2A, 971).",
 );
 const REGION: Column = column(
-    "Région",
-    "region",
+    ("Région", "region"),
     Kind::Text,
     false,
+    Some("region"),
     "La région où l'organisation est située.",
 );
 const REGION_CODE: Column = column(
-    "Code de la région",
-    "code_region",
+    ("Code de la région", "code_region"),
     Kind::Text,
     false,
+    Some("regionCode"),
     "Le code INSEE de la région.",
 );
 const LAUREATE_URL: Column = column(
-    "Adresse du lauréat",
-    "adresse_laureat",
+    ("Adresse du lauréat", "adresse_laureat"),
     Kind::Url,
     true,
+    Some("laureate"),
     "L'adresse (IRI) de l'organisation lauréate dans les données liées.",
 );
 
@@ -206,17 +209,17 @@ const AWARDS: Table = Table {
         RANK,
         PROJECT,
         column(
-            "Lauréats",
-            "laureats",
+            ("Lauréats", "laureats"),
             Kind::Text,
             false,
+            None,
             "Les lauréats du prix, tels que le communiqué les nomme, séparés par « ; ».",
         ),
         column(
-            "Nombre de lauréats",
-            "nombre_laureats",
+            ("Nombre de lauréats", "nombre_laureats"),
             Kind::Integer,
             true,
+            None,
             "Le nombre d'organisations lauréates du prix.",
         ),
         AWARD_URL,
@@ -271,17 +274,17 @@ const ORGANISATIONS: Table = Table {
         REGION,
         REGION_CODE,
         column(
-            "Nombre de prix",
-            "nombre_prix",
+            ("Nombre de prix", "nombre_prix"),
             Kind::Integer,
             true,
+            None,
             "Le nombre de prix que l'organisation a reçus, toutes éditions confondues.",
         ),
         column(
-            "Adresse",
-            "adresse",
+            ("Adresse", "adresse"),
             Kind::Url,
             true,
+            Some("laureate"),
             "L'adresse (IRI) de l'organisation dans les données liées.",
         ),
     ],
@@ -336,7 +339,7 @@ pub fn write_tables(
 /// values of each variable of [`ROWS_QUERY`], several when the data has
 /// several.
 #[derive(Debug, Default)]
-struct Row(BTreeMap<&'static str, BTreeSet<String>>);
+struct Row(BTreeMap<String, BTreeSet<String>>);
 
 impl Row {
     /// The values of `variable`, joined by « ; ».
@@ -347,26 +350,6 @@ impl Row {
             .unwrap_or_default()
     }
 }
-
-/// The variables of [`ROWS_QUERY`].
-const VARIABLES: [&str; 16] = [
-    "award",
-    "year",
-    "category",
-    "level",
-    "rank",
-    "project",
-    "laureate",
-    "name",
-    "official",
-    "kind",
-    "siren",
-    "insee",
-    "departement",
-    "departementCode",
-    "region",
-    "regionCode",
-];
 
 /// Every award with each of its laureates, in the data graph `{graph}`.
 const ROWS_QUERY: &str = r#"SELECT * WHERE { GRAPH <{graph}> {
@@ -410,10 +393,11 @@ fn read_rows(data_set: &DataSet) -> io::Result<Vec<Row>> {
             value("laureate").unwrap_or_default(),
         );
         let row = rows.entry(key).or_default();
-        for variable in VARIABLES {
-            if let Some(value) = value(variable) {
-                row.0.entry(variable).or_default().insert(value);
-            }
+        for (variable, term) in solution.iter() {
+            row.0
+                .entry(variable.as_str().to_owned())
+                .or_default()
+                .insert(text(term));
         }
     }
     Ok(rows.into_values().collect())
@@ -442,6 +426,19 @@ fn award_order(row: &Row) -> (String, u64, String, String, String) {
 // ---------------------------------------------------------------------------
 // The three tables
 
+/// The cells of `table` for `row`: each column's variable, or what
+/// `computed` gives for a column the table computes.
+fn cells(table: &Table, row: &Row, computed: impl Fn(&str) -> String) -> Vec<String> {
+    table
+        .columns
+        .iter()
+        .map(|c| match c.variable {
+            Some(variable) => row.get(variable),
+            None => computed(c.name),
+        })
+        .collect()
+}
+
 fn award_rows(rows: &[Row]) -> Vec<Vec<String>> {
     // The rows of one award are its laureates: the award's cells from its
     // first, the names (sorted as a reader sorts them) from all.
@@ -458,13 +455,10 @@ fn award_rows(rows: &[Row]) -> Vec<Vec<String>> {
         .into_values()
         .map(|(row, names)| {
             let names: Vec<_> = names.into_iter().map(|(_, name)| name).collect();
-            let mut cells = ["year", "category", "level", "rank", "project"]
-                .map(|v| row.get(v))
-                .to_vec();
-            cells.push(names.join(" ; "));
-            cells.push(names.len().to_string());
-            cells.push(row.get("award"));
-            cells
+            cells(&AWARDS, row, |column| match column {
+                "nombre_laureats" => names.len().to_string(),
+                _ => names.join(" ; "),
+            })
         })
         .collect()
 }
@@ -478,28 +472,7 @@ fn laureate_rows(rows: &[Row]) -> Vec<Vec<String>> {
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     sorted
         .into_iter()
-        .map(|(_, row)| {
-            [
-                "year",
-                "category",
-                "level",
-                "rank",
-                "project",
-                "name",
-                "official",
-                "kind",
-                "siren",
-                "insee",
-                "departement",
-                "departementCode",
-                "region",
-                "regionCode",
-                "award",
-                "laureate",
-            ]
-            .map(|v| row.get(v))
-            .to_vec()
-        })
+        .map(|(_, row)| cells(&LAUREATES, row, |_| String::new()))
         .collect()
 }
 
@@ -517,28 +490,17 @@ fn organisation_rows(rows: &[Row]) -> Vec<Vec<String>> {
             .insert(row.get("award"));
     }
     let mut sorted: Vec<_> = organisations
-        .into_iter()
-        .map(|(iri, (row, awards))| {
-            let mut cells = [
-                "official",
-                "name",
-                "kind",
-                "siren",
-                "insee",
-                "departement",
-                "departementCode",
-                "region",
-                "regionCode",
-            ]
-            .map(|v| row.get(v))
-            .to_vec();
-            cells.push(awards.len().to_string());
-            cells.push(iri);
-            cells
+        .into_values()
+        .map(|(row, awards)| {
+            let order = (fold(&row.get("official")), row.get("laureate"));
+            (
+                order,
+                cells(&ORGANISATIONS, row, |_| awards.len().to_string()),
+            )
         })
         .collect();
-    sorted.sort_by_cached_key(|cells| (fold(&cells[0]), cells[cells.len() - 1].clone()));
-    sorted
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted.into_iter().map(|(_, cells)| cells).collect()
 }
 
 // ---------------------------------------------------------------------------
