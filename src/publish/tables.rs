@@ -12,12 +12,13 @@
 //! sorted by year, level, category and project, so the same data always
 //! gives the same bytes.
 
+use super::catalog::Described;
 use super::files::{Destination, FileSummary, write_file};
 use crate::rdf::vocab::{dct, skos, ti};
 use crate::search::fold;
 use crate::store::DataSet;
-use oxigraph::model::Term;
 use oxigraph::model::vocab::rdfs;
+use oxigraph::model::{NamedNode, Term};
 use oxigraph::sparql::QueryResults;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -539,36 +540,14 @@ struct Licence {
 
 fn licence(data_set: &DataSet) -> Licence {
     let dataset = data_set.base.rebase_node(crate::rdf::base::mint::dataset());
-    let iri = data_set
-        .store
-        .quads_for_pattern(
-            Some(dataset.as_ref().into()),
-            Some(dct::LICENSE),
-            None,
-            Some(data_set.data_graph.as_ref().into()),
-        )
-        .filter_map(Result::ok)
-        .find_map(|quad| match quad.object {
-            Term::NamedNode(node) => Some(node),
-            _ => None,
-        });
+    let iri = Described::new(data_set, dataset).iri(dct::LICENSE);
     let title = iri.as_ref().and_then(|iri| {
-        data_set
-            .store
-            .quads_for_pattern(
-                Some(iri.as_ref().into()),
-                Some(rdfs::LABEL),
-                None,
-                Some(data_set.data_graph.as_ref().into()),
-            )
-            .filter_map(Result::ok)
-            .find_map(|quad| match quad.object {
-                Term::Literal(label) => Some(label.value().to_owned()),
-                _ => None,
-            })
+        Described::new(data_set, iri.clone())
+            .literal(rdfs::LABEL)
+            .map(|label| label.value().to_owned())
     });
     Licence {
-        iri: iri.map(|iri| iri.into_string()),
+        iri: iri.map(NamedNode::into_string),
         title,
     }
 }
