@@ -69,6 +69,41 @@
   });
   makeAccessible();
 
+  // An answer without a solution: the page asks the server what may
+  // explain it (a literal the data holds only with a language or a
+  // datatype, a name as the release prints it) and says so below the
+  // results. The SPARQL answer itself is left as it is.
+  var hints = document.getElementById("hints");
+  yasgui.on("queryResponse", function (_yasgui, tab) {
+    hints.textContent = "";
+    var query = tab.getQuery();
+    setTimeout(function () {
+      var results = tab.getYasr() && tab.getYasr().results;
+      var bindings = results && results.getBindings && results.getBindings();
+      if (!bindings || bindings.length !== 0) {
+        return;
+      }
+      fetch(new URL("/sparql/hints?query=" + encodeURIComponent(query), document.baseURI))
+        .then(function (response) { return response.ok ? response.json() : { hints: [] }; })
+        .then(function (answer) {
+          if (!answer.hints || answer.hints.length === 0) {
+            return;
+          }
+          var intro = document.createElement("p");
+          intro.textContent = "Aucune solution. Ce qui peut l'expliquer :";
+          var list = document.createElement("ul");
+          answer.hints.forEach(function (hint) {
+            var item = document.createElement("li");
+            item.textContent = hint;
+            list.appendChild(item);
+          });
+          hints.appendChild(intro);
+          hints.appendChild(list);
+        })
+        .catch(function () {});
+    }, 0);
+  });
+
   document.getElementById("new-tab").addEventListener("click", function () {
     yasgui.addTab(true);
   });

@@ -233,6 +233,10 @@ async fn every_kind_of_page_renders_and_is_accessible_in_chromium() {
                     "{at}: the new-tab button: {before} tabs, then {after}"
                 ));
             }
+            let hints = page["hints_shown"].to_string();
+            if !hints.contains("\\\"Ville de Paris\\\"@fr") || !hints.contains("ti:nameInSource") {
+                failures.push(format!("{at}: an empty answer's hints: {hints}"));
+            }
             let error = page["error_shown"].as_str().unwrap_or_default();
             if !error.contains("malformed query:") || !error.contains("line 1, column") {
                 failures.push(format!("{at}: a malformed query shows {error:?}"));

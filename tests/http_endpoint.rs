@@ -887,3 +887,53 @@ async fn syntax_errors_say_what_to_write() {
         }
     }
 }
+
+/// A query that finds nothing because of a trap of the model gets hints
+/// from `/sparql/hints` (the query page shows them); one that has no trap
+/// gets none.
+#[tokio::test]
+async fn empty_answers_get_hints_about_tags_types_and_names() {
+    let server = TestServer::default().await;
+    let hints = |query: &'static str| {
+        let url = server.at("/sparql/hints");
+        async move {
+            let body: serde_json::Value = client()
+                .get(url)
+                .query(&[("query", query)])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            body["hints"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h.as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let paris = hints(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?o WHERE { ?o skos:prefLabel \"Ville de Paris\" }",
+    )
+    .await;
+    assert!(
+        paris.iter().any(|h| h.contains("\"Ville de Paris\"@fr")),
+        "{paris:?}"
+    );
+    assert!(
+        paris.iter().any(|h| h.contains("ti:nameInSource")),
+        "{paris:?}"
+    );
+    let year = hints(
+        "PREFIX ti: <https://w3id.org/territoire-innovant/ontology#> SELECT ?e WHERE { ?e ti:year 2023 }",
+    )
+    .await;
+    assert!(
+        year.iter().any(|h| h.contains("\"2023\"^^xsd:gYear")),
+        "{year:?}"
+    );
+    let none = hints("SELECT ?o WHERE { ?o ?p \"no such value anywhere\" } LIMIT 10").await;
+    assert!(none.is_empty(), "{none:?}");
+}

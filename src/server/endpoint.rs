@@ -254,3 +254,35 @@ fn describe_service(state: &AppState, headers: &HeaderMap, formats: &RequestedFo
         Err(e) => e.into_response(),
     }
 }
+
+/// `GET /sparql/hints?query=…`: what may explain why a query found nothing
+/// (see [`sparql::hints`]), as `{"hints": ["…"]}`. The query page asks for
+/// it when an answer is empty; the SPARQL answer itself stays standard.
+pub async fn hints(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Query(parameters): axum::extract::Query<
+        std::collections::HashMap<String, String>,
+    >,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let Some(query) = parameters.get("query").cloned() else {
+        return ApiError::bad_request("missing query: expected a \"query\" parameter")
+            .into_response();
+    };
+    if query.len() > state.config.max_query_bytes {
+        return ApiError::bad_request("query too long").into_response();
+    }
+    let index = std::sync::Arc::clone(&state.query_index);
+    let name_in_source = state
+        .data_set
+        .base
+        .rebase_node(crate::rdf::vocab::ti::NAME_IN_SOURCE.into_owned());
+    let found = tokio::task::spawn_blocking(move || {
+        sparql::with_large_stack(|| {
+            sparql::hints::for_empty_answer(&index, &query, name_in_source.as_str())
+        })
+    })
+    .await
+    .unwrap_or_default();
+    axum::Json(serde_json::json!({ "hints": found })).into_response()
+}

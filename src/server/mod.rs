@@ -394,6 +394,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(home))
         .route("/sparql", get(endpoint::get).post(endpoint::post))
+        .route("/sparql/hints", get(endpoint::hints))
         .route("/health", get(health::health))
         .route(fragments::FRAGMENTS_PATH, get(fragments::fragment))
         .route(change_feed::stream::STREAM_PATH, get(ldes::stream))

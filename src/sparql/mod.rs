@@ -4,6 +4,7 @@
 //! cancelled.
 
 pub mod explain;
+pub mod hints;
 pub mod index;
 mod planning;
 

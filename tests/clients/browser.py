@@ -129,6 +129,20 @@ def error_shown(driver, query):
     return shown[0].text
 
 
+def hints_shown(driver, query):
+    """Runs a query that finds nothing because of a literal without its
+    language tag: the hints the page shows below the results."""
+    driver.execute_script(
+        "document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.setValue(arguments[0])",
+        query,
+    )
+    driver.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasqe_queryButton").click()
+    shown = WebDriverWait(driver, 20).until(
+        lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, "#hints li") if e.text]
+    )
+    return [e.text for e in shown]
+
+
 def resource_query(driver):
     """Follows the page's "query this resource" link: the query in the editor
     of the query page, the rows YASGUI shows and the rows the endpoint gives."""
@@ -186,6 +200,12 @@ with tempfile.TemporaryDirectory() as profile:
                     with_results = axe_violations(driver)
                     page["tabs_before_new"], page["tabs_after_new"] = new_tab(driver)
                     page["error_shown"] = error_shown(driver, "SELECT * WHERE { ?s ?p }")
+                    page["hints_shown"] = hints_shown(
+                        driver,
+                        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+                        "SELECT ?o WHERE { ?o skos:prefLabel \"Ville de Paris\" }",
+                    )
+                    with_results += axe_violations(driver)
                 page["title"] = driver.title
                 page["lang"] = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
                 headings = driver.find_elements(By.TAG_NAME, "h1")
