@@ -104,6 +104,38 @@
     }, 0);
   });
 
+  // A known prefix gets its PREFIX line as soon as it is typed (ti:, skos:,
+  // dct:…: the list the page embeds, nothing fetched from elsewhere).
+  var known = JSON.parse(document.getElementById("prefixes").textContent);
+  function declareTypedPrefixes(yasqe) {
+    var text = yasqe.getValue().replace(/<[^>\s]*>|"[^"]*"|'[^']*'|#.*$/gm, " ");
+    var declared = yasqe.getPrefixesFromQuery();
+    var wanted = {};
+    var used = /(^|[\s(\/^|,;])([A-Za-z][\w-]*):[A-Za-z_]/g;
+    var match;
+    while ((match = used.exec(text)) !== null) {
+      var prefix = match[2];
+      if (known[prefix] && !(prefix in declared) && !/^prefix$/i.test(prefix)) {
+        wanted[prefix] = known[prefix];
+      }
+    }
+    if (Object.keys(wanted).length > 0) {
+      yasqe.addPrefixes(wanted);
+    }
+  }
+  // Every editor YASGUI draws (one per tab, made when the tab is shown) is
+  // watched: YASQE is a CodeMirror editor, reachable from its element.
+  function watchPrefixes() {
+    element.querySelectorAll(".CodeMirror").forEach(function (editor) {
+      var yasqe = editor.CodeMirror;
+      if (yasqe && yasqe.addPrefixes && !yasqe.prefixesWatched) {
+        yasqe.prefixesWatched = true;
+        yasqe.on("change", function () { declareTypedPrefixes(yasqe); });
+      }
+    });
+  }
+  new MutationObserver(watchPrefixes).observe(element, { childList: true, subtree: true });
+
   document.getElementById("new-tab").addEventListener("click", function () {
     yasgui.addTab(true);
   });
@@ -121,6 +153,7 @@
       requestConfig: { endpoint: endpoint, method: "POST" },
     });
   }
+  watchPrefixes();
   document.querySelectorAll("button[data-example]").forEach(function (button) {
     button.addEventListener("click", function () {
       var example = examples[Number(button.dataset.example)];

@@ -233,6 +233,10 @@ async fn every_kind_of_page_renders_and_is_accessible_in_chromium() {
                     "{at}: the new-tab button: {before} tabs, then {after}"
                 ));
             }
+            let declared = page["prefix_declared"].as_str().unwrap_or_default();
+            if !declared.contains("PREFIX ti: <https://w3id.org/territoire-innovant/ontology#>") {
+                failures.push(format!("{at}: typing ti: did not declare it: {declared:?}"));
+            }
             let hints = page["hints_shown"].to_string();
             if !hints.contains("\\\"Ville de Paris\\\"@fr") || !hints.contains("ti:nameInSource") {
                 failures.push(format!("{at}: an empty answer's hints: {hints}"));

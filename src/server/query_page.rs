@@ -6,12 +6,21 @@ use super::pages::render;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-/// Renders the query page.
+/// Renders the query page, with the prefixes its editor declares as they
+/// are typed (the ontology's, under the served base, and the standard
+/// vocabularies'; nothing is fetched from elsewhere).
 pub fn render_page(state: &AppState) -> Response {
+    let endpoint = state.data_set.base.iri("sparql");
+    let prefixes: serde_json::Map<String, serde_json::Value> =
+        crate::sparql::explain::known_prefixes(endpoint.as_str())
+            .into_iter()
+            .map(|(prefix, namespace)| (prefix.to_owned(), namespace.into()))
+            .collect();
     render(
         "query.html",
         minijinja::context! {
             examples => &state.examples,
+            prefixes => prefixes,
             timeout_secs => state.config.query_timeout.as_secs_f64().to_string(),
             max_results => state.config.max_results,
             json_ld => (),

@@ -129,6 +129,22 @@ def error_shown(driver, query):
     return shown[0].text
 
 
+def prefix_declared(driver):
+    """Types a query that uses ti: without declaring it: the editor's text
+    afterwards (the page adds the PREFIX line)."""
+    driver.execute_script(
+        "document.querySelector('.tabPanel.active .CodeMirror').CodeMirror"
+        ".setValue('SELECT ?award WHERE { ?award a ti:Award }')"
+    )
+    return WebDriverWait(driver, 10).until(
+        lambda d: (
+            lambda text: text if "PREFIX ti:" in text else False
+        )(d.execute_script(
+            "return document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()"
+        ))
+    )
+
+
 def hints_shown(driver, query):
     """Runs a query that finds nothing because of a literal without its
     language tag: the hints the page shows below the results."""
@@ -200,6 +216,7 @@ with tempfile.TemporaryDirectory() as profile:
                     with_results = axe_violations(driver)
                     page["tabs_before_new"], page["tabs_after_new"] = new_tab(driver)
                     page["error_shown"] = error_shown(driver, "SELECT * WHERE { ?s ?p }")
+                    page["prefix_declared"] = prefix_declared(driver)
                     page["hints_shown"] = hints_shown(
                         driver,
                         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
