@@ -936,4 +936,18 @@ async fn empty_answers_get_hints_about_tags_types_and_names() {
     );
     let none = hints("SELECT ?o WHERE { ?o ?p \"no such value anywhere\" } LIMIT 10").await;
     assert!(none.is_empty(), "{none:?}");
+    // The same traps are documented on /ontology, by their properties.
+    let ontology = client()
+        .get(server.at("/ontology"))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace("&quot;", "\"");
+    for documented in ["\"2023\"^^xsd:gYear", "\"Ville de Paris\"@fr", "\"Or\"@fr"] {
+        assert!(ontology.contains(documented), "{documented}");
+    }
 }
