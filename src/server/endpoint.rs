@@ -272,6 +272,24 @@ pub async fn hints(
     if query.len() > state.config.max_query_bytes {
         return ApiError::bad_request("query too long").into_response();
     }
+    // Bounded like the server's other lookups of the whole index: they share
+    // the fragments' slots (one per core), and stop at the query time limit.
+    let Ok(_slot) = std::sync::Arc::clone(&state.fragment_slots)
+        .acquire_owned()
+        .await
+    else {
+        return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
+            .into_response();
+    };
+    let cancellation = oxigraph::sparql::CancellationToken::new();
+    let timer = {
+        let cancellation = cancellation.clone();
+        let limit = state.config.query_timeout;
+        tokio::spawn(async move {
+            tokio::time::sleep(limit).await;
+            cancellation.cancel();
+        })
+    };
     let index = std::sync::Arc::clone(&state.query_index);
     let name_in_source = state
         .data_set
@@ -279,10 +297,11 @@ pub async fn hints(
         .rebase_node(crate::rdf::vocab::ti::NAME_IN_SOURCE.into_owned());
     let found = tokio::task::spawn_blocking(move || {
         sparql::with_large_stack(|| {
-            sparql::hints::for_empty_answer(&index, &query, name_in_source.as_str())
+            sparql::hints::for_empty_answer(&index, &query, name_in_source.as_str(), &cancellation)
         })
     })
     .await
     .unwrap_or_default();
+    timer.abort();
     axum::Json(serde_json::json!({ "hints": found })).into_response()
 }

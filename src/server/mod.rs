@@ -157,7 +157,8 @@ pub struct Shared {
     cache: cache::AnswerCache,
     /// The counts of the large fragments served, for their next pages.
     fragment_counts: crate::fragments::Counts,
-    /// Fragment pages read at once: one per core.
+    /// Fragment pages and empty-answer hints (lookups over the whole index)
+    /// read at once: one per core.
     fragment_slots: Arc<tokio::sync::Semaphore>,
     evaluators: Arc<evaluate::Evaluators>,
     /// What the server may hold in memory, as planned at start.

@@ -8,7 +8,7 @@
 use super::index::QueryIndex;
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{Literal, Term};
-use oxigraph::sparql::QueryResults;
+use oxigraph::sparql::{CancellationToken, QueryResults};
 use std::sync::Arc;
 
 /// The literals of a query written without a language tag or datatype:
@@ -101,15 +101,27 @@ fn written(literal: &Literal) -> String {
 
 /// What may explain why `query` found nothing in `index`, in French, one
 /// sentence each; `name_in_source` is the IRI of `ti:nameInSource` under
-/// the served base. Empty when no trap applies.
-pub fn for_empty_answer(index: &Arc<QueryIndex>, query: &str, name_in_source: &str) -> Vec<String> {
+/// the served base. Empty when no trap applies. Each lookup reads the whole
+/// index: they stop when `cancellation` is cancelled (the server cancels it
+/// at the query time limit).
+pub fn for_empty_answer(
+    index: &Arc<QueryIndex>,
+    query: &str,
+    name_in_source: &str,
+    cancellation: &CancellationToken,
+) -> Vec<String> {
     let mut hints = Vec::new();
     for value in plain_literals(query).into_iter().take(8) {
+        if cancellation.is_cancelled() {
+            break;
+        }
         let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
         let lookup = format!(
             "SELECT DISTINCT ?l ?p WHERE {{ ?s ?p ?l FILTER(isLiteral(?l) && STR(?l) = \"{escaped}\") }} LIMIT 20"
         );
-        let Ok(QueryResults::Solutions(solutions)) = super::run_indexed(index, &lookup) else {
+        let Ok(QueryResults::Solutions(solutions)) =
+            super::run_indexed_until(index, &lookup, cancellation.clone())
+        else {
             continue;
         };
         let mut forms: Vec<String> = Vec::new();

@@ -304,11 +304,31 @@ pub fn run_indexed(
     })
 }
 
+/// [`run_indexed`], stopped when `cancellation` is cancelled (the server's
+/// own lookups, bounded by the query time limit).
+pub fn run_indexed_until(
+    index: &Arc<QueryIndex>,
+    query: &str,
+    cancellation: CancellationToken,
+) -> Result<QueryResults<'static>, QueryError> {
+    run_cancellable(query, Some(cancellation), |prepared| {
+        prepared.on_queryable_dataset(index.view()).execute()
+    })
+}
+
 fn run_prepared(
     query: &str,
     execute: impl FnOnce(PreparedSparqlQuery) -> Result<QueryResults<'static>, QueryEvaluationError>,
 ) -> Result<QueryResults<'static>, QueryError> {
-    let (prepared, guard) = parse(query, None)?.prepare(&ProtocolDataset::default(), None);
+    run_cancellable(query, None, execute)
+}
+
+fn run_cancellable(
+    query: &str,
+    cancellation: Option<CancellationToken>,
+    execute: impl FnOnce(PreparedSparqlQuery) -> Result<QueryResults<'static>, QueryEvaluationError>,
+) -> Result<QueryResults<'static>, QueryError> {
+    let (prepared, guard) = parse(query, None)?.prepare(&ProtocolDataset::default(), cancellation);
     let results = execute(prepared)?;
     match guard.attempted() {
         Some(service) => Err(QueryError::Service(ServiceRefused(service))),
