@@ -18,7 +18,8 @@ use oxigraph::model::{
 };
 
 const EU_AUTHORITY: &str = "http://publications.europa.eu/resource/authority/";
-const IANA: &str = "http://www.iana.org/assignments/media-types/";
+/// The namespace of IANA media types.
+pub(super) const IANA: &str = "http://www.iana.org/assignments/media-types/";
 
 /// Reads the description the data graph gives of a resource.
 pub(super) struct Described<'a> {

@@ -22,7 +22,7 @@ pub use dumps::{
 pub use files::{Destination, FileSummary, ToDirectory, ToMemory};
 pub use hdt_dump::HDT_DUMP;
 pub use release::{CURRENT, RELEASES, Release, current_release, publish_release, release_id};
-pub use tables::{CSVW_METADATA, DATA_PACKAGE, table_files, table_title};
+pub use tables::{CSVW_METADATA, DATA_PACKAGE, table_title};
 pub use void::{Statistics, void_triples};
 
 use crate::rdf::graph::Graph;

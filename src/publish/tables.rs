@@ -296,11 +296,6 @@ const ORGANISATIONS: Table = Table {
 /// The tables, in the order the catalog lists them.
 const TABLES: [&Table; 3] = [&AWARDS, &LAUREATES, &ORGANISATIONS];
 
-/// The names of the CSV files.
-pub fn table_files() -> impl Iterator<Item = &'static str> {
-    TABLES.iter().map(|table| table.file)
-}
-
 /// The title of the CSV file named `name`, if it is one of the tables.
 pub fn table_title(name: &str) -> Option<&'static str> {
     TABLES.iter().find(|t| t.file == name).map(|t| t.title)

@@ -152,19 +152,21 @@ pub fn void_triples(
         }
     }
     // The tables for spreadsheets: the same data in another format.
-    for file in files
+    for (file, title) in files
         .iter()
-        .filter(|f| super::table_title(&f.name).is_some())
+        .filter_map(|f| Some((f, super::table_title(&f.name)?)))
     {
         let table = base.iri(&format!("dumps/{}", file.name));
         t.add(&dataset, dct::HAS_FORMAT, table.clone());
-        if let Some(title) = super::table_title(&file.name) {
-            t.add(&table, dct::TITLE, fr(title));
-        }
+        t.add(&table, dct::TITLE, fr(title));
         t.add(
             &table,
             dct::FORMAT,
-            NamedNode::new_unchecked("http://www.iana.org/assignments/media-types/text/csv"),
+            NamedNode::new_unchecked(format!(
+                "{}{}",
+                super::catalog::IANA,
+                FileFormat::of(&file.name).media_type
+            )),
         );
     }
     let vocabularies: BTreeSet<String> = classes

@@ -259,12 +259,11 @@ fn describe_service(state: &AppState, headers: &HeaderMap, formats: &RequestedFo
 /// (see [`sparql::hints`]), as `{"hints": ["…"]}`. The query page asks for
 /// it when an answer is empty; the SPARQL answer itself stays standard.
 pub async fn hints(
-    axum::extract::State(state): axum::extract::State<AppState>,
+    State(state): State<AppState>,
     axum::extract::Query(parameters): axum::extract::Query<
         std::collections::HashMap<String, String>,
     >,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
+) -> Response {
     let Some(query) = parameters.get("query").cloned() else {
         return ApiError::bad_request("missing query: expected a \"query\" parameter")
             .into_response();
@@ -273,35 +272,30 @@ pub async fn hints(
         return ApiError::bad_request("query too long").into_response();
     }
     // Bounded like the server's other lookups of the whole index: they share
-    // the fragments' slots (one per core), and stop at the query time limit.
-    let Ok(_slot) = std::sync::Arc::clone(&state.fragment_slots)
-        .acquire_owned()
-        .await
-    else {
+    // the fragments' slots (one per core, held until the lookups really
+    // end), and stop at the query time limit or when the client leaves, as
+    // an evaluation does.
+    let Ok(slot) = Arc::clone(&state.fragment_slots).acquire_owned().await else {
         return ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping")
             .into_response();
     };
     let cancellation = oxigraph::sparql::CancellationToken::new();
-    let timer = {
-        let cancellation = cancellation.clone();
-        let limit = state.config.query_timeout;
-        tokio::spawn(async move {
-            tokio::time::sleep(limit).await;
-            cancellation.cancel();
-        })
-    };
-    let index = std::sync::Arc::clone(&state.query_index);
+    let _cancel = super::evaluate::CancelOnDrop(cancellation.clone());
+    let index = Arc::clone(&state.query_index);
     let name_in_source = state
         .data_set
         .base
         .rebase_node(crate::rdf::vocab::ti::NAME_IN_SOURCE.into_owned());
-    let found = tokio::task::spawn_blocking(move || {
+    let lookups = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         sparql::with_large_stack(|| {
             sparql::hints::for_empty_answer(&index, &query, name_in_source.as_str(), &cancellation)
         })
-    })
-    .await
-    .unwrap_or_default();
-    timer.abort();
+    });
+    let found = tokio::time::timeout(state.config.query_timeout, lookups)
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
     axum::Json(serde_json::json!({ "hints": found })).into_response()
 }

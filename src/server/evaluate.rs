@@ -131,7 +131,7 @@ pub enum AnswerBody {
 
 /// Cancels the evaluation when dropped: on completion, on timeout, and when
 /// the request future is dropped because the client disconnected.
-struct CancelOnDrop(CancellationToken);
+pub(super) struct CancelOnDrop(pub(super) CancellationToken);
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {

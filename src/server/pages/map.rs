@@ -340,27 +340,22 @@ const PARIS_AND_NEIGHBOURS: [&str; 4] = ["75", "92", "93", "94"];
 /// The frame of that inset: x, y, width, height in the map's units.
 const PARIS_FRAME: [f64; 4] = [486.0, 8.0, 124.0, 100.0];
 
-fn paris_inset(svg: &mut String, departements: &[Departement]) {
-    let outlines: Vec<&Outline> = OUTLINES
+/// The transform that fits Paris and its neighbours into [`PARIS_FRAME`],
+/// computed once from their outlines' bounds.
+static PARIS_TRANSFORM: LazyLock<Option<String>> = LazyLock::new(|| {
+    let [left, top, right, bottom] = OUTLINES
         .departements
         .iter()
         .filter(|o| PARIS_AND_NEIGHBOURS.contains(&o.code.as_str()))
-        .collect();
-    let Some([left, top, right, bottom]) =
-        outlines
-            .iter()
-            .filter_map(|o| bounds(&o.path))
-            .reduce(|a, b| {
-                [
-                    a[0].min(b[0]),
-                    a[1].min(b[1]),
-                    a[2].max(b[2]),
-                    a[3].max(b[3]),
-                ]
-            })
-    else {
-        return;
-    };
+        .filter_map(|o| bounds(&o.path))
+        .reduce(|a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        })?;
     let [x, y, width, height] = PARIS_FRAME;
     // Room for the name at the top, a margin around.
     let (room_x, room_y) = (width - 8.0, height - 20.0);
@@ -368,14 +363,27 @@ fn paris_inset(svg: &mut String, departements: &[Departement]) {
     let (drawn_x, drawn_y) = ((right - left) * scale, (bottom - top) * scale);
     let translate_x = x + (width - drawn_x) / 2.0 - left * scale;
     let translate_y = y + 14.0 + (room_y - drawn_y) / 2.0 - top * scale;
+    Some(format!(
+        "translate({translate_x:.2} {translate_y:.2}) scale({scale:.4})"
+    ))
+});
+
+fn paris_inset(svg: &mut String, departements: &[Departement]) {
+    let Some(transform) = PARIS_TRANSFORM.as_ref() else {
+        return;
+    };
+    let [x, y, width, height] = PARIS_FRAME;
     let _ = write!(
         svg,
         "<rect x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{height}\" fill=\"none\" \
          stroke=\"#999\" aria-hidden=\"true\"/>"
     );
-    for outline in outlines {
-        let transform = format!("translate({translate_x:.2} {translate_y:.2}) scale({scale:.4})");
-        shape(svg, outline, departements, Some(transform), true);
+    for outline in OUTLINES
+        .departements
+        .iter()
+        .filter(|o| PARIS_AND_NEIGHBOURS.contains(&o.code.as_str()))
+    {
+        shape(svg, outline, departements, Some(transform.clone()), true);
     }
     inset_name(svg, x, y, "Paris et petite couronne", 9);
 }
