@@ -1575,3 +1575,42 @@ async fn resource_pages_put_what_matters_first_each_fact_once_in_french() {
             .any(|n| n.starts_with("Comprend"))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_downloads_give_formats_by_name_and_sizes_in_ko() {
+    let server = TestServer::default().await;
+    let home = client()
+        .get(server.at("/"))
+        .header(ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let downloads = home.split("id=\"telechargements\"").nth(1).unwrap();
+    let rows: Vec<&str> = downloads.split("<tr><td>").skip(1).collect();
+    assert!(rows.len() >= 17, "{} files", rows.len());
+    for row in &rows {
+        let cells: Vec<String> = row
+            .split("<td>")
+            .map(|cell| {
+                visible_text(cell.split("</td>").next().unwrap())
+                    .trim()
+                    .to_owned()
+            })
+            .collect();
+        let (format, size) = (&cells[2], &cells[3]);
+        assert!(
+            !format.contains("application/") && !format.contains("text/") && !format.contains(';'),
+            "a format by name, not a media type: {format}"
+        );
+        assert!(
+            size.ends_with("Ko") || size.ends_with("Mo") || size.ends_with("octets"),
+            "a size a reader reads: {size}"
+        );
+    }
+    for name in ["Turtle", "CSV", "N-Triples compressé (gzip)", "HDT"] {
+        assert!(downloads.contains(&format!("<td>{name}</td>")), "{name}");
+    }
+}
