@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestServer, sparql_rows};
+use common::{TestServer, repo, sparql_rows};
 use std::collections::BTreeSet;
 
 const BASE: &str = "https://w3id.org/territoire-innovant/";
@@ -137,4 +137,114 @@ async fn facet_options_are_in_french_order() {
     assert!(ile + 1 < regions.len(), "{regions:?}");
     // Levels by rank.
     assert_eq!(options("niveau"), ["Or", "Argent", "Bronze"]);
+}
+
+/// The categories in the order of the release's headings, found in the
+/// release itself (`data/sources/`), not in the registry that publishes it.
+fn categories_in_release_order() -> Vec<String> {
+    let registry: toml::Table = toml::from_str(
+        &std::fs::read_to_string(repo().join("data/registry/categories.toml")).unwrap(),
+    )
+    .unwrap();
+    let release = std::fs::read_to_string(repo().join("data/sources/communique-2023.txt")).unwrap();
+    let mut categories: Vec<(usize, String)> = registry["category"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let heading = format!("\n{}\n", c["release_label"].as_str().unwrap());
+            let at = release
+                .find(&heading)
+                .expect("every heading is in the release");
+            (at, c["label_fr"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    categories.sort();
+    categories.into_iter().map(|(_, label)| label).collect()
+}
+
+#[tokio::test]
+async fn categories_are_in_the_order_of_the_release() {
+    let server = TestServer::default().await;
+    let expected = categories_in_release_order();
+    let html = |path: &'static str| {
+        let url = server.at(path);
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+                .replace("&amp;", "&")
+        }
+    };
+    // The home page: its facet and its sections, one per category.
+    let home = html("/").await;
+    let facet: Vec<String> = home
+        .split("id=\"filtre-categorie\"")
+        .nth(1)
+        .unwrap()
+        .split("</select>")
+        .next()
+        .unwrap()
+        .split("<option value=\"")
+        .skip(2)
+        .map(|o| {
+            o.split('>')
+                .nth(1)
+                .unwrap()
+                .rsplit_once(" (")
+                .unwrap()
+                .0
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(facet, expected);
+    let sections: Vec<String> = home
+        .split("<section class=\"category\">")
+        .skip(1)
+        .map(|s| {
+            s.split("</a></h3>")
+                .next()
+                .unwrap()
+                .rsplit('>')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(sections, expected);
+    // The statistics: the rows of the categories chart's table.
+    let statistics = html("/statistiques").await;
+    let mut rows: Vec<(usize, &String)> = expected
+        .iter()
+        .map(|c| {
+            (
+                statistics
+                    .find(&format!("<th scope=\"row\">{c}</th>"))
+                    .expect(c),
+                c,
+            )
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows.into_iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(),
+        expected
+    );
+    // The data answers it: sorting by ti:position.
+    let answer = sparql_rows(
+        &server,
+        "PREFIX ti: <https://w3id.org/territoire-innovant/ontology#>
+         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+         SELECT ?label WHERE { ?c a ti:Category ; ti:position ?p ; skos:prefLabel ?label
+                               FILTER(lang(?label) = 'fr') } ORDER BY ?p",
+    )
+    .await;
+    let labels: Vec<String> = answer.iter().map(|r| r["label"].clone()).collect();
+    assert_eq!(labels, expected);
 }

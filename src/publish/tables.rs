@@ -351,7 +351,7 @@ impl Row {
 const ROWS_QUERY: &str = r#"SELECT * WHERE { GRAPH <{graph}> {
   ?award a ti:Award ; ti:edition/ti:year ?year ; ti:level ?l ; ti:category ?c .
   ?l skos:prefLabel ?level ; ti:rank ?rank . FILTER(LANG(?level) = "fr")
-  ?c skos:prefLabel ?category . FILTER(LANG(?category) = "fr")
+  ?c skos:prefLabel ?category ; ti:position ?position . FILTER(LANG(?category) = "fr")
   OPTIONAL { ?award ti:project/dct:title ?project }
   OPTIONAL {
     ?award ti:laureate ?laureate .
@@ -408,12 +408,13 @@ fn text(term: &Term) -> String {
     }
 }
 
-/// The order of awards: year, level, category, project, then the IRI.
-fn award_order(row: &Row) -> (String, u64, String, String, String) {
+/// The order of awards: year, level, category (in the release's order),
+/// project, then the IRI.
+fn award_order(row: &Row) -> (String, u64, u64, String, String) {
     (
         row.get("year"),
         row.get("rank").parse().unwrap_or(u64::MAX),
-        fold(&row.get("category")),
+        row.get("position").parse().unwrap_or(u64::MAX),
         fold(&row.get("project")),
         row.get("award"),
     )

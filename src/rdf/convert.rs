@@ -120,6 +120,14 @@ pub fn data_triples(source: &SourceData) -> super::graph::Graph {
             source: None,
         }),
     );
+    // The release's order of its headings, which the registry keeps.
+    for (position, category) in (1u32..).zip(&source.categories.content.category) {
+        graph.0.add(
+            &mint::category(category.id.get_ref()),
+            ti::POSITION,
+            integer(position),
+        );
+    }
     for level in &source.levels.content.level {
         graph.0.add(
             &mint::level(level.id.get_ref()),

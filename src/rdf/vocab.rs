@@ -34,7 +34,7 @@ pub mod ti {
         ORGANISATION_KIND = "OrganisationKind", KIND = "kind", NAME_IN_SOURCE = "nameInSource",
         SIREN = "siren", INSEE_CODE = "inseeCode", DEPARTEMENT_CLASS = "Departement",
         REGION_CLASS = "Region", DEPARTEMENT = "departement", REGION = "region",
-        OVERSEAS = "overseas", LAUREATE_CLASS = "Laureate",
+        OVERSEAS = "overseas", LAUREATE_CLASS = "Laureate", POSITION = "position",
     });
     /// IRI of the ontology document itself.
     pub const ONTOLOGY: oxigraph::model::NamedNodeRef<'static> =

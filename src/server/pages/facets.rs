@@ -38,7 +38,7 @@ pub struct FacetOption {
 
 /// (parameter, label, path from an award to the value, ordering).
 const FACETS: [(&str, &str, &str, &str); 4] = [
-    ("categorie", "Catégorie", "ti:category", "?label"),
+    ("categorie", "Catégorie", "ti:category", "?rank"),
     ("niveau", "Niveau", "ti:level", "?rank"),
     ("type", "Type de lauréat", "ti:laureate/ti:kind", "?label"),
     (
@@ -60,7 +60,7 @@ pub fn facets(state: &AppState) -> Vec<Facet> {
                     "SELECT ?value ?label (COUNT(DISTINCT ?award) AS ?awards) (SAMPLE(?r) AS ?rank) WHERE {{
                        ?award a ti:Award ; {path} ?value .
                        ?value skos:prefLabel ?label . FILTER(lang(?label) = 'fr')
-                       OPTIONAL {{ ?value ti:rank ?r }}
+                       OPTIONAL {{ ?value ti:rank|ti:position ?r }}
                      }} GROUP BY ?value ?label ORDER BY {order} ?label"
                 ),
             );
@@ -74,7 +74,8 @@ pub fn facets(state: &AppState) -> Vec<Facet> {
                 })
                 .collect();
             // Names in French order (« Île-de-France » among the I, not
-            // after the Z as code points sort it); levels stay by rank.
+            // after the Z as code points sort it); levels stay by rank, categories
+            // in the order of the release.
             if *order == "?label" {
                 options.sort_by_cached_key(|o| (crate::search::fold(&o.label), o.iri.clone()));
             }

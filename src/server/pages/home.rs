@@ -89,9 +89,10 @@ pub fn home(state: &AppState, parameters: &std::collections::BTreeMap<String, St
         "SELECT ?category ?categoryLabel ?award ?title ?level ?rank ?year ?laureate
          WHERE { ?award a ti:Award ; ti:category ?category ; ti:level ?l ; ti:project/dct:title ?title ;
                         ti:edition/ti:year ?year ; ti:laureate ?laureate .
-                 ?category skos:prefLabel ?categoryLabel . ?l skos:prefLabel ?level ; ti:rank ?rank .
+                 ?category skos:prefLabel ?categoryLabel ; ti:position ?position .
+                 ?l skos:prefLabel ?level ; ti:rank ?rank .
                  FILTER(lang(?categoryLabel) = 'fr' && lang(?level) = 'fr') }
-         ORDER BY ?categoryLabel DESC(?year) ?rank ?title ?award ?laureate",
+         ORDER BY ?position DESC(?year) ?rank ?title ?award ?laureate",
     ) {
         let [category, category_label, award, title, level, rank, year, laureate] =
             <[String; 8]>::try_from(r).expect("eight variables");

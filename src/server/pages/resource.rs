@@ -384,24 +384,24 @@ fn incoming_fields(state: &AppState, links: Vec<(String, &NamedNode, Term)>) -> 
 }
 
 /// Where a value goes among the values of a field: awards and levels by
-/// rank (Or, Argent, Bronze), then every value in French order (accents and
-/// case aside).
+/// rank (Or, Argent, Bronze), categories in the order of the release, then
+/// every value in French order (accents and case aside).
 type Order = (u64, String);
 
 fn value_order(state: &AppState, value: &Term, view: &TermView) -> Order {
     let base = &state.data_set.base;
     let index = &state.query_index;
-    let (level, rank) = (
-        base.rebase_node(ti::LEVEL_OF.into_owned()),
-        base.rebase_node(ti::RANK.into_owned()),
-    );
+    let level = base.rebase_node(ti::LEVEL_OF.into_owned());
+    let orders = [ti::RANK, ti::POSITION].map(|p| base.rebase_node(p.into_owned()));
     let number = |subject: NamedNodeRef<'_>| {
-        index
-            .quads_for_pattern(Some(subject.into()), Some(rank.as_ref()), None, None)
-            .find_map(|q| match q.object {
-                TermRef::Literal(l) => l.value().parse::<u64>().ok(),
-                _ => None,
-            })
+        orders.iter().find_map(|order| {
+            index
+                .quads_for_pattern(Some(subject.into()), Some(order.as_ref()), None, None)
+                .find_map(|q| match q.object {
+                    TermRef::Literal(l) => l.value().parse::<u64>().ok(),
+                    _ => None,
+                })
+        })
     };
     let position = match value {
         Term::NamedNode(node) => number(node.as_ref()).or_else(|| {

@@ -44,17 +44,18 @@ const CHARTS: &[Chart] = &[
     Chart {
         id: "categories",
         title: "Prix par catégorie et par niveau",
-        description: "Le nombre de prix de chaque catégorie, par niveau (Or, Argent, Bronze), toutes éditions confondues.",
+        description: "Le nombre de prix de chaque catégorie (dans l'ordre du communiqué), par niveau (Or, Argent, Bronze), toutes éditions confondues.",
         query: "SELECT ?category ?level ?rank (COUNT(?award) AS ?awards)
 WHERE {
   ?award a ti:Award ;
-         ti:category/skos:prefLabel ?category ;
+         ti:category ?c ;
          ti:level ?l .
+  ?c skos:prefLabel ?category ; ti:position ?position .
   ?l skos:prefLabel ?level ; ti:rank ?rank .
   FILTER(lang(?category) = \"fr\" && lang(?level) = \"fr\")
 }
-GROUP BY ?category ?level ?rank
-ORDER BY ?category ?rank
+GROUP BY ?position ?category ?level ?rank
+ORDER BY ?position ?rank
 ",
         label: "category",
         series: Some(("level", "rank")),
