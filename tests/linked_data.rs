@@ -1614,3 +1614,65 @@ async fn the_downloads_give_formats_by_name_and_sizes_in_ko() {
         assert!(downloads.contains(&format!("<td>{name}</td>")), "{name}");
     }
 }
+
+/// A place's page names the awards of the laureates that cover it without
+/// being located there (Aix-Marseille-Provence: its communes are in the
+/// Bouches-du-Rhône, the Var and the Vaucluse, no département published),
+/// and a laureate located there only once.
+#[tokio::test]
+async fn place_pages_name_the_laureates_that_cover_them() {
+    let server = TestServer::default().await;
+    let client = client();
+    let page = |path: &'static str| {
+        let request = client.get(server.at(path)).header(ACCEPT, "text/html");
+        async move {
+            request
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+                .replace("&#x27;", "'")
+        }
+    };
+    let covering = |html: &str| -> Vec<String> {
+        html.split("<ul class=\"awards awards-covering\">")
+            .nth(1)
+            .map(|list| {
+                list.split("</ul>")
+                    .next()
+                    .unwrap()
+                    .split("<li>")
+                    .skip(1)
+                    .map(|item| visible_text(item).trim().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for path in [
+        "/departement/13",
+        "/departement/83",
+        "/departement/84",
+        "/commune/13055",
+    ] {
+        let html = page(path).await;
+        let awards = covering(&html);
+        assert!(
+            awards
+                .iter()
+                .any(|a| a.contains("SATURNE") && a.contains("Métropole d'Aix-Marseille-Provence")),
+            "{path}: {awards:?}"
+        );
+    }
+    // Located in the Hérault, Montpellier Méditerranée Métropole is listed
+    // among the laureates located there, not again among those covering it.
+    let herault = page("/departement/34").await;
+    assert!(herault.contains("LeBonTag"), "{herault}");
+    assert!(covering(&herault).is_empty(), "{:?}", covering(&herault));
+    // The organisation's page gives what it covers, by name.
+    let aix = page("/organisation/metropole-aix-marseille-provence").await;
+    let departements = field_values(&aix, "Départements couverts");
+    assert_eq!(departements, ["Bouches-du-Rhône", "Var", "Vaucluse"]);
+    assert_eq!(field_values(&aix, "Communes couvertes").len(), 92);
+}

@@ -6,7 +6,10 @@
 
 mod common;
 
-use common::{data_set, select};
+use common::{data_set, repo, select};
+use std::collections::{BTreeMap, BTreeSet};
+
+const BASE: &str = "https://w3id.org/territoire-innovant/";
 
 /// A question, its naive query, and the answer: the rows, each row's
 /// values joined by " | ", sorted.
@@ -232,4 +235,137 @@ fn twenty_five_researcher_questions_get_the_release_s_answers_from_naive_queries
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The territories the laureates cover, counted from the official lists
+/// as committed (`data/reference/decoupage-administratif.toml`, checked
+/// against the package by `scripts/reference-extract --check`): for each
+/// laureate with a reference, (its communes, its départements, its
+/// population).
+fn covered_by_laureates() -> Vec<(String, BTreeSet<String>, BTreeSet<String>, Option<i64>)> {
+    let read = |path: &str| -> toml::Table {
+        toml::from_str(&std::fs::read_to_string(repo().join(path)).unwrap()).unwrap()
+    };
+    let extract = read("data/reference/decoupage-administratif.toml");
+    let table = |name: &str| extract[name].as_array().unwrap().clone();
+    let text = |v: &toml::Value, key: &str| v[key].as_str().unwrap().to_owned();
+    let commune_departement: BTreeMap<String, String> = table("commune")
+        .iter()
+        .map(|c| (text(c, "code"), text(c, "departement")))
+        .collect();
+    let edition = read("data/editions/2023.toml");
+    let laureates: BTreeSet<String> = edition["award"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["laureates"].as_array().unwrap().iter())
+        .map(|l| l.as_str().unwrap().to_owned())
+        .collect();
+    let organisations = read("data/registry/organisations.toml");
+    let mut covered = Vec::new();
+    for organisation in organisations["organisation"].as_array().unwrap() {
+        let name = text(organisation, "id");
+        let Some(reference) = organisation.get("reference").and_then(|r| r.as_str()) else {
+            continue;
+        };
+        if !laureates.contains(&name) {
+            continue;
+        }
+        let (kind, code) = reference.split_once(':').unwrap();
+        let entry = table(kind)
+            .into_iter()
+            .find(|e| e["code"].as_str() == Some(code))
+            .unwrap();
+        let communes: BTreeSet<String> = match kind {
+            "commune" => [code.to_owned()].into(),
+            "epci" => entry["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m.as_str().unwrap().to_owned())
+                .collect(),
+            _ => BTreeSet::new(),
+        };
+        let mut departements: BTreeSet<String> = communes
+            .iter()
+            .map(|c| commune_departement[c].clone())
+            .collect();
+        match kind {
+            "departement" => drop(departements.insert(code.to_owned())),
+            "region" => departements.extend(
+                table("departement")
+                    .iter()
+                    .filter(|d| d["region"].as_str() == Some(code))
+                    .map(|d| text(d, "code")),
+            ),
+            _ => {}
+        }
+        let population = entry.get("population").and_then(|p| p.as_integer());
+        covered.push((name, communes, departements, population));
+    }
+    covered
+}
+
+#[test]
+fn questions_on_the_territories_the_laureates_cover_get_the_official_lists_answers() {
+    let data = data_set();
+    let covered = covered_by_laureates();
+    let one = |query: &str| -> String {
+        let rows = select(&data, query);
+        assert_eq!(rows.len(), 1, "{query}: {rows:?}");
+        rows[0][0].clone()
+    };
+    // « Combien de communes les lauréats couvrent-ils ? »
+    let communes: BTreeSet<&String> = covered.iter().flat_map(|c| &c.1).collect();
+    assert!(communes.len() > 600, "{}", communes.len());
+    assert_eq!(
+        one("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?o a ti:Laureate ; ti:coversCommune ?c }"),
+        communes.len().to_string()
+    );
+    // « Quels lauréats couvrent le Var (83) ? » — the Métropole
+    // d'Aix-Marseille-Provence among them, though no département is
+    // published for it.
+    let in_var: BTreeSet<String> = covered
+        .iter()
+        .filter(|c| c.2.contains("83"))
+        .map(|c| format!("{}organisation/{}", BASE, c.0))
+        .collect();
+    assert!(in_var.contains(&format!(
+        "{BASE}organisation/metropole-aix-marseille-provence"
+    )));
+    let answer: BTreeSet<String> = select(
+        &data,
+        "SELECT ?o WHERE { ?o a ti:Laureate ; ti:coversDepartement/ti:inseeCode \"83\" }",
+    )
+    .into_iter()
+    .map(|row| row[0].clone())
+    .collect();
+    assert_eq!(answer, in_var);
+    // « Combien de départements les lauréats couvrent-ils ? »
+    let departements: BTreeSet<&String> = covered.iter().flat_map(|c| &c.2).collect();
+    assert_eq!(
+        one(
+            "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?o a ti:Laureate ; ti:coversDepartement ?d }"
+        ),
+        departements.len().to_string()
+    );
+    // « Quelle population réunissent les lauréats (communes et
+    // intercommunalités) ? », and that of one of them.
+    let total: i64 = covered.iter().filter_map(|c| c.3).sum();
+    assert!(total > 5_000_000, "{total}");
+    assert_eq!(
+        one("SELECT (SUM(?p) AS ?n) WHERE { ?o a ti:Laureate ; ti:population ?p }"),
+        total.to_string()
+    );
+    let aix = covered
+        .iter()
+        .find(|c| c.0 == "metropole-aix-marseille-provence")
+        .and_then(|c| c.3)
+        .unwrap();
+    assert_eq!(
+        one(
+            "SELECT ?p WHERE { ?o skos:prefLabel \"Métropole d'Aix-Marseille-Provence\"@fr ; ti:population ?p }"
+        ),
+        aix.to_string()
+    );
 }

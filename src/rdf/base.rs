@@ -188,6 +188,10 @@ pub mod mint {
     pub fn kind(id: &str) -> NamedNode {
         iri(format!("kind/{id}"))
     }
+    /// A commune, by INSEE code.
+    pub fn commune(code: &str) -> NamedNode {
+        iri(format!("commune/{code}"))
+    }
     /// A département, by INSEE code.
     pub fn departement(code: &str) -> NamedNode {
         iri(format!("departement/{code}"))

@@ -316,6 +316,7 @@ impl Graph {
             self.0.add(&iri, ti::KIND, mint::kind(kind.get_ref()));
         }
         if let Some(entity) = entity {
+            self.coverage(source, &iri, entity);
             self.0.add(
                 &iri,
                 ti::INSEE_CODE,
@@ -412,8 +413,35 @@ impl Graph {
         }
     }
 
-    /// The départements and régions of the reference extract, and the
-    /// extract itself as a source.
+    /// What the organisation `iri` covers, as its reference `entity` gives
+    /// it ([`SourceData::covered`]), and its population.
+    fn coverage(&mut self, source: &SourceData, iri: &NamedNode, entity: Entity<'_>) {
+        let covered = source.covered(entity);
+        for commune in covered.communes {
+            self.0.add(
+                iri,
+                ti::COVERS_COMMUNE,
+                mint::commune(commune.code.get_ref()),
+            );
+        }
+        for departement in covered.departements {
+            self.0.add(
+                iri,
+                ti::COVERS_DEPARTEMENT,
+                mint::departement(departement.code.get_ref()),
+            );
+        }
+        for region in covered.regions {
+            self.0
+                .add(iri, ti::COVERS_REGION, mint::region(region.code.get_ref()));
+        }
+        if let Some(population) = entity.population() {
+            self.0.add(iri, ti::POPULATION, integer(population));
+        }
+    }
+
+    /// The communes, départements and régions of the reference extract, and
+    /// the extract itself as a source.
     fn geography(&mut self, source: &SourceData) {
         let extract = &source.reference.content;
         let origin = mint::source(REFERENCE_SOURCE);
@@ -437,7 +465,7 @@ impl Graph {
             &origin,
             dct::DESCRIPTION,
             fr(&format!(
-                "Extrait du paquet npm {} (Code officiel géographique de l'INSEE et liste officielle des EPCI avec leur SIREN), licence {}, fait le {} : data/reference/decoupage-administratif.toml.",
+                "Extrait du paquet npm {} (Code officiel géographique de l'INSEE et liste officielle des EPCI avec leur SIREN, leurs communes membres et leur population), licence {}, fait le {} : data/reference/decoupage-administratif.toml.",
                 extract.source.package, extract.source.licence, extract.source.extracted
             )),
         );
@@ -456,6 +484,27 @@ impl Graph {
                 Literal::new_simple_literal(region.code.get_ref()),
             );
             self.0.add(&iri, ti::OVERSEAS, overseas(&region.zone));
+            self.0.add(&iri, dct::SOURCE, origin.clone());
+        }
+        for commune in &extract.commune {
+            let iri = mint::commune(commune.code.get_ref());
+            self.0.add(&iri, rdf::TYPE, ti::COMMUNE_CLASS);
+            self.0.add(&iri, rdf::TYPE, schema::ADMINISTRATIVE_AREA);
+            self.0.add(&iri, rdfs::LABEL, fr(&commune.name));
+            self.0.add(&iri, skos::PREF_LABEL, fr(&commune.name));
+            self.0.add(
+                &iri,
+                ti::INSEE_CODE,
+                Literal::new_simple_literal(commune.code.get_ref()),
+            );
+            self.0.add(
+                &iri,
+                ti::DEPARTEMENT,
+                mint::departement(commune.departement.get_ref()),
+            );
+            if let Some(population) = commune.population {
+                self.0.add(&iri, ti::POPULATION, integer(population));
+            }
             self.0.add(&iri, dct::SOURCE, origin.clone());
         }
         for departement in &extract.departement {

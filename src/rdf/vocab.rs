@@ -35,6 +35,9 @@ pub mod ti {
         SIREN = "siren", INSEE_CODE = "inseeCode", DEPARTEMENT_CLASS = "Departement",
         REGION_CLASS = "Region", DEPARTEMENT = "departement", REGION = "region",
         OVERSEAS = "overseas", LAUREATE_CLASS = "Laureate", POSITION = "position",
+        COMMUNE_CLASS = "Commune", COVERS_COMMUNE = "coversCommune",
+        COVERS_DEPARTEMENT = "coversDepartement", COVERS_REGION = "coversRegion",
+        POPULATION = "population",
     });
     /// IRI of the ontology document itself.
     pub const ONTOLOGY: oxigraph::model::NamedNodeRef<'static> =

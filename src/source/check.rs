@@ -429,6 +429,18 @@ fn check_extract(checker: &mut Checker, data: &SourceData) {
             ));
         }
     }
+    for member in extract.epci.iter().flat_map(|e| &e.members) {
+        if data.commune(member.get_ref()).is_none() {
+            checker.push(file.error(
+                member.span(),
+                "epci.members",
+                format!(
+                    "commune \"{}\" is not in the extract: every member of an EPCI is one of its [[commune]]",
+                    member.get_ref()
+                ),
+            ));
+        }
+    }
     for departement in &extract.departement {
         if data.region(departement.region.get_ref()).is_none() {
             checker.push(file.error(

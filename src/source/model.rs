@@ -210,6 +210,8 @@ pub struct ReferenceCommune {
     pub siren: Spanned<String>,
     /// Code of its département.
     pub departement: Spanned<String>,
+    /// Its population, as the package's commune file gives it.
+    pub population: Option<u64>,
 }
 
 /// An EPCI of the reference.
@@ -225,6 +227,11 @@ pub struct ReferenceEpci {
     pub epci_type: String,
     /// Départements of its member communes.
     pub member_departements: Vec<Spanned<String>>,
+    /// INSEE codes of its member communes (the official member list).
+    #[serde(default)]
+    pub members: Vec<Spanned<String>>,
+    /// Its population (municipale), as the package's EPCI file gives it.
+    pub population: Option<u64>,
 }
 
 /// A département of the reference.

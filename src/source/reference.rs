@@ -17,6 +17,18 @@ pub enum Entity<'a> {
     Region(&'a ReferenceRegion),
 }
 
+/// The territories an entity covers (see [`SourceData::covered`]), each
+/// once, by code.
+#[derive(Debug, Default)]
+pub struct Covered<'a> {
+    /// Its communes.
+    pub communes: Vec<&'a ReferenceCommune>,
+    /// The départements it covers, whole or in part.
+    pub departements: Vec<&'a ReferenceDepartement>,
+    /// The régions it covers, whole or in part.
+    pub regions: Vec<&'a ReferenceRegion>,
+}
+
 /// Why a reference does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unresolved {
@@ -59,6 +71,59 @@ impl SourceData {
             .find(|d| d.code.get_ref() == code)
     }
 
+    /// The commune with INSEE code `code`.
+    pub fn commune(&self, code: &str) -> Option<&ReferenceCommune> {
+        self.reference
+            .content
+            .commune
+            .iter()
+            .find(|c| c.code.get_ref() == code)
+    }
+
+    /// The territories `entity` covers, from the official lists: a commune
+    /// itself; an EPCI its member communes; a département itself; a région
+    /// its départements; with the départements and régions they are in.
+    pub fn covered(&self, entity: Entity<'_>) -> Covered<'_> {
+        let mut covered = Covered::default();
+        match entity {
+            Entity::Commune(c) => covered.communes.extend(self.commune(c.code.get_ref())),
+            Entity::Epci(e) => covered
+                .communes
+                .extend(e.members.iter().filter_map(|m| self.commune(m.get_ref()))),
+            Entity::Departement(d) => covered
+                .departements
+                .extend(self.departement(d.code.get_ref())),
+            Entity::Region(r) => covered.departements.extend(
+                self.reference
+                    .content
+                    .departement
+                    .iter()
+                    .filter(|d| d.region.get_ref() == r.code.get_ref()),
+            ),
+        }
+        let departements: Vec<&ReferenceDepartement> = covered
+            .communes
+            .iter()
+            .filter_map(|c| self.departement(c.departement.get_ref()))
+            .collect();
+        covered.departements.extend(departements);
+        covered.departements.sort_by_key(|d| d.code.get_ref());
+        covered.departements.dedup_by_key(|d| d.code.get_ref());
+        let regions: Vec<&ReferenceRegion> = covered
+            .departements
+            .iter()
+            .filter_map(|d| self.region(d.region.get_ref()))
+            .chain(match entity {
+                Entity::Region(r) => self.region(r.code.get_ref()),
+                _ => None,
+            })
+            .collect();
+        covered.regions = regions;
+        covered.regions.sort_by_key(|r| r.code.get_ref());
+        covered.regions.dedup_by_key(|r| r.code.get_ref());
+        covered
+    }
+
     /// The région with INSEE code `code`.
     pub fn region(&self, code: &str) -> Option<&ReferenceRegion> {
         self.reference
@@ -85,6 +150,15 @@ impl<'a> Entity<'a> {
         match self {
             Self::Commune(c) => Some(c.siren.get_ref()),
             Self::Epci(e) => Some(e.code.get_ref()),
+            _ => None,
+        }
+    }
+
+    /// Its population, where the package gives one (communes and EPCIs).
+    pub fn population(self) -> Option<u64> {
+        match self {
+            Self::Commune(c) => c.population,
+            Self::Epci(e) => e.population,
             _ => None,
         }
     }

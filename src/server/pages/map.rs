@@ -202,15 +202,37 @@ pub struct AwardHere {
 /// The awards of the laureates located in `place` (a département or a
 /// région, by `ti:departement` or `ti:region`), by label.
 pub fn awards_in(state: &AppState, place: &NamedNode) -> Vec<AwardHere> {
+    awards_of(
+        state,
+        &format!("?laureate ti:departement|ti:region <{}> .", place.as_str()),
+    )
+}
+
+/// The awards of the laureates whose territory covers `place` (a commune,
+/// a département or a région, by `ti:coversCommune`, `ti:coversDepartement`
+/// or `ti:coversRegion`) without being located there, by label.
+pub fn awards_covering(state: &AppState, place: &NamedNode) -> Vec<AwardHere> {
+    awards_of(
+        state,
+        &format!(
+            "?laureate ti:coversCommune|ti:coversDepartement|ti:coversRegion <{place}> .\n\
+             FILTER NOT EXISTS {{ ?laureate ti:departement|ti:region <{place}> }}",
+            place = place.as_str()
+        ),
+    )
+}
+
+/// The awards of the laureates that `pattern` finds (`?laureate`), with
+/// those laureates, by label.
+fn awards_of(state: &AppState, pattern: &str) -> Vec<AwardHere> {
     let base = &state.data_set.base;
     let query = format!(
         "SELECT ?award ?label ?laureate ?name WHERE {{\n\
-           ?laureate ti:departement|ti:region <{}> .\n\
+           {pattern}\n\
            ?award ti:laureate ?laureate ; rdfs:label ?label .\n\
            ?laureate skos:prefLabel ?name .\n\
            FILTER(lang(?label) = \"fr\")\n\
-         }} ORDER BY ?label ?name",
-        place.as_str()
+         }} ORDER BY ?label ?name"
     );
     let href = |iri: String| local_href(base, &iri).unwrap_or(iri);
     let mut awards: Vec<AwardHere> = Vec::new();

@@ -158,6 +158,23 @@ const INVERSE_NAMES: [(&str, &str); 5] = [
     ("http://www.w3.org/ns/prov#wasDerivedFrom", "source de"),
 ];
 
+/// What the ontology's properties that link an organisation to the places
+/// it covers are called on the place's page (by local name).
+const ONTOLOGY_INVERSE_NAMES: [(&str, &str); 3] = [
+    ("coversCommune", "sur le territoire de"),
+    ("coversDepartement", "couvert par"),
+    ("coversRegion", "couverte par"),
+];
+
+/// The name of the ontology's property `local_name` read backwards, where
+/// neither its label nor a class says it (see [`ONTOLOGY_INVERSE_NAMES`]).
+pub fn ontology_inverse_name(local_name: &str) -> Option<&'static str> {
+    ONTOLOGY_INVERSE_NAMES
+        .iter()
+        .find(|(term, _)| *term == local_name)
+        .map(|(_, name)| *name)
+}
+
 /// The name of the standard term `iri` read backwards (see
 /// [`INVERSE_NAMES`]).
 pub fn inverse_name(iri: &str) -> Option<&'static str> {

@@ -35,7 +35,7 @@ pub struct Alternate {
 /// The ontology's properties shown first, in this order: what a reader
 /// looks for (an award's category, level, year, project and laureates; an
 /// organisation's awards, kind, names, codes and place).
-const FIRST: [&str; 16] = [
+const FIRST: [&str; 19] = [
     "laureateOf",
     "category",
     "level",
@@ -49,6 +49,9 @@ const FIRST: [&str; 16] = [
     "inseeCode",
     "departement",
     "region",
+    "population",
+    "coversDepartement",
+    "coversRegion",
     "overseas",
     "rank",
     "editionOf",
@@ -129,13 +132,33 @@ pub fn resource(
                 }
                 Some(inverse) => Some((field_name(state, &inverse), &t.predicate, source)),
                 None => Some((
-                    class_name(state, &source)
+                    reading::ontology_inverse_name(ontology_term(state, &t.predicate))
+                        .map(reading::capitalized)
+                        .or_else(|| class_name(state, &source))
                         .unwrap_or_else(|| incoming_name(state, &t.predicate)),
                     &t.predicate,
                     source,
                 )),
             }
         })
+        .collect();
+    // A laureate located here also covers here: it is listed once, where
+    // it is.
+    let covers = [
+        ti::COVERS_COMMUNE,
+        ti::COVERS_DEPARTEMENT,
+        ti::COVERS_REGION,
+    ]
+    .map(|p| state.data_set.base.rebase_node(p.into_owned()));
+    let incoming: Vec<_> = incoming
+        .iter()
+        .filter(|(_, predicate, source)| {
+            !covers.contains(predicate)
+                || !incoming
+                    .iter()
+                    .any(|(_, other, s)| s == source && !covers.contains(other))
+        })
+        .cloned()
         .collect();
     let incoming = incoming_fields(state, incoming);
     let description = own
@@ -151,12 +174,15 @@ pub fn resource(
     let map = types
         .contains(&edition)
         .then(|| super::map::map(state, Some(iri)));
-    let places = [ti::DEPARTEMENT_CLASS, ti::REGION_CLASS]
+    let places = [ti::COMMUNE_CLASS, ti::DEPARTEMENT_CLASS, ti::REGION_CLASS]
         .map(|class| state.data_set.base.rebase_node(class.into_owned()));
-    let awards_here = types
-        .iter()
-        .any(|t| places.contains(t))
-        .then(|| super::map::awards_in(state, iri));
+    let [commune, ..] = &places;
+    let is_commune = types.contains(commune);
+    let is_place = types.iter().any(|t| places.contains(t));
+    // Laureates are located in départements and régions; a commune is
+    // only covered (by itself or by its EPCI).
+    let awards_here = (is_place && !is_commune).then(|| super::map::awards_in(state, iri));
+    let awards_covering = is_place.then(|| super::map::awards_covering(state, iri));
     // Types as words: the ontology's classes, by their French names.
     let ontology = state.data_set.base.rebase_str(ti::NAMESPACE);
     let kinds: Vec<String> = types
@@ -177,6 +203,8 @@ pub fn resource(
             query => query,
             map => map,
             awards_here => awards_here,
+            awards_covering => awards_covering,
+            is_commune => is_commune,
             json_ld => json_ld,
         },
         StatusCode::OK,
@@ -258,6 +286,16 @@ fn incoming_name(state: &AppState, predicate: &NamedNode) -> String {
         Some(stem) => stem.to_owned(),
         None => format!("{name} de"),
     }
+}
+
+/// The local name of `predicate` if it is a term of the ontology (under the
+/// served base), else its IRI.
+fn ontology_term<'a>(state: &AppState, predicate: &'a NamedNode) -> &'a str {
+    let ontology = state.data_set.base.rebase_str(ti::NAMESPACE);
+    predicate
+        .as_str()
+        .strip_prefix(ontology.as_str())
+        .unwrap_or(predicate.as_str())
 }
 
 /// The property the ontology declares the inverse of `predicate`.
