@@ -240,9 +240,8 @@ fn twenty_five_researcher_questions_get_the_release_s_answers_from_naive_queries
 /// The territories the laureates cover, counted from the official lists
 /// as committed (`data/reference/decoupage-administratif.toml`, checked
 /// against the package by `scripts/reference-extract --check`): for each
-/// laureate with a reference, (its communes, its départements, its
-/// population).
-fn covered_by_laureates() -> Vec<(String, BTreeSet<String>, BTreeSet<String>, Option<i64>)> {
+/// laureate with a reference, what it covers.
+fn covered_by_laureates() -> Vec<Covered> {
     let read = |path: &str| -> toml::Table {
         toml::from_str(&std::fs::read_to_string(repo().join(path)).unwrap()).unwrap()
     };
@@ -301,9 +300,26 @@ fn covered_by_laureates() -> Vec<(String, BTreeSet<String>, BTreeSet<String>, Op
             _ => {}
         }
         let population = entry.get("population").and_then(|p| p.as_integer());
-        covered.push((name, communes, departements, population));
+        covered.push(Covered {
+            id: name,
+            communes,
+            departements,
+            population,
+        });
     }
     covered
+}
+
+/// What a laureate covers, by the official lists.
+struct Covered {
+    /// Its id in the registry.
+    id: String,
+    /// The INSEE codes of its communes.
+    communes: BTreeSet<String>,
+    /// The codes of the départements it covers.
+    departements: BTreeSet<String>,
+    /// Its population, where the package gives one.
+    population: Option<i64>,
 }
 
 #[test]
@@ -316,7 +332,7 @@ fn questions_on_the_territories_the_laureates_cover_get_the_official_lists_answe
         rows[0][0].clone()
     };
     // « Combien de communes les lauréats couvrent-ils ? »
-    let communes: BTreeSet<&String> = covered.iter().flat_map(|c| &c.1).collect();
+    let communes: BTreeSet<&String> = covered.iter().flat_map(|c| &c.communes).collect();
     assert!(communes.len() > 600, "{}", communes.len());
     assert_eq!(
         one("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?o a ti:Laureate ; ti:coversCommune ?c }"),
@@ -327,8 +343,8 @@ fn questions_on_the_territories_the_laureates_cover_get_the_official_lists_answe
     // published for it.
     let in_var: BTreeSet<String> = covered
         .iter()
-        .filter(|c| c.2.contains("83"))
-        .map(|c| format!("{}organisation/{}", BASE, c.0))
+        .filter(|c| c.departements.contains("83"))
+        .map(|c| format!("{}organisation/{}", BASE, c.id))
         .collect();
     assert!(in_var.contains(&format!(
         "{BASE}organisation/metropole-aix-marseille-provence"
@@ -342,7 +358,7 @@ fn questions_on_the_territories_the_laureates_cover_get_the_official_lists_answe
     .collect();
     assert_eq!(answer, in_var);
     // « Combien de départements les lauréats couvrent-ils ? »
-    let departements: BTreeSet<&String> = covered.iter().flat_map(|c| &c.2).collect();
+    let departements: BTreeSet<&String> = covered.iter().flat_map(|c| &c.departements).collect();
     assert_eq!(
         one(
             "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?o a ti:Laureate ; ti:coversDepartement ?d }"
@@ -351,7 +367,7 @@ fn questions_on_the_territories_the_laureates_cover_get_the_official_lists_answe
     );
     // « Quelle population réunissent les lauréats (communes et
     // intercommunalités) ? », and that of one of them.
-    let total: i64 = covered.iter().filter_map(|c| c.3).sum();
+    let total: i64 = covered.iter().filter_map(|c| c.population).sum();
     assert!(total > 5_000_000, "{total}");
     assert_eq!(
         one("SELECT (SUM(?p) AS ?n) WHERE { ?o a ti:Laureate ; ti:population ?p }"),
@@ -359,8 +375,8 @@ fn questions_on_the_territories_the_laureates_cover_get_the_official_lists_answe
     );
     let aix = covered
         .iter()
-        .find(|c| c.0 == "metropole-aix-marseille-provence")
-        .and_then(|c| c.3)
+        .find(|c| c.id == "metropole-aix-marseille-provence")
+        .and_then(|c| c.population)
         .unwrap();
     assert_eq!(
         one(
