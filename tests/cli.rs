@@ -1,4 +1,4 @@
-//! The `query` and `validate` commands.
+//! The `query` and `validate` commands, and the README's figures.
 
 mod common;
 
@@ -168,4 +168,85 @@ fn a_query_error_is_printed_once_and_says_what_to_write() {
         stderr,
         "error: malformed query: the prefix ti: is not declared. Add this line before the query:\nPREFIX ti: <https://w3id.org/territoire-innovant/ontology#>\n"
     );
+}
+
+/// Every figure the README states about the data, the store or the build
+/// is the one the data, `validate` and `Cargo.lock` give today (the
+/// measurements of BENCHMARKS.md and RELIABILITY.md are stated with the
+/// command that produces them).
+#[test]
+fn the_figures_of_the_readme_are_today_s() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let data_set = common::data_set();
+    let count = |query: &str| common::select_one(&data_set, query);
+    let ti = "PREFIX ti: <https://w3id.org/territoire-innovant/ontology#>";
+    let awards = count(&format!(
+        "{ti} SELECT (COUNT(?a) AS ?n) {{ ?a a ti:Award }}"
+    ));
+    let categories = count(&format!(
+        "{ti} SELECT (COUNT(?c) AS ?n) {{ ?c a ti:Category }}"
+    ));
+    let laureates = count(&format!(
+        "{ti} SELECT (COUNT(?o) AS ?n) {{ ?o a ti:Laureate }}"
+    ));
+    // The introduction.
+    let introduction = format!(
+        "({awards} awards, {categories} categories, levels Or/Argent/Bronze, {laureates} laureate\norganisations"
+    );
+    assert!(
+        readme.contains(&introduction),
+        "the README should say {introduction:?}"
+    );
+    // Every « N awards » that is not a synthetic data set's is the data's.
+    for (at, _) in readme.match_indices(" awards") {
+        let before = &readme[..at];
+        let number: String = before
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || *c == '⁰' || ('¹'..='⁹').contains(c))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if number.is_empty() || number.contains(|c: char| !c.is_ascii_digit()) {
+            continue;
+        }
+        let synthetic = number.len() > 3 || before.ends_with(&format!("10{number}"));
+        if !synthetic {
+            assert_eq!(
+                number, awards,
+                "« {number} awards » in the README: the data has {awards}"
+            );
+        }
+    }
+    // The crates of the first build, with the command that counts them.
+    let lock = std::fs::read_to_string(repo().join("Cargo.lock")).unwrap();
+    let crates = lock.lines().filter(|l| l.starts_with("name = ")).count();
+    let stated = format!("`grep -c '^name = ' Cargo.lock`: {crates} crates");
+    assert!(readme.contains(&stated), "the README should say {stated:?}");
+    // What `validate` prints, quoted as it prints it.
+    let (ok, stdout, stderr) = run(&["validate"]);
+    assert!(ok, "{stderr}");
+    let totals = stdout
+        .trim_end()
+        .strip_prefix("data: valid: ")
+        .unwrap()
+        .split(" (")
+        .next()
+        .unwrap()
+        .to_owned();
+    let quoted = readme
+        .split("(« ")
+        .skip(1)
+        .map(|q| {
+            q.split(" »")
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .find(|q| q.contains("entailed by its alignments"))
+        .expect("the README quotes what validate prints");
+    assert_eq!(quoted, totals);
 }
