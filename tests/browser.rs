@@ -211,6 +211,11 @@ async fn every_kind_of_page_renders_and_is_accessible_in_chromium() {
                 "{at}: content cut off in {element}, not a marked scroll area"
             ));
         }
+        for word in page["broken_words"].as_array().unwrap() {
+            failures.push(format!(
+                "{at}: the heading word {word} is broken across lines"
+            ));
+        }
         for error in page["console_errors"].as_array().unwrap() {
             failures.push(format!("{at}: console: {error}"));
         }

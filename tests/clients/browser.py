@@ -251,6 +251,24 @@ with tempfile.TemporaryDirectory() as profile:
                     "}"
                     "return cut;"
                 )
+                # A field's name or a column heading broken inside a word
+                # (« Ca/té/go/rie » in a narrow column): each word on one line.
+                page["broken_words"] = driver.execute_script(
+                    "const broken = [];"
+                    "for (const th of document.querySelectorAll('main th')) {"
+                    "  const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);"
+                    "  for (let node = walker.nextNode(); node; node = walker.nextNode()) {"
+                    "    const text = node.textContent;"
+                    "    for (const m of text.matchAll(/[^\\s\\-]+/g)) {"
+                    "      const range = document.createRange();"
+                    "      range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);"
+                    "      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));"
+                    "      if (tops.size > 1) broken.push(m[0]);"
+                    "    }"
+                    "  }"
+                    "}"
+                    "return broken;"
+                )
                 page["violations"] = axe_violations(driver)
                 if path.startswith("/sparql"):
                     page["violations"] += with_results
