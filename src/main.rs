@@ -285,7 +285,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let endpoint = inputs.base.iri("sparql");
                 anyhow::bail!(
                     "{}",
-                    sparql::explain::not_a_query_message(&query, &error, endpoint.as_str())
+                    sparql::explain::not_a_query_message(
+                        &query,
+                        &error,
+                        endpoint.as_str(),
+                        sparql::explain::Language::English
+                    )
                 );
             }
             let data_set = DataSet::build(&inputs)?;

@@ -134,27 +134,81 @@ pub fn known_prefixes(endpoint: &str) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// The language of the messages: English for programs and the command
+/// line, French for the query page (and any client that prefers it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Language {
+    /// English.
+    #[default]
+    English,
+    /// French.
+    French,
+}
+
+impl Language {
+    /// The language an `Accept-Language` header value prefers among
+    /// English and French (the first of the two with the highest weight;
+    /// English when it names neither).
+    pub fn preferred(accept_language: Option<&str>) -> Self {
+        let mut best = (0.0_f32, Self::English);
+        for range in accept_language.unwrap_or_default().split(',') {
+            let mut parts = range.split(';');
+            let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let weight = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let language = match tag.split('-').next().unwrap_or_default() {
+                "fr" => Self::French,
+                "en" => Self::English,
+                _ => continue,
+            };
+            if weight > best.0 {
+                best = (weight, language);
+            }
+        }
+        best.1
+    }
+}
+
 /// Why `text`, which does not parse as a query (`error`), is not one, in a
 /// few lines: empty, an update (the data is read-only), or malformed (what
 /// to write instead, see [`explain`]). `endpoint` is the endpoint's IRI.
-pub fn not_a_query_message(text: &str, error: &SparqlSyntaxError, endpoint: &str) -> String {
+pub fn not_a_query_message(
+    text: &str,
+    error: &SparqlSyntaxError,
+    endpoint: &str,
+    language: Language,
+) -> String {
+    let french = language == Language::French;
     match super::not_a_query(text) {
+        super::NotAQuery::Empty if french => {
+            "requête vide : écrivez une requête SELECT, ASK, CONSTRUCT ou DESCRIBE".to_owned()
+        }
         super::NotAQuery::Empty => {
             "empty query: expected a SELECT, ASK, CONSTRUCT or DESCRIBE query".to_owned()
         }
+        super::NotAQuery::Update if french => "c'est une mise à jour (SPARQL Update) envoyée comme une requête : ce point d'accès est en lecture seule et ne répond qu'aux requêtes (SELECT, ASK, CONSTRUCT, DESCRIBE)".to_owned(),
         super::NotAQuery::Update => "this is a SPARQL Update, sent as a query: this endpoint is read-only and answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)".to_owned(),
         super::NotAQuery::Malformed => format!(
-            "malformed query: {}",
-            explain(text, error, &known_prefixes(endpoint))
+            "{}{}",
+            if french { "requête mal formée : " } else { "malformed query: " },
+            explain(text, error, &known_prefixes(endpoint), language)
         ),
     }
 }
 
 /// A short explanation of why `query` does not parse (`error` is the
-/// parser's), naming the fix when one is known. `known` gives the
-/// namespaces of the prefixes a query may use without declaring them
-/// elsewhere (the ontology's, the standard vocabularies').
-pub fn explain(query: &str, error: &SparqlSyntaxError, known: &[(&str, String)]) -> String {
+/// parser's), naming the fix when one is known, in `language`. `known`
+/// gives the namespaces of the prefixes a query may use without declaring
+/// them elsewhere (the ontology's, the standard vocabularies').
+pub fn explain(
+    query: &str,
+    error: &SparqlSyntaxError,
+    known: &[(&str, String)],
+    language: Language,
+) -> String {
+    let french = language == Language::French;
     let message = error.to_string();
     let position = position(&message);
     let place = |(line, column): (usize, usize)| {
@@ -162,10 +216,12 @@ pub fn explain(query: &str, error: &SparqlSyntaxError, known: &[(&str, String)])
             .lines()
             .nth(line.saturating_sub(1))
             .unwrap_or_default();
-        format!(
-            "line {line}, column {column}:\n  {text}\n  {}^",
-            " ".repeat(column.saturating_sub(1))
-        )
+        let caret = " ".repeat(column.saturating_sub(1));
+        if french {
+            format!("ligne {line}, colonne {column} :\n  {text}\n  {caret}^")
+        } else {
+            format!("line {line}, column {column}:\n  {text}\n  {caret}^")
+        }
     };
     let tokens = words(query);
     // An undeclared prefix: the PREFIX line to add.
@@ -179,12 +235,18 @@ pub fn explain(query: &str, error: &SparqlSyntaxError, known: &[(&str, String)])
             .iter()
             .find(|(name, _)| *name == prefix)
             .map(|(name, namespace)| format!("PREFIX {name}: <{namespace}>"));
-        return match line {
-            Some(line) => format!(
+        return match (line, french) {
+            (Some(line), false) => format!(
                 "the prefix {prefix}: is not declared. Add this line before the query:\n{line}"
             ),
-            None => format!(
+            (Some(line), true) => format!(
+                "le préfixe {prefix}: n'est pas déclaré. Ajoutez cette ligne avant la requête :\n{line}"
+            ),
+            (None, false) => format!(
                 "the prefix {prefix}: is not declared. Declare it before the query: PREFIX {prefix}: <its namespace IRI>"
+            ),
+            (None, true) => format!(
+                "le préfixe {prefix}: n'est pas déclaré. Déclarez-le avant la requête : PREFIX {prefix}: <l'IRI de son espace de noms>"
             ),
         };
     }
@@ -203,10 +265,17 @@ pub fn explain(query: &str, error: &SparqlSyntaxError, known: &[(&str, String)])
         nearest_keyword(&upper).map(|k| (w, k))
     }) {
         let at = place((word.line, word.column));
-        return format!(
-            "{} is not a SPARQL keyword: did you mean {keyword}? At {at}",
-            word.text
-        );
+        return if french {
+            format!(
+                "{} n'est pas un mot-clé SPARQL : vouliez-vous écrire {keyword} ? À la {at}",
+                word.text
+            )
+        } else {
+            format!(
+                "{} is not a SPARQL keyword: did you mean {keyword}? At {at}",
+                word.text
+            )
+        };
     }
     // Anything else: where, and what the parser expected if it says it
     // in a few words.
@@ -214,14 +283,25 @@ pub fn explain(query: &str, error: &SparqlSyntaxError, known: &[(&str, String)])
         .split_once("expected ")
         .map(|(_, e)| e.trim())
         .filter(|e| e.len() <= 60 && !e.contains('\'') && !e.contains('['))
-        .map(|e| format!(" (expected {e})"))
+        .map(|e| {
+            if french {
+                format!(" (attendu : {e})")
+            } else {
+                format!(" (expected {e})")
+            }
+        })
         .unwrap_or_default();
-    match position {
-        Some(at) => format!(
+    match (position, french) {
+        (Some(at), false) => format!(
             "the query cannot be read from here{expected}; check the brackets, dots, quotes and names just before. At {}",
             place(at)
         ),
-        None => format!("the query cannot be read: {}", short(&message)),
+        (Some(at), true) => format!(
+            "la requête ne peut pas être lue à partir d'ici{expected} ; vérifiez les accolades, parenthèses, points, guillemets et noms juste avant. À la {}",
+            place(at)
+        ),
+        (None, false) => format!("the query cannot be read: {}", short(&message)),
+        (None, true) => format!("la requête ne peut pas être lue : {}", short(&message)),
     }
 }
 
@@ -360,7 +440,52 @@ mod tests {
             "ti",
             "https://w3id.org/territoire-innovant/ontology#".to_owned(),
         )];
-        explain(query, &error, &known)
+        explain(query, &error, &known, Language::English)
+    }
+
+    fn en_francais(query: &str) -> String {
+        let error = super::super::parse(query, None).expect_err("a syntax error");
+        not_a_query_message(
+            query,
+            &error,
+            "https://w3id.org/territoire-innovant/sparql",
+            Language::French,
+        )
+    }
+
+    #[test]
+    fn the_query_page_s_language_gets_every_message_in_french() {
+        assert_eq!(
+            en_francais("SELECT * WHERE { ?a a ti:Award }"),
+            "requête mal formée : le préfixe ti: n'est pas déclaré. Ajoutez cette ligne avant la requête :\n\
+             PREFIX ti: <https://w3id.org/territoire-innovant/ontology#>"
+        );
+        let keyword = en_francais("SELEKT * WHERE { ?a ?b ?c }");
+        assert!(
+            keyword.contains("SELEKT n'est pas un mot-clé SPARQL : vouliez-vous écrire SELECT ? À la ligne 1, colonne 1 :\n  SELEKT"),
+            "{keyword}"
+        );
+        let elsewhere = en_francais("SELECT * WHERE {\n  ?a ?b ?c\n");
+        assert!(elsewhere.contains("ligne "), "{elsewhere}");
+        assert!(!elsewhere.contains("line "), "{elsewhere}");
+        assert!(en_francais("INSERT DATA { <a> <b> <c> }").contains("lecture seule"));
+        assert!(en_francais("   ").starts_with("requête vide"));
+    }
+
+    #[test]
+    fn accept_language_chooses_french_or_english() {
+        assert_eq!(Language::preferred(None), Language::English);
+        assert_eq!(Language::preferred(Some("fr")), Language::French);
+        assert_eq!(
+            Language::preferred(Some("fr-FR,fr;q=0.9,en;q=0.8")),
+            Language::French
+        );
+        assert_eq!(
+            Language::preferred(Some("en-US,en;q=0.9,fr;q=0.8")),
+            Language::English
+        );
+        assert_eq!(Language::preferred(Some("de, fr;q=0.5")), Language::French);
+        assert_eq!(Language::preferred(Some("de")), Language::English);
     }
 
     #[test]
