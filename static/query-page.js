@@ -13,10 +13,28 @@
   if (asked) {
     history.replaceState(null, "", window.location.pathname + window.location.search);
   }
+  // The editor completes the data's and the ontology's properties and
+  // classes from the list the page embeds (YASQE would ask Linked Open
+  // Vocabularies, an outside service, for them).
+  var terms = JSON.parse(document.getElementById("terms").textContent);
+  function completeFrom(list) {
+    return function (_yasqe, token) {
+      var typed = (token && token.autocompletionString) || "";
+      return Promise.resolve(list.filter(function (iri) {
+        return iri.indexOf(typed) === 0;
+      }));
+    };
+  }
+  Yasgui.Yasqe.Autocompleters.property.get = completeFrom(terms.properties);
+  Yasgui.Yasqe.Autocompleters["class"].get = completeFrom(terms.classes);
   var element = document.getElementById("yasgui");
   var endpoint = new URL(element.dataset.endpoint, document.baseURI).href;
+  // The endpoint says why a query cannot be read in the page's language.
+  function requestConfig() {
+    return { endpoint: endpoint, method: "POST", headers: { "Accept-Language": "fr" } };
+  }
   var yasgui = new Yasgui(element, {
-    requestConfig: { endpoint: endpoint, method: "POST" },
+    requestConfig: requestConfig(),
     copyEndpointOnNewTab: false,
     persistenceId: null,
     autoAddOnInit: false,
@@ -139,18 +157,80 @@
   document.getElementById("new-tab").addEventListener("click", function () {
     yasgui.addTab(true);
   });
+
+  // « Expliquer l'évaluation »: the query of the current tab evaluated with
+  // explain=true (same limits as any query), its plan shown as a tree.
+  var plan = document.getElementById("plan");
+  var planContent = document.getElementById("plan-contenu");
+  var number = new Intl.NumberFormat("fr-FR", { maximumSignificantDigits: 3 });
+  function duration(seconds) {
+    return seconds < 1 ? number.format(seconds * 1000) + " ms" : number.format(seconds) + " s";
+  }
+  function operator(node) {
+    var item = document.createElement("li");
+    var name = document.createElement("code");
+    name.textContent = node.name;
+    item.appendChild(name);
+    var figures = [];
+    if (node["number of results"] !== undefined) {
+      var count = node["number of results"];
+      figures.push(number.format(count) + " résultat" + (count === 1 ? "" : "s"));
+    }
+    if (node["duration in seconds"] !== undefined) {
+      figures.push(duration(node["duration in seconds"]));
+    }
+    if (figures.length > 0) {
+      item.appendChild(document.createTextNode(" — " + figures.join(", ")));
+    }
+    if (node.children && node.children.length > 0) {
+      var list = document.createElement("ul");
+      node.children.forEach(function (child) { list.appendChild(operator(child)); });
+      item.appendChild(list);
+    }
+    return item;
+  }
+  function showPlan(answer) {
+    planContent.textContent = "";
+    var summary = document.createElement("p");
+    var counted = answer.solutions !== undefined ? [answer.solutions, "solution"]
+      : answer.triples !== undefined ? [answer.triples, "triple"] : [answer.results, "réponse"];
+    summary.textContent = "Requête " + answer.form + " évaluée en " + duration(answer["duration in seconds"]) +
+      " : " + number.format(counted[0]) + " " + counted[1] + (counted[0] === 1 ? "" : "s") +
+      (answer.planned ? ", plan choisi par l'optimiseur." : ", évaluée telle qu'écrite (trop grande pour l'optimiseur).");
+    planContent.appendChild(summary);
+    var tree = document.createElement("ul");
+    tree.className = "plan-tree";
+    tree.appendChild(operator(answer.plan));
+    planContent.appendChild(tree);
+  }
+  document.getElementById("explain").addEventListener("click", function () {
+    var query = yasgui.getTab().getQuery();
+    plan.hidden = false;
+    planContent.textContent = "Évaluation en cours…";
+    var body = new URLSearchParams({ query: query, explain: "true" });
+    fetch(endpoint, { method: "POST", body: body, headers: { "Accept-Language": "fr" } })
+      .then(function (response) {
+        return response.ok ? response.json().then(showPlan) : response.text().then(function (text) {
+          planContent.textContent = "";
+          var message = document.createElement("pre");
+          message.textContent = text;
+          planContent.appendChild(message);
+        });
+      })
+      .catch(function () { planContent.textContent = "Le point d'accès n'a pas répondu."; });
+  });
   if (asked) {
     yasgui.addTab(true, {
       name: "Requête",
       yasqe: { value: asked },
-      requestConfig: { endpoint: endpoint, method: "POST" },
+      requestConfig: requestConfig(),
     });
     yasgui.getTab().query();
   } else if (examples.length > 0) {
     yasgui.addTab(true, {
       name: examples[0].title,
       yasqe: { value: examples[0].query },
-      requestConfig: { endpoint: endpoint, method: "POST" },
+      requestConfig: requestConfig(),
     });
   }
   watchPrefixes();

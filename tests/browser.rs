@@ -246,9 +246,45 @@ async fn every_kind_of_page_renders_and_is_accessible_in_chromium() {
             if !hints.contains("\\\"Ville de Paris\\\"@fr") || !hints.contains("ti:nameInSource") {
                 failures.push(format!("{at}: an empty answer's hints: {hints}"));
             }
+            // The ontology's terms completed from the page's own list.
+            let completed = &page["terms_completed"];
+            let shown = completed["shown"].to_string();
+            for term in [
+                "ti:coversCommune",
+                "ti:coversDepartement",
+                "ti:coversRegion",
+            ] {
+                if !shown.contains(term) {
+                    failures.push(format!(
+                        "{at}: completing ti:covers shows {shown}, not {term}"
+                    ));
+                }
+            }
+            if completed["outside"]
+                .as_array()
+                .is_none_or(|a| !a.is_empty())
+            {
+                failures.push(format!(
+                    "{at}: completing asked outside the server: {}",
+                    completed["outside"]
+                ));
+            }
+            // In the page's language.
             let error = page["error_shown"].as_str().unwrap_or_default();
-            if !error.contains("malformed query:") || !error.contains("line 1, column") {
+            if !error.contains("requête mal formée :") || !error.contains("ligne 1, colonne") {
                 failures.push(format!("{at}: a malformed query shows {error:?}"));
+            }
+            // « Expliquer l'évaluation »: the count the endpoint gives, and
+            // the plan's operators, down to the two triple patterns.
+            let plan = &page["plan_shown"];
+            let summary = plan["summary"].as_str().unwrap_or_default();
+            if !summary.contains(" : 25 solutions") {
+                failures.push(format!("{at}: the plan's summary says {summary:?}"));
+            }
+            let operators = plan["operators"].to_string();
+            if operators.matches("QuadPattern").count() != 2 || !operators.contains("25 résultats")
+            {
+                failures.push(format!("{at}: the plan shows {operators}"));
             }
         }
     }

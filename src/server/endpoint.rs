@@ -8,6 +8,7 @@ use super::evaluate::{AnswerBody, AnswerFormat, Formats, QueryRequest, evaluate}
 use super::negotiate::{self, PageOrGraph, RequestedFormats};
 use super::streaming::Streamed;
 use super::{QueryHash, query_page, service_description};
+use crate::sparql::explain::Language;
 use crate::sparql::{self, ProtocolDataset};
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
@@ -27,6 +28,8 @@ pub struct ProtocolRequest {
     pub dataset: ProtocolDataset,
     /// `format`, `output` or `results` (several may be given if they agree).
     pub formats: RequestedFormats,
+    /// `explain`: answer how the query was evaluated instead of its results.
+    pub explain: bool,
 }
 
 impl ProtocolRequest {
@@ -46,10 +49,23 @@ impl ProtocolRequest {
                     .push(graph_iri(&name, value)?),
                 "named-graph-uri" => request.dataset.named_graphs.push(graph_iri(&name, value)?),
                 "format" | "output" | "results" => request.formats.add(&value),
+                "explain" => request.explain = explain_flag(&value)?,
                 _ => {}
             }
         }
         Ok(request)
+    }
+}
+
+/// The value of `explain`: `true`, `1`, `yes` or nothing to explain;
+/// `false`, `0` or `no` not to.
+fn explain_flag(value: &str) -> Result<bool, ApiError> {
+    match value.to_ascii_lowercase().as_str() {
+        "" | "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        other => Err(ApiError::bad_request(format!(
+            "explain=\"{other}\" is not understood: expected explain=true (how the query was evaluated) or explain=false (its results)"
+        ))),
     }
 }
 
@@ -139,8 +155,11 @@ pub(super) fn parse_error(
     text: &str,
     error: &oxigraph::sparql::SparqlSyntaxError,
     endpoint: &str,
+    language: Language,
 ) -> ApiError {
-    ApiError::bad_request(sparql::explain::not_a_query_message(text, error, endpoint))
+    ApiError::bad_request(sparql::explain::not_a_query_message(
+        text, error, endpoint, language,
+    ))
 }
 
 fn missing_query() -> ApiError {
@@ -185,11 +204,19 @@ async fn answer(state: AppState, request: ProtocolRequest, headers: &HeaderMap) 
     }
     let text = request.query.unwrap_or_default();
     let hash = QueryHash::of(&text);
-    let mut response =
-        match answer_query(&state, &text, request.dataset, &request.formats, headers).await {
-            Ok(response) => response,
-            Err(e) => e.into_response(),
-        };
+    let mut response = match answer_query(
+        &state,
+        &text,
+        request.dataset,
+        &request.formats,
+        request.explain,
+        headers,
+    )
+    .await
+    {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    };
     response.extensions_mut().insert(hash);
     response
 }
@@ -199,6 +226,7 @@ async fn answer_query(
     text: &str,
     dataset: ProtocolDataset,
     formats: &RequestedFormats,
+    explain: bool,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
     if text.len() > state.config.max_query_bytes {
@@ -220,6 +248,12 @@ async fn answer_query(
         text: text.to_owned(),
         base_iri: state.data_set.base.iri("sparql").into_string(),
         dataset,
+        explain,
+        language: Language::preferred(
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok()),
+        ),
     };
     let answer = evaluate(
         Arc::clone(&state.query_index),
@@ -243,6 +277,10 @@ async fn answer_query(
         HeaderValue::from_str(&answer.content_type).expect("media types are valid header values"),
     );
     headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    if explain {
+        // Its durations are those of this evaluation.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     Ok(response)
 }
 

@@ -19,12 +19,15 @@ use super::solutions_writer::{SolutionsWriter, Syntax};
 use super::streaming::{AnswerWriter, Outcome, Produced, StreamedBody};
 use crate::memory::budget::Budget;
 use crate::memory::ceiling::Bytes;
+use crate::sparql::explain::Language;
 use crate::sparql::index::QueryIndex;
 use crate::sparql::{self, ProtocolDataset, QueryForm, QueryThreads, ServiceRefused};
 use axum::http::StatusCode;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults};
+use oxigraph::sparql::{
+    CancellationToken, PreparedSparqlQuery, QueryEvaluationError, QueryResults,
+};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -111,6 +114,12 @@ pub struct QueryRequest {
     pub base_iri: String,
     /// `default-graph-uri` and `named-graph-uri`.
     pub dataset: ProtocolDataset,
+    /// Whether to answer how the query was evaluated (see [`explained`])
+    /// instead of its results.
+    pub explain: bool,
+    /// The language of the messages that say why a query cannot be read
+    /// (from `Accept-Language`).
+    pub language: Language,
 }
 
 /// A serialized answer.
@@ -331,8 +340,18 @@ fn parse_and_run(
 ) -> Result<(), ApiError> {
     let text = &request.text;
     let query = sparql::parse(text, Some(&request.base_iri))
-        .map_err(|e| super::endpoint::parse_error(text, &e, &request.base_iri))?;
-    let format = match query.form() {
+        .map_err(|e| super::endpoint::parse_error(text, &e, &request.base_iri, request.language))?;
+    let form = query.form();
+    if request.explain {
+        let planned = query.is_planned();
+        let (prepared, guard) = query.prepare(&request.dataset, Some(token));
+        let answer = explained(index, prepared, form, planned, writer);
+        return match guard.attempted() {
+            Some(service) => Err(ApiError::bad_request(ServiceRefused(service).to_string())),
+            None => answer,
+        };
+    }
+    let format = match form {
         QueryForm::Select => formats.results,
         QueryForm::Ask => formats.boolean,
         QueryForm::Construct | QueryForm::Describe => formats.graph,
@@ -347,6 +366,63 @@ fn parse_and_run(
         Some(service) => Err(ApiError::bad_request(ServiceRefused(service).to_string())),
         None => answer,
     }
+}
+
+/// Evaluates `prepared` to its last result, within the same lanes, time
+/// limit and memory budget as any query, and writes into `writer` how it
+/// was evaluated, as JSON: the query form, whether the optimizer planned
+/// it, how many results it has and how long it took, and the evaluator's
+/// plan (`plan`: each operator's `name`, `number of results`, `duration in
+/// seconds` and `children`, as spareval explains it).
+fn explained(
+    index: &Arc<QueryIndex>,
+    prepared: PreparedSparqlQuery,
+    form: QueryForm,
+    planned: bool,
+    writer: &mut AnswerWriter,
+) -> Result<(), ApiError> {
+    let started = std::time::Instant::now();
+    let (results, explanation) = prepared
+        .on_queryable_dataset(index.view())
+        .compute_statistics()
+        .explain();
+    let (count_name, count) = match results.map_err(evaluation_error)? {
+        QueryResults::Boolean(_) => ("results", 1),
+        QueryResults::Solutions(solutions) => {
+            let mut count = 0_usize;
+            for solution in solutions {
+                solution.map_err(evaluation_error)?;
+                count += 1;
+            }
+            ("solutions", count)
+        }
+        QueryResults::Graph(triples) => {
+            let mut count = 0_usize;
+            for triple in triples {
+                triple.map_err(evaluation_error)?;
+                count += 1;
+            }
+            ("triples", count)
+        }
+    };
+    let duration = started.elapsed().as_secs_f64();
+    let mut plan = Vec::new();
+    explanation.write_in_json(&mut plan).map_err(write_error)?;
+    let mut answer: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&plan).map_err(write_error)?;
+    let form = match form {
+        QueryForm::Select => "SELECT",
+        QueryForm::Ask => "ASK",
+        QueryForm::Construct => "CONSTRUCT",
+        QueryForm::Describe => "DESCRIBE",
+    };
+    answer.insert("form".into(), form.into());
+    answer.insert("planned".into(), planned.into());
+    answer.insert(count_name.into(), count.into());
+    answer.insert("duration in seconds".into(), duration.into());
+    writer.set_content_type("application/json".into());
+    serde_json::to_writer_pretty(&mut *writer, &answer).map_err(write_error)?;
+    writer.write_all(b"\n").map_err(write_error)
 }
 
 fn timed_out(timeout: Duration) -> ApiError {
@@ -500,6 +576,8 @@ mod tests {
             text: "ASK { <s> ?p ?o }".to_owned(),
             base_iri: "http://example.org/sparql".to_owned(),
             dataset: ProtocolDataset::default(),
+            explain: false,
+            language: Language::English,
         };
         let index = QueryIndex::of_quads([]).expect("an empty index");
         evaluate(Arc::new(index), query, formats, limits, evaluators)

@@ -159,6 +159,44 @@ def hints_shown(driver, query):
     return [e.text for e in shown]
 
 
+def terms_completed(driver):
+    """Types the start of an ontology property after a subject and asks the
+    editor to complete it: the suggestions it shows, and the addresses the
+    page asked for meanwhile (none outside the server)."""
+    driver.execute_script(
+        "const cm = document.querySelector('.tabPanel.active .CodeMirror').CodeMirror;"
+        "cm.setValue('PREFIX ti: <https://w3id.org/territoire-innovant/ontology#>\\nSELECT * WHERE { ?o ti:covers');"
+        "cm.focus(); cm.setCursor(cm.lineCount(), 0);"
+        "performance.clearResourceTimings();"
+        "cm.autocomplete();"
+    )
+    shown = WebDriverWait(driver, 10).until(
+        lambda d: [e.text for e in d.find_elements(By.CSS_SELECTOR, ".CodeMirror-hints .CodeMirror-hint")]
+    )
+    fetched = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => !n.startsWith(location.origin))"
+    )
+    driver.execute_script("document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.execCommand('goDocEnd')")
+    return {"shown": shown, "outside": fetched}
+
+
+def plan_shown(driver, query):
+    """Puts `query` in the current tab and asks « Expliquer l'évaluation »:
+    the summary and the operators of the plan the page shows."""
+    driver.execute_script(
+        "document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.setValue(arguments[0])",
+        query,
+    )
+    driver.find_element(By.ID, "explain").click()
+    WebDriverWait(driver, 20).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#plan-contenu .plan-tree li")
+    )
+    summary = driver.find_element(By.CSS_SELECTOR, "#plan-contenu > p").text
+    operators = [e.text.split("\n")[0] for e in driver.find_elements(By.CSS_SELECTOR, "#plan-contenu .plan-tree li")]
+    return {"summary": summary, "operators": operators}
+
+
 def resource_query(driver):
     """Follows the page's "query this resource" link: the query in the editor
     of the query page, the rows YASGUI shows and the rows the endpoint gives."""
@@ -221,6 +259,13 @@ with tempfile.TemporaryDirectory() as profile:
                         driver,
                         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
                         "SELECT ?o WHERE { ?o skos:prefLabel \"Ville de Paris\" }",
+                    )
+                    with_results += axe_violations(driver)
+                    page["terms_completed"] = terms_completed(driver)
+                    page["plan_shown"] = plan_shown(
+                        driver,
+                        "PREFIX ti: <https://w3id.org/territoire-innovant/ontology#>\n"
+                        "SELECT ?award WHERE { ?award a ti:Award ; ti:level ?level }",
                     )
                     with_results += axe_violations(driver)
                 page["title"] = driver.title
