@@ -158,6 +158,19 @@ enum Command {
         /// Default: a log in memory, begun when the server starts.
         #[arg(long, env = "TI_HISTORY")]
         history: Option<PathBuf>,
+        /// Seconds of query evaluation each client may spend per minute, past which
+        /// it gets 429 with Retry-After (fair use; 0: no limit). A client is its
+        /// address (behind a trusted proxy, the address it forwards) with its User-Agent.
+        #[arg(long, env = "TI_FAIR_USE_SECONDS", default_value_t = Config::default().fair_use_budget.as_secs_f64())]
+        fair_use_seconds: f64,
+        /// The address of a proxy whose X-Forwarded-For names the client, for fair use
+        /// (repeat it for several; the environment variable takes a comma-separated list).
+        #[arg(
+            long = "trusted-proxy",
+            env = "TI_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
 }
 
@@ -318,6 +331,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             memory_limit,
             queries,
             history,
+            fair_use_seconds,
+            trusted_proxies,
         } => {
             check_history(&history)?;
             memory::release_memory_promptly();
@@ -349,6 +364,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     setting => Ceiling::from_setting_or_container(setting),
                 },
                 history,
+                fair_use_budget: Duration::try_from_secs_f64(fair_use_seconds)
+                    .context("--fair-use-seconds must be a number of seconds, 0 or more")?,
+                trusted_proxies,
             };
             let load = move || -> anyhow::Result<_> {
                 let data_set = DataSet::build(&inputs)?;

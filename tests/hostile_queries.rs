@@ -17,6 +17,10 @@ const MARGIN: Duration = Duration::from_millis(1500);
 const LIGHT: &str =
     "SELECT (COUNT(?a) AS ?n) WHERE { ?a a <https://w3id.org/territoire-innovant/ontology#Award> }";
 const TI: &str = "PREFIX ti: <https://w3id.org/territoire-innovant/ontology#>\n";
+/// These tests send every query from one client, to test what the lanes
+/// and limits do alone: fair use (which would refuse that client once it
+/// has spent its minute) is tested by its own test.
+const LANES_ONLY: (&str, &str) = ("TI_FAIR_USE_SECONDS", "0");
 
 fn client() -> Client {
     Client::builder()
@@ -127,6 +131,7 @@ fn hostile_queries_get_their_status_in_time_and_light_queries_stay_fast() {
         ("TI_QUERY_TIMEOUT", "1"),
         ("TI_MAX_RESULTS", "1000"),
         ("TI_MAX_CONCURRENT_QUERIES", "4"),
+        LANES_ONLY,
     ]);
     let url = server.url.clone();
     let stop = Arc::new(AtomicBool::new(false));
@@ -223,6 +228,7 @@ fn queries_past_the_concurrency_bound_wait_then_get_503_with_retry_after() {
         ("TI_QUERY_TIMEOUT", "1"),
         ("TI_MAX_CONCURRENT_QUERIES", "2"),
         ("TI_QUEUE_TIMEOUT", "0.2"),
+        LANES_ONLY,
     ]);
     let handles: Vec<_> = (0..5)
         .map(|_| {
@@ -311,7 +317,8 @@ struct UnderAttack {
 }
 
 fn light_client_under_attack(env: &[(&str, &str)], hostile: usize, light: usize) -> UnderAttack {
-    let server = ServeProcess::start(env);
+    let env: Vec<(&str, &str)> = env.iter().copied().chain([LANES_ONLY]).collect();
+    let server = ServeProcess::start(&env);
     let stop = Arc::new(AtomicBool::new(false));
     let attackers: Vec<_> = (0..hostile)
         .map(|_| {
@@ -383,4 +390,95 @@ fn light_queries_are_never_refused_while_runaway_queries_hold_every_long_slot() 
         "without lanes: {} refused, p99 {p99:?}",
         seen.refused.len()
     );
+}
+
+/// Fair use (RELIABILITY.md): one greedy client looping runaway queries is
+/// answered `429` with `Retry-After` once it has spent its query time,
+/// while ten other clients (other `User-Agent`s, same address) are all
+/// served, none refused, with a p99 under a second.
+#[test]
+fn a_greedy_client_gets_429_while_ten_others_are_served() {
+    let server = ServeProcess::start(&[("TI_QUERY_TIMEOUT", "1"), ("TI_FAIR_USE_SECONDS", "5")]);
+    let stop = Arc::new(AtomicBool::new(false));
+    let greedy = {
+        let (url, stop) = (server.url.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let client = Client::builder()
+                .user_agent("greedy/1.0")
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap();
+            let mut answers: Vec<(u16, Option<String>, String)> = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let response = send_runaway(&client, &url);
+                let status = response.status().as_u16();
+                let retry_after = response
+                    .headers()
+                    .get("retry-after")
+                    .map(|v| v.to_str().unwrap().to_owned());
+                answers.push((status, retry_after, response.text().unwrap_or_default()));
+            }
+            answers
+        })
+    };
+    let readers: Vec<_> = (0..10)
+        .map(|reader| {
+            let (url, stop) = (server.url.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let client = Client::builder()
+                    .user_agent(format!("reader-{reader}/1.0"))
+                    .timeout(Duration::from_secs(30))
+                    .build()
+                    .unwrap();
+                let mut answers = Vec::new();
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    n += 1;
+                    // Each query its own text: evaluated, not a cached answer.
+                    let query = format!("{LIGHT} # reader {reader}, query {n}");
+                    let started = Instant::now();
+                    let status = client
+                        .get(format!("{url}sparql"))
+                        .query(&[("query", &query)])
+                        .send()
+                        .map(|r| r.status().as_u16())
+                        .unwrap_or(0);
+                    answers.push((status, started.elapsed()));
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                answers
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(12));
+    stop.store(true, Ordering::Relaxed);
+    let greedy = greedy.join().unwrap();
+    let refused: Vec<_> = greedy
+        .iter()
+        .filter(|(status, ..)| *status == 429)
+        .collect();
+    assert!(
+        !refused.is_empty(),
+        "the greedy client was never refused: {greedy:?}"
+    );
+    for (_, retry_after, message) in &refused {
+        let seconds: u64 = retry_after.as_deref().unwrap().parse().unwrap();
+        assert!((1..=60).contains(&seconds), "Retry-After {seconds}");
+        assert!(message.contains("used its query time"), "{message}");
+    }
+    // It ran about its budget's worth of runaway queries, not more.
+    let ran = greedy.iter().filter(|(status, ..)| *status != 429).count();
+    assert!(ran <= 8, "{ran} runaway queries ran on a 5 s budget");
+    let answers: Vec<(u16, Duration)> = readers
+        .into_iter()
+        .flat_map(|r| r.join().unwrap())
+        .collect();
+    assert!(answers.len() >= 100, "{} answers", answers.len());
+    let refused: Vec<_> = answers
+        .iter()
+        .filter(|(status, _)| *status != 200)
+        .collect();
+    assert!(refused.is_empty(), "readers refused: {refused:?}");
+    let p99 = percentile(answers.iter().map(|(_, t)| *t).collect(), 0.99);
+    assert!(p99 < Duration::from_secs(1), "readers' p99 {p99:?}");
 }

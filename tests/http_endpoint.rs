@@ -1103,3 +1103,102 @@ async fn syntax_errors_speak_the_client_s_language() {
         );
     }
 }
+
+/// `/metrics` in Prometheus' text format, as `promtool check metrics`
+/// reads it; its counters move as requests are made.
+#[tokio::test]
+async fn metrics_follow_the_requests_in_prometheus_format() {
+    let server = TestServer::default().await;
+    let scrape = || async {
+        let response = client().get(server.at("/metrics")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(content_type(&response).starts_with("text/plain; version=0.0.4"));
+        response.text().await.unwrap()
+    };
+    let value = |text: &str, series: &str| -> f64 {
+        text.lines()
+            .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+            .map_or(0.0, |v| v.parse().unwrap())
+    };
+    let before = scrape().await;
+    // Checked by Prometheus' own linter.
+    let mut promtool = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("promtool (Debian's prometheus: scripts/install-test-tools)");
+    use std::io::Write;
+    promtool
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(before.as_bytes())
+        .unwrap();
+    let checked = promtool.wait_with_output().unwrap();
+    assert!(
+        checked.status.success(),
+        "promtool: {}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    // A query twice (evaluated, then from the cache), an unknown page.
+    let query = "SELECT (COUNT(?o) AS ?n) WHERE { ?o a <https://w3id.org/territoire-innovant/ontology#Laureate> } # metrics";
+    for _ in 0..2 {
+        assert_eq!(
+            get_query(&server, query, None).await.status(),
+            StatusCode::OK
+        );
+    }
+    let missing = client()
+        .get(server.at("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let download = client()
+        .get(server.at("/dumps/territoire-innovant.ttl"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    let after = scrape().await;
+    let moved = |series: &str| value(&after, series) - value(&before, series);
+    assert_eq!(
+        moved("ti_http_requests_total{route=\"/sparql\",status=\"200\"}"),
+        2.0
+    );
+    assert_eq!(
+        moved("ti_http_requests_total{route=\"/{resource}\",status=\"404\"}"),
+        1.0
+    );
+    assert_eq!(
+        moved("ti_http_requests_total{route=\"/dumps/{name}\",status=\"200\"}"),
+        1.0
+    );
+    assert_eq!(moved("ti_answer_cache_hits_total"), 1.0);
+    assert!(moved("ti_answer_cache_misses_total") >= 1.0);
+    assert_eq!(
+        moved("ti_query_duration_seconds_count"),
+        1.0,
+        "one evaluation"
+    );
+    assert!(moved("ti_query_duration_seconds_sum") > 0.0);
+    assert!(value(&after, "process_resident_memory_bytes") > 1e6);
+    assert_eq!(value(&after, "ti_query_slots{lane=\"long\"}"), 4.0);
+    // The release is /health's.
+    let health: serde_json::Value = client()
+        .get(server.at("/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let release = health["release"].as_str().unwrap();
+    assert_eq!(
+        value(&after, &format!("ti_release_info{{release=\"{release}\"}}")),
+        1.0
+    );
+}

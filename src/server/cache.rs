@@ -9,6 +9,7 @@
 //! streamed answers and answers marked `no-store` do not go through it.
 
 use super::error::ApiError;
+use super::metrics::CacheOutcome;
 use super::streaming::Streamed;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
@@ -74,7 +75,10 @@ impl AnswerCache {
 
 /// Whether the answers of `path` may be kept.
 fn cacheable_path(path: &str) -> bool {
-    !(path == "/health" || path.starts_with("/dumps/") || path.starts_with("/static/"))
+    !(path == "/health"
+        || path == "/metrics"
+        || path.starts_with("/dumps/")
+        || path.starts_with("/static/"))
 }
 
 /// The middleware: answers from the cache, or asks the routes and keeps
@@ -136,7 +140,9 @@ pub async fn middleware(
         body: body.clone(),
     };
     if let Some(entry) = cache.get(&key) {
-        return respond(entry, if_none_match.as_ref());
+        let mut response = respond(entry, if_none_match.as_ref());
+        response.extensions_mut().insert(CacheOutcome::Hit);
+        return response;
     }
     let response = next.run(Request::from_parts(parts, Body::from(body))).await;
     if response.status() != StatusCode::OK
@@ -168,7 +174,9 @@ pub async fn middleware(
     if entry.body.len() <= LARGEST_ENTRY {
         cache.insert(key, entry.clone());
     }
-    respond(entry, if_none_match.as_ref())
+    let mut response = respond(entry, if_none_match.as_ref());
+    response.extensions_mut().insert(CacheOutcome::Miss);
+    response
 }
 
 fn no_store(headers: &HeaderMap) -> bool {

@@ -68,6 +68,10 @@ pub async fn download(
     )
 }
 
+/// The route of the downloads (also the label of those answered before
+/// the router, in `/metrics`).
+pub const ROUTE: &str = "/dumps/{name}";
+
 /// Whether `request` is a `GET` or `HEAD` of a path under `/dumps/`.
 pub fn is_download<B>(request: &Request<B>) -> bool {
     (request.method() == Method::GET || request.method() == Method::HEAD)

@@ -5,17 +5,20 @@
 use super::AppState;
 use super::error::ApiError;
 use super::evaluate::{AnswerBody, AnswerFormat, Formats, QueryRequest, evaluate};
+use super::fair_use::{Client, PeerAddress};
 use super::negotiate::{self, PageOrGraph, RequestedFormats};
 use super::streaming::Streamed;
 use super::{QueryHash, query_page, service_description};
 use crate::sparql::explain::Language;
 use crate::sparql::{self, ProtocolDataset};
+use axum::Extension;
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::model::NamedNode;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The parameters of a protocol request, from the URL or a form body.
 #[derive(Debug, Default)]
@@ -87,8 +90,10 @@ fn graph_iri(name: &str, value: String) -> Result<NamedNode, ApiError> {
 pub async fn get(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    peer: Option<Extension<PeerAddress>>,
     headers: HeaderMap,
 ) -> Response {
+    let peer = peer.map(|Extension(PeerAddress(address))| address);
     let request = match ProtocolRequest::from_pairs(raw.unwrap_or_default().as_bytes()) {
         Ok(r) => r,
         Err(e) => return e.into_response(),
@@ -99,7 +104,7 @@ pub async fn get(
         }
         return describe_service(&state, &headers, &request.formats);
     }
-    answer(state, request, &headers).await
+    answer(state, request, &headers, peer).await
 }
 
 /// `POST /sparql`: a form (`query=…`) or a query as the body
@@ -107,9 +112,11 @@ pub async fn get(
 pub async fn post(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    peer: Option<Extension<PeerAddress>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let peer = peer.map(|Extension(PeerAddress(address))| address);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
@@ -141,7 +148,7 @@ pub async fn post(
         Ok(request) if request.query.is_none() && request.update.is_none() => {
             missing_query().into_response()
         }
-        Ok(request) => answer(state, request, &headers).await,
+        Ok(request) => answer(state, request, &headers, peer).await,
         Err(e) => e.into_response(),
     }
 }
@@ -198,7 +205,12 @@ fn read_only() -> ApiError {
 }
 
 /// Parses, negotiates and evaluates a query request.
-async fn answer(state: AppState, request: ProtocolRequest, headers: &HeaderMap) -> Response {
+async fn answer(
+    state: AppState,
+    request: ProtocolRequest,
+    headers: &HeaderMap,
+    peer: Option<std::net::IpAddr>,
+) -> Response {
     if request.update.is_some() {
         return read_only().into_response();
     }
@@ -210,7 +222,7 @@ async fn answer(state: AppState, request: ProtocolRequest, headers: &HeaderMap) 
         request.dataset,
         &request.formats,
         request.explain,
-        headers,
+        (headers, peer),
     )
     .await
     {
@@ -227,7 +239,7 @@ async fn answer_query(
     dataset: ProtocolDataset,
     formats: &RequestedFormats,
     explain: bool,
-    headers: &HeaderMap,
+    (headers, peer): (&HeaderMap, Option<std::net::IpAddr>),
 ) -> Result<Response, ApiError> {
     if text.len() > state.config.max_query_bytes {
         return Err(ApiError::new(
@@ -255,14 +267,25 @@ async fn answer_query(
                 .and_then(|v| v.to_str().ok()),
         ),
     };
+    // Fair use: the client spends the time its query takes.
+    let client = Client::of(peer, headers, &state.config.trusted_proxies);
+    if let Err(wait) = state.lasting.fair_use.admit(&client) {
+        state.metrics().fair_use_refused();
+        return Ok(too_much_query_time(wait, state.config.fair_use_budget));
+    }
+    let started = std::time::Instant::now();
     let answer = evaluate(
         Arc::clone(&state.query_index),
         query,
         formats,
         state.config.limits(),
-        &state.evaluators,
+        &state.lasting.evaluators,
     )
-    .await?;
+    .await;
+    let elapsed = started.elapsed();
+    state.lasting.fair_use.spend(&client, elapsed);
+    state.metrics().query_took(elapsed);
+    let answer = answer?;
     let mut response = match answer.body {
         AnswerBody::Whole(bytes) => bytes.into_response(),
         AnswerBody::Streamed(body) => {
@@ -282,6 +305,25 @@ async fn answer_query(
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     Ok(response)
+}
+
+/// The `429` of a client that has used its query time: when to come back
+/// (`Retry-After`) and what to do meanwhile.
+fn too_much_query_time(wait: Duration, budget: Duration) -> Response {
+    let seconds = wait.as_secs().max(1);
+    let mut response = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!(
+            "this client has used its query time ({} s of evaluation per minute on this endpoint): retry in {seconds} s, make the queries lighter (a LIMIT, fewer solutions), or query a copy of the data from the dumps",
+            budget.as_secs_f64()
+        ),
+    )
+    .into_response();
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from_str(&seconds.to_string()).expect("digits are a header value"),
+    );
+    response
 }
 
 /// The service description, or the query page for browsers.

@@ -29,7 +29,7 @@ use oxigraph::sparql::{
     CancellationToken, PreparedSparqlQuery, QueryEvaluationError, QueryResults,
 };
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
@@ -59,9 +59,24 @@ pub struct Evaluators {
     /// The quick lane's slots; none without a quick lane.
     quick: Option<Arc<Semaphore>>,
     long: Arc<Semaphore>,
+    /// How many slots each lane has.
+    sizes: (usize, usize),
     threads: QueryThreads,
     /// Evaluations cancelled for going over their memory budget.
     over_budget: Arc<AtomicU64>,
+    /// Queries waiting for a slot.
+    waiting: AtomicUsize,
+}
+
+/// How a lane's slots are used, now.
+#[derive(Debug, Clone, Copy)]
+pub struct LaneOccupancy {
+    /// `quick` or `long`.
+    pub lane: &'static str,
+    /// Its slots.
+    pub slots: usize,
+    /// Those held by a query.
+    pub busy: usize,
 }
 
 impl Evaluators {
@@ -72,9 +87,36 @@ impl Evaluators {
         Ok(Self {
             quick: (quick > 0).then(|| Arc::new(Semaphore::new(quick))),
             long: Arc::new(Semaphore::new(long)),
+            sizes: (quick, long),
             threads: QueryThreads::new(quick + long)?,
             over_budget: Arc::default(),
+            waiting: AtomicUsize::new(0),
         })
+    }
+
+    /// How the slots of each lane are used now.
+    pub fn occupancy(&self) -> [LaneOccupancy; 2] {
+        let (quick, long) = self.sizes;
+        let busy = |slots: usize, semaphore: Option<&Arc<Semaphore>>| {
+            slots.saturating_sub(semaphore.map_or(slots, |s| s.available_permits()))
+        };
+        [
+            LaneOccupancy {
+                lane: "quick",
+                slots: quick,
+                busy: busy(quick, self.quick.as_ref()),
+            },
+            LaneOccupancy {
+                lane: "long",
+                slots: long,
+                busy: busy(long, Some(&self.long)),
+            },
+        ]
+    }
+
+    /// Queries waiting for a slot now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
     }
 
     /// Evaluations cancelled so far for going over their memory budget.
@@ -206,7 +248,7 @@ pub async fn evaluate(
         .as_ref()
         .filter(|_| !limits.quick_time.is_zero());
     if let Some(quick_slots) = quick_lane {
-        let slot = wait_for(quick_slots, limits.queue_timeout).await?;
+        let slot = wait_for(evaluators, quick_slots, limits.queue_timeout).await?;
         let mut quick = start(
             evaluators,
             slot,
@@ -233,16 +275,31 @@ pub async fn evaluate(
             };
         }
     }
-    let slot = wait_for(&evaluators.long, limits.queue_timeout).await?;
+    let slot = wait_for(evaluators, &evaluators.long, limits.queue_timeout).await?;
     let long = start(evaluators, slot, index, query, formats, limits)?;
     finish(long).await
 }
 
 async fn wait_for(
+    evaluators: &Evaluators,
     slots: &Arc<Semaphore>,
     queue_timeout: Duration,
 ) -> Result<OwnedSemaphorePermit, ApiError> {
-    match tokio::time::timeout(queue_timeout, Arc::clone(slots).acquire_owned()).await {
+    if let Ok(slot) = Arc::clone(slots).try_acquire_owned() {
+        return Ok(slot);
+    }
+    // Counted while it waits, even if the request is dropped meanwhile.
+    struct Waiting<'a>(&'a AtomicUsize);
+    impl Drop for Waiting<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+    evaluators.waiting.fetch_add(1, Ordering::Relaxed);
+    let waiting = Waiting(&evaluators.waiting);
+    let waited = tokio::time::timeout(queue_timeout, Arc::clone(slots).acquire_owned()).await;
+    drop(waiting);
+    match waited {
         Ok(Ok(slot)) => Ok(slot),
         _ => Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

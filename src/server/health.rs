@@ -87,7 +87,7 @@ pub async fn health(State(state): State<AppState>) -> Response {
             "planned_bytes": state.memory_plan.total().0,
             "plan": plan,
             "query_budget_bytes": state.config.query_memory_bytes,
-            "queries_over_budget": state.evaluators.over_budget(),
+            "queries_over_budget": state.lasting.evaluators.over_budget(),
         },
     });
     let mut response = axum::Json(body).into_response();

@@ -8,10 +8,12 @@ mod encoding;
 pub mod endpoint;
 pub mod error;
 mod evaluate;
+mod fair_use;
 mod fragments;
 mod health;
 mod ldes;
 mod linked_data;
+mod metrics;
 pub mod negotiate;
 mod origin;
 mod pages;
@@ -88,6 +90,11 @@ pub struct Config {
     /// `DIR/history`); `None`: a log in memory, begun when the server
     /// starts.
     pub history: Option<std::path::PathBuf>,
+    /// Query evaluation time each client may spend per minute (fair use;
+    /// zero: no limit).
+    pub fair_use_budget: Duration,
+    /// The proxies whose `X-Forwarded-For` names the client (fair use).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -106,6 +113,8 @@ impl Default for Config {
             query_memory_bytes: 32 << 20,
             memory_limit: None,
             history: None,
+            fair_use_budget: Duration::from_secs(60),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -160,14 +169,13 @@ pub struct Shared {
     /// Fragment pages and empty-answer hints (lookups over the whole index)
     /// read at once: one per core.
     fragment_slots: Arc<tokio::sync::Semaphore>,
-    evaluators: Arc<evaluate::Evaluators>,
+    /// What the server keeps across reloads.
+    lasting: Lasting,
     /// What the server may hold in memory, as planned at start.
     memory_plan: Plan,
     /// The releases of the change feed, as logged when this data set was
     /// loaded.
     feed: Vec<Arc<LoggedRelease>>,
-    /// The version log, which the next reload appends to.
-    version_log: Arc<std::sync::Mutex<VersionLog>>,
     /// Change feed pages written at once: one per core.
     feed_slots: Arc<tokio::sync::Semaphore>,
     /// The names and titles searched by `/recherche`, indexed at the first
@@ -185,7 +193,24 @@ impl std::ops::Deref for AppState {
     }
 }
 
+/// What a server keeps across reloads: the evaluation slots and threads
+/// (so that the concurrency bound holds), the change feed's version log
+/// (which the next reload appends to), its counters and its clients'
+/// budgets.
+#[derive(Clone)]
+struct Lasting {
+    evaluators: Arc<evaluate::Evaluators>,
+    version_log: Arc<std::sync::Mutex<VersionLog>>,
+    metrics: Arc<metrics::Metrics>,
+    fair_use: Arc<fair_use::FairUse>,
+}
+
 impl AppState {
+    /// The counters `/metrics` exposes.
+    fn metrics(&self) -> &metrics::Metrics {
+        &self.lasting.metrics
+    }
+
     /// Prepares the state of a server over `data_set`: builds its
     /// publication (the same files as `build` writes) and loads its catalog
     /// in the store. With a [`Config::memory_limit`], fails if what the
@@ -207,14 +232,13 @@ impl AppState {
             },
             None => VersionLog::in_memory(),
         };
-        let version_log = Arc::new(std::sync::Mutex::new(version_log));
-        let mut state = Self::with_evaluators(
-            data_set,
-            config,
-            examples,
-            (evaluators, version_log),
-            Plan::default(),
-        )?;
+        let lasting = Lasting {
+            evaluators,
+            version_log: Arc::new(std::sync::Mutex::new(version_log)),
+            metrics: Arc::default(),
+            fair_use: Arc::new(fair_use::FairUse::new(config.fair_use_budget)),
+        };
+        let mut state = Self::with_lasting(data_set, config, examples, lasting, Plan::default())?;
         let at_rest = ceiling::resident_bytes().unwrap_or(0);
         let plan = health::memory_plan(&state.config, at_rest);
         if let Some(limit) = state.config.memory_limit {
@@ -227,29 +251,29 @@ impl AppState {
     }
 
     /// The state of the same server over a rebuilt data set: same settings,
-    /// and the same evaluation slots and threads, so that the concurrency
-    /// bound holds across a reload.
+    /// and what lasts across reloads ([`Lasting`]: the same evaluation
+    /// slots and threads, log, counters and budgets).
     pub fn reloaded(
         &self,
         data_set: DataSet,
         examples: Vec<ExampleQuery>,
     ) -> std::io::Result<Self> {
-        Self::with_evaluators(
+        Self::with_lasting(
             data_set,
             self.config.clone(),
             examples,
-            (Arc::clone(&self.evaluators), Arc::clone(&self.version_log)),
+            self.lasting.clone(),
             self.memory_plan.clone(),
         )
     }
 
     /// The state over `data_set`, whose release is logged in the change
-    /// feed's version log; evaluators and log are shared across reloads.
-    fn with_evaluators(
+    /// feed's version log.
+    fn with_lasting(
         data_set: DataSet,
         config: Config,
         examples: Vec<ExampleQuery>,
-        (evaluators, version_log): (Arc<evaluate::Evaluators>, Arc<std::sync::Mutex<VersionLog>>),
+        lasting: Lasting,
         memory_plan: Plan,
     ) -> std::io::Result<Self> {
         let started = std::time::Instant::now();
@@ -287,7 +311,7 @@ impl AppState {
                 .file(crate::publish::CHECKSUMS_FILE)
                 .map_or(&[][..], |f| &f.bytes[..]),
         );
-        let feed = log_release(&data_set, &sorted, &release, &version_log)?;
+        let feed = log_release(&data_set, &sorted, &release, &lasting.version_log)?;
         step("the change feed");
         // Freed before the index takes its room.
         drop(sorted);
@@ -307,7 +331,7 @@ impl AppState {
             )),
             release,
             triples,
-            evaluators,
+            lasting,
             query_index,
             data_set,
             config,
@@ -318,7 +342,6 @@ impl AppState {
             service_description,
             memory_plan,
             feed,
-            version_log,
             feed_slots: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),
@@ -397,13 +420,14 @@ pub fn router(state: AppState) -> Router {
         .route("/sparql", get(endpoint::get).post(endpoint::post))
         .route("/sparql/hints", get(endpoint::hints))
         .route("/health", get(health::health))
+        .route("/metrics", get(metrics::metrics))
         .route(fragments::FRAGMENTS_PATH, get(fragments::fragment))
         .route(change_feed::stream::STREAM_PATH, get(ldes::stream))
         .route("/ldes/{*path}", get(ldes::node))
         .route(pages::SEARCH_PATH, get(pages::search))
         .route(pages::STATISTICS_PATH, get(pages::statistics))
         .route("/static/{*path}", get(static_file))
-        .route("/dumps/{name}", get(downloads::download))
+        .route(downloads::ROUTE, get(downloads::download))
         .route("/robots.txt", get(robots))
         .route("/sitemap.xml", get(sitemap))
         .fallback(linked_data::dereference)
@@ -416,6 +440,10 @@ pub fn router(state: AppState) -> Router {
             state.config.request_timeout(),
         ))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .with_state(state)
         .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(not_ranged)))
         .layer(cors)
@@ -587,17 +615,25 @@ pub async fn serve(
     use tower::ServiceExt;
 
     let header_read_timeout = site.state().config.header_read_timeout;
-    let app = tower::service_fn(move |request: Request<hyper::body::Incoming>| {
+    let app = move |peer: std::net::IpAddr| {
         let site = site.clone();
-        async move {
-            if downloads::is_download(&request)
-                && let Some(response) = downloads::direct(&site.state(), &request)
-            {
-                return Ok(response);
+        tower::service_fn(move |mut request: Request<hyper::body::Incoming>| {
+            let site = site.clone();
+            request.extensions_mut().insert(fair_use::PeerAddress(peer));
+            async move {
+                if downloads::is_download(&request) {
+                    let state = site.state();
+                    if let Some(response) = downloads::direct(&state, &request) {
+                        state
+                            .metrics()
+                            .answered(downloads::ROUTE, response.status().as_u16());
+                        return Ok(response);
+                    }
+                }
+                site.router().oneshot(request).await
             }
-            site.router().oneshot(request).await
-        }
-    });
+        })
+    };
     let mut builder = Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -608,7 +644,7 @@ pub async fn serve(
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok((stream, peer)) => (stream, peer.ip()),
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot accept a connection");
                     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -617,7 +653,8 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(app.clone());
+        let (stream, peer) = stream;
+        let service = TowerToHyperService::new(app(peer));
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), service)
             .into_owned();
