@@ -445,3 +445,151 @@ async fn the_stream_its_root_node_and_its_pages_in_every_format() {
         );
     }
 }
+
+/// Runs memento-client (PyPI, RFC 7089's official Python client) for the
+/// resource at `url` at each of `dates` (HTTP dates): what it finds.
+fn memento_client(url: &str, dates: &[String]) -> Vec<serde_json::Value> {
+    let output = Command::new("python3")
+        .arg(repo().join("tests/clients/memento.py"))
+        .arg(url)
+        .args(dates)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "memento-client (install it with scripts/install-test-tools): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// Memento: a resource changed by a second release is found by
+/// memento-client as it was before the change and as it is after it; a
+/// removed one, as it was, then as its tombstone; each has a TimeMap of
+/// its versions and its page lists them.
+#[test]
+fn memento_client_finds_each_resource_as_it_was_at_a_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(&repo().join("data"), &data);
+    let server = ServeProcess::start(&[
+        ("TI_DATA", data.to_str().unwrap()),
+        ("TI_HISTORY", dir.path().join("history").to_str().unwrap()),
+    ]);
+    let client = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let header = |response: &reqwest::blocking::Response, name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let project = format!("{}project/2023/saturne", server.url);
+    let removed = format!("{}award/2023/carte-ailfe", server.url);
+    // The first release's date, as the resource's only memento says it.
+    let first = client.get(&project).send().unwrap();
+    assert!(
+        header(&first, "vary")
+            .to_lowercase()
+            .contains("accept-datetime")
+    );
+    assert!(header(&first, "link").contains("rel=\"original timegate\""));
+    let timemap = client
+        .get(format!("{}timemap/project/2023/saturne", server.url))
+        .send()
+        .unwrap();
+    assert_eq!(header(&timemap, "content-type"), "application/link-format");
+    let before = timemap
+        .text()
+        .unwrap()
+        .split("datetime=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    // HTTP dates are to the second: the second release comes a second later.
+    std::thread::sleep(Duration::from_millis(1100));
+    edit_edition(&data);
+    let previous = release_of(&server.url);
+    hangup(&server);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while release_of(&server.url) == previous {
+        assert!(Instant::now() < deadline, "no reload after SIGHUP");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let after = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(1));
+    // The changed project: its old title before, its new one after.
+    let found = memento_client(&project, &[before.clone(), after.clone()]);
+    let title_of = |memento: &serde_json::Value| -> String {
+        let uri = memento["uri"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no memento: {memento}"));
+        let response = client
+            .get(uri)
+            .header("accept", "application/n-triples")
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), 200, "{uri}");
+        assert!(!header(&response, "memento-datetime").is_empty(), "{uri}");
+        response.text().unwrap()
+    };
+    assert_eq!(found[0]["datetime"], before.as_str(), "{found:?}");
+    assert!(title_of(&found[0]).contains("SATURNE ou le badgeage par beacons"));
+    assert_ne!(found[1]["uri"], found[0]["uri"], "{found:?}");
+    assert!(title_of(&found[1]).contains("SATURNE ou le badgeage par balises"));
+    assert_eq!(found[1]["timegate"], project.as_str(), "nothing else asked");
+    // Its TimeMap lists both versions.
+    let timemap = client
+        .get(format!("{}timemap/project/2023/saturne", server.url))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(
+        timemap.matches("memento\"; datetime=").count(),
+        2,
+        "{timemap}"
+    );
+    // The removed award: as it was, then its tombstone, at its time.
+    let found = memento_client(&removed, &[before.clone(), after]);
+    assert!(
+        !title_of(&found[0]).contains("activitystreams#Delete"),
+        "{found:?}"
+    );
+    let tombstone = title_of(&found[1]);
+    assert!(
+        tombstone.contains("<https://www.w3.org/ns/activitystreams#Delete>"),
+        "{tombstone}"
+    );
+    assert_ne!(found[1]["datetime"], before.as_str());
+    // An unreadable date is refused with the form expected.
+    let refused = client
+        .get(&project)
+        .header("accept-datetime", "yesterday")
+        .send()
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(
+        refused
+            .text()
+            .unwrap()
+            .contains("Accept-Datetime: Tue, 01 Dec 2026")
+    );
+    // The project's page lists its versions, newest first.
+    let page = client
+        .get(&project)
+        .header("accept", "text/html")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let versions = page.split("<ul class=\"versions\">").nth(1).unwrap();
+    let versions = versions.split("</ul>").next().unwrap();
+    assert_eq!(versions.matches("<li>").count(), 2, "{versions}");
+    assert!(versions.contains("Version du "), "{versions}");
+}

@@ -78,7 +78,10 @@ fn cases() -> Vec<Case> {
         case("cartesian product listed", get("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }".into()), &[422]),
         case("cartesian CONSTRUCT", get("CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }".into()), &[422]),
         case("DESCRIBE everything", get("DESCRIBE ?s WHERE { ?s ?p ?o }".into()), &[422]),
-        case("unbounded property path", get("SELECT (COUNT(*) AS ?n) WHERE { ?s (<http://x/p>|!<http://x/p>)* ?o }".into()), &[200]),
+        // Every node to every node it reaches: with the communes the
+        // laureates cover (10⁴ nodes) the pairs are tens of millions, counted
+        // in time or cut by the time limit or the memory budget.
+        case("unbounded property path", get("SELECT (COUNT(*) AS ?n) WHERE { ?s (<http://x/p>|!<http://x/p>)* ?o }".into()), &[200, 422, 503]),
         case("nested quantifier REGEX", get("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(REGEX(STR(?o), \"^(a+)+$\")) }".into()), &[200]),
         case("REGEX over a product", get("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?a ?b ?c FILTER(REGEX(CONCAT(STR(?o), STR(?c)), \"(x+x+)+y\")) }".into()), &[503]),
         case("GROUP_CONCAT over a product", get("SELECT (GROUP_CONCAT(STR(?o)) AS ?all) WHERE { ?s ?p ?o . ?a ?b ?c . ?d ?e ?f }".into()), &[422, 503]),

@@ -871,6 +871,11 @@ fn file_key(since_epoch: Duration) -> String {
 }
 
 /// The time a file name stands for.
+/// The time a release key (`YYYYMMDDTHHMMSSmmmZ`) names.
+pub(super) fn time_of_key(key: &str) -> Option<SystemTime> {
+    parse_file_key(key).map(|since| UNIX_EPOCH + since)
+}
+
 fn parse_file_key(key: &str) -> Option<Duration> {
     let digits = |range: std::ops::Range<usize>| -> Option<u64> {
         let text = key.get(range)?;

@@ -38,6 +38,14 @@ pub struct LoggedRelease {
     pub text: ReleaseText,
 }
 
+impl LoggedRelease {
+    /// Its time, from its key (`None` for a key not of the form
+    /// `YYYYMMDDTHHMMSSmmmZ`).
+    pub fn at(&self) -> Option<std::time::SystemTime> {
+        log::time_of_key(&self.key)
+    }
+}
+
 /// One immutable version of a resource.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Version {

@@ -99,6 +99,17 @@ async fn respond(state: AppState, headers: &HeaderMap, node: Node) -> Result<Res
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")))?;
     let origin = origin::origin(headers);
     let immutable = matches!(node, Node::Page { .. } | Node::Version { .. });
+    // A version is a memento (RFC 7089) of its resource.
+    let memento_headers = match &node {
+        Node::Version { key, path } => {
+            let iri = state
+                .data_set
+                .base
+                .iri(&format!("ldes/version/{key}/{path}"));
+            super::memento::memento_headers(&state, iri.as_str(), headers)
+        }
+        _ => Vec::new(),
+    };
     let body = {
         let state = state.clone();
         tokio::task::spawn_blocking(move || write(&state, &origin, &node, format))
@@ -129,6 +140,7 @@ async fn respond(state: AppState, headers: &HeaderMap, node: Node) -> Result<Res
     let headers = response.headers_mut();
     headers.insert(header::VARY, HeaderValue::from_static("Accept"));
     headers.typed_insert(etag);
+    headers.extend(memento_headers);
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(if immutable {

@@ -9,6 +9,7 @@
 
 use super::AppState;
 use super::error::ApiError;
+use super::memento;
 use super::negotiate::{self, PageOrGraph};
 use super::pages::{self, Alternate};
 use crate::describe::describe;
@@ -67,6 +68,14 @@ pub struct Document {
 /// The fallback route: any path is looked up as an IRI of the data set.
 pub async fn dereference(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path();
+    // Every resource with versions in the change feed is its own TimeGate
+    // (Memento), removed ones included.
+    if let Some(asked) = headers.get(ACCEPT_DATETIME) {
+        let resource = state.data_set.base.iri(path.trim_start_matches('/'));
+        if let Some(response) = memento::time_gate(&state, resource.as_str(), asked, &headers) {
+            return response;
+        }
+    }
     let lookup = |path: &str| document(&state, path);
     let (document, fixed) = match lookup(path) {
         Some(document) => (document, None),
@@ -207,8 +216,33 @@ pub fn answer(
             Err(e) => return e.into_response(),
         },
     };
-    respond(state, document, format, fixed.is_none())
+    let resource = document.iri.as_str().to_owned();
+    let mut response = respond(state, document, format, fixed.is_none());
+    // Its own TimeGate, with a TimeMap (Memento), if it has versions.
+    if fixed.is_none()
+        && let Some(links) = memento::original_links(state, &resource, headers)
+    {
+        let response_headers = response.headers_mut();
+        let links = match response_headers
+            .get(header::LINK)
+            .and_then(|l| l.to_str().ok())
+        {
+            Some(existing) => format!("{existing}, {links}"),
+            None => links,
+        };
+        if let Ok(value) = HeaderValue::from_str(&links) {
+            response_headers.insert(header::LINK, value);
+        }
+        response_headers.insert(
+            header::VARY,
+            HeaderValue::from_static("Accept, Accept-Datetime"),
+        );
+    }
+    response
 }
+
+/// The Memento request header (RFC 7089).
+const ACCEPT_DATETIME: &str = "accept-datetime";
 
 /// Answers `document` in `format`; `negotiated` if `format` was chosen
 /// from the request (the answer then varies on `Accept`).

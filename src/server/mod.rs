@@ -13,6 +13,7 @@ mod fragments;
 mod health;
 mod ldes;
 mod linked_data;
+mod memento;
 mod metrics;
 pub mod negotiate;
 mod origin;
@@ -176,6 +177,9 @@ pub struct Shared {
     /// The releases of the change feed, as logged when this data set was
     /// loaded.
     feed: Vec<Arc<LoggedRelease>>,
+    /// Where each resource's versions are in the feed (Memento), made at
+    /// the first request that needs it.
+    mementos: std::sync::OnceLock<memento::Index>,
     /// Change feed pages written at once: one per core.
     feed_slots: Arc<tokio::sync::Semaphore>,
     /// The names and titles searched by `/recherche`, indexed at the first
@@ -342,6 +346,7 @@ impl AppState {
             service_description,
             memory_plan,
             feed,
+            mementos: Default::default(),
             feed_slots: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),
@@ -424,6 +429,7 @@ pub fn router(state: AppState) -> Router {
         .route(fragments::FRAGMENTS_PATH, get(fragments::fragment))
         .route(change_feed::stream::STREAM_PATH, get(ldes::stream))
         .route("/ldes/{*path}", get(ldes::node))
+        .route(memento::TIMEMAP_ROUTE, get(memento::time_map))
         .route(pages::SEARCH_PATH, get(pages::search))
         .route(pages::STATISTICS_PATH, get(pages::statistics))
         .route("/static/{*path}", get(static_file))

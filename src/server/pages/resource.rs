@@ -205,6 +205,7 @@ pub fn resource(
             awards_here => awards_here,
             awards_covering => awards_covering,
             is_commune => is_commune,
+            versions => crate::server::memento::version_links(state, iri.as_str()),
             json_ld => json_ld,
         },
         StatusCode::OK,

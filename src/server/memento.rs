@@ -1,0 +1,370 @@
+//! Memento (RFC 7089): every resource of the data set as it was at a date.
+//! The versions the change feed logged are the mementos: each version IRI
+//! (`/ldes/version/RELEASE/PATH`) answers with its `Memento-Datetime`.
+//! Every resource IRI is its own TimeGate: with `Accept-Datetime` it
+//! redirects (`302`) to the version current at that date; and each
+//! resource has a TimeMap (`/timemap/PATH`, `application/link-format`)
+//! listing its versions. A removed resource's last memento is its
+//! tombstone (`as:Delete`), at the time it was removed.
+//!
+//! Dates are HTTP dates, to the second: a release at 17:02:11.322 is the
+//! memento of 17:02:11, which `Accept-Datetime: …17:02:11 GMT` finds.
+
+use super::AppState;
+use super::error::ApiError;
+use super::origin::origin;
+use crate::change_feed::{LoggedRelease, Version};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The route of the TimeMaps.
+pub const TIMEMAP_ROUTE: &str = "/timemap/{*path}";
+
+/// One memento of a resource: a version the change feed logged.
+#[derive(Clone, Copy)]
+pub struct Memento<'a> {
+    /// Its release.
+    pub release: &'a LoggedRelease,
+    /// The version.
+    pub version: &'a Version,
+    /// Its time, to the second.
+    pub at: SystemTime,
+}
+
+/// Where each resource's versions are in the feed: resource IRI →
+/// (release, version) positions, oldest first. Made at the first request
+/// that needs it.
+pub type Index = HashMap<String, Vec<(usize, usize)>>;
+
+fn index(feed: &[std::sync::Arc<LoggedRelease>]) -> Index {
+    let mut index: Index = HashMap::new();
+    for (r, release) in feed.iter().enumerate() {
+        for (v, version) in release.versions.iter().enumerate() {
+            index
+                .entry(version.resource.as_str().to_owned())
+                .or_default()
+                .push((r, v));
+        }
+    }
+    index
+}
+
+/// The mementos of `resource` (an IRI), oldest first.
+pub fn mementos<'a>(state: &'a AppState, resource: &str) -> Vec<Memento<'a>> {
+    let index = state.mementos.get_or_init(|| index(&state.feed));
+    index
+        .get(resource)
+        .into_iter()
+        .flatten()
+        .filter_map(|&(r, v)| {
+            let release = state.feed.get(r)?;
+            Some(Memento {
+                release,
+                version: release.versions.get(v)?,
+                at: to_the_second(release.at()?),
+            })
+        })
+        .collect()
+}
+
+fn to_the_second(time: SystemTime) -> SystemTime {
+    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    UNIX_EPOCH + Duration::from_secs(since.as_secs())
+}
+
+/// A URL on this server, as the client reached it, for an IRI of the
+/// data set.
+fn url(state: &AppState, headers: &HeaderMap, iri: &str) -> String {
+    let path = super::pages::local_href(&state.data_set.base, iri).unwrap_or_default();
+    format!("{}{path}", origin(headers))
+}
+
+fn timemap_url(state: &AppState, headers: &HeaderMap, resource: &str) -> String {
+    let path = super::pages::local_href(&state.data_set.base, resource).unwrap_or_default();
+    format!("{}/timemap{path}", origin(headers))
+}
+
+/// The `Link` of a memento in a TimeGate's or a TimeMap's list.
+fn memento_link(state: &AppState, headers: &HeaderMap, memento: &Memento<'_>, rel: &str) -> String {
+    format!(
+        "<{}>; rel=\"{rel}\"; datetime=\"{}\"",
+        url(state, headers, memento.version.iri.as_str()),
+        httpdate::fmt_http_date(memento.at)
+    )
+}
+
+/// The relation of the memento at `position` among `count`: first, last,
+/// both, or none.
+fn rank(position: usize, count: usize) -> &'static str {
+    match (position == 0, position + 1 == count) {
+        (true, true) => "first last memento",
+        (true, false) => "first memento",
+        (false, true) => "last memento",
+        (false, false) => "memento",
+    }
+}
+
+/// The TimeGate's answer for `resource` at the date `asked`
+/// (`Accept-Datetime`): a `302` to the memento current then (the first if
+/// the date is before it), with the original, the TimeMap, the first, last,
+/// previous and next mementos in `Link`. `None` if the resource has no
+/// memento (it is not in the data graph).
+pub fn time_gate(
+    state: &AppState,
+    resource: &str,
+    asked: &HeaderValue,
+    headers: &HeaderMap,
+) -> Option<Response> {
+    let mementos = mementos(state, resource);
+    if mementos.is_empty() {
+        return None;
+    }
+    let Some(asked) = asked
+        .to_str()
+        .ok()
+        .and_then(|a| httpdate::parse_http_date(a.trim()).ok())
+    else {
+        let error = ApiError::bad_request(
+            "Accept-Datetime is not an HTTP date: expected e.g. Accept-Datetime: Tue, 01 Dec 2026 12:00:00 GMT",
+        );
+        let mut response = error.into_response();
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("accept-datetime"));
+        return Some(response);
+    };
+    let chosen = mementos.iter().rposition(|m| m.at <= asked).unwrap_or(0);
+    let memento = mementos[chosen];
+    let mut links = vec![
+        format!("<{}>; rel=\"original\"", url(state, headers, resource)),
+        format!(
+            "<{}>; rel=\"timemap\"; type=\"application/link-format\"",
+            timemap_url(state, headers, resource)
+        ),
+    ];
+    let last = mementos.len() - 1;
+    let mut listed = vec![0, last, chosen];
+    if chosen > 0 {
+        listed.push(chosen - 1);
+    }
+    if chosen < last {
+        listed.push(chosen + 1);
+    }
+    listed.sort_unstable();
+    listed.dedup();
+    for position in listed {
+        let mut rel = rank(position, mementos.len()).to_owned();
+        if position + 1 == chosen {
+            rel = format!("prev {rel}");
+        } else if position == chosen + 1 {
+            rel = format!("next {rel}");
+        }
+        links.push(memento_link(state, headers, &mementos[position], &rel));
+    }
+    let mut response = StatusCode::FOUND.into_response();
+    let response_headers = response.headers_mut();
+    let location = url(state, headers, memento.version.iri.as_str());
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response_headers.insert(header::LOCATION, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
+        response_headers.insert(header::LINK, value);
+    }
+    response_headers.insert(header::VARY, HeaderValue::from_static("accept-datetime"));
+    Some(response)
+}
+
+/// The `Link` values an original resource's answer adds (it is its own
+/// TimeGate, and has a TimeMap), if it has mementos.
+pub fn original_links(state: &AppState, resource: &str, headers: &HeaderMap) -> Option<String> {
+    if mementos(state, resource).is_empty() {
+        return None;
+    }
+    Some(format!(
+        "<{}>; rel=\"original timegate\", <{}>; rel=\"timemap\"; type=\"application/link-format\"",
+        url(state, headers, resource),
+        timemap_url(state, headers, resource)
+    ))
+}
+
+/// The headers of memento `version_iri` (a version of the change feed):
+/// its `Memento-Datetime`, and `Link` to its original, its TimeGate and its
+/// TimeMap. Empty if it is no version of the feed.
+pub fn memento_headers(
+    state: &AppState,
+    version_iri: &str,
+    headers: &HeaderMap,
+) -> Vec<(header::HeaderName, HeaderValue)> {
+    let found = state.feed.iter().find_map(|release| {
+        let version = release
+            .versions
+            .iter()
+            .find(|v| v.iri.as_str() == version_iri)?;
+        Some((release, version))
+    });
+    let Some((release, version)) = found else {
+        return Vec::new();
+    };
+    let Some(at) = release.at().map(to_the_second) else {
+        return Vec::new();
+    };
+    let resource = version.resource.as_str();
+    let links = format!(
+        "<{original}>; rel=\"original timegate\", <{timemap}>; rel=\"timemap\"; type=\"application/link-format\", <{this}>; rel=\"memento\"; datetime=\"{date}\"",
+        original = url(state, headers, resource),
+        timemap = timemap_url(state, headers, resource),
+        this = url(state, headers, version_iri),
+        date = httpdate::fmt_http_date(at),
+    );
+    [
+        ("memento-datetime", httpdate::fmt_http_date(at)),
+        ("link", links),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| {
+        Some((
+            header::HeaderName::from_static(name),
+            HeaderValue::from_str(&value).ok()?,
+        ))
+    })
+    .collect()
+}
+
+/// `GET /timemap/PATH`: the TimeMap of `BASE PATH` (`application/link-format`,
+/// RFC 6690): the original, its TimeGate, the map itself with the span of
+/// its mementos, and every memento with its date.
+pub async fn time_map(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let resource = state.data_set.base.iri(&path);
+    let mementos = mementos(&state, resource.as_str());
+    let (Some(first), Some(last)) = (mementos.first(), mementos.last()) else {
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "no version of /{path} in the change feed: a TimeMap lists the versions of a resource of the data set, /timemap/PATH for the resource /PATH"
+            ),
+        )
+        .into_response();
+    };
+    let mut lines = vec![
+        format!(
+            "<{}>; rel=\"original\"",
+            url(&state, &headers, resource.as_str())
+        ),
+        format!(
+            "<{}>; rel=\"timegate\"",
+            url(&state, &headers, resource.as_str())
+        ),
+        format!(
+            "<{}>; rel=\"self\"; type=\"application/link-format\"; from=\"{}\"; until=\"{}\"",
+            timemap_url(&state, &headers, resource.as_str()),
+            httpdate::fmt_http_date(first.at),
+            httpdate::fmt_http_date(last.at)
+        ),
+    ];
+    for (position, memento) in mementos.iter().enumerate() {
+        lines.push(memento_link(
+            &state,
+            &headers,
+            memento,
+            rank(position, mementos.len()),
+        ));
+    }
+    let mut response = format!("{}\n", lines.join(",\n")).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/link-format"),
+    );
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    response
+}
+
+/// A version of a resource, for its page: when, and where to read it.
+#[derive(Debug, serde::Serialize)]
+pub struct VersionLink {
+    /// The release's date in French (« 29 novembre 2026 à 17 h 02 (UTC) »).
+    pub date: String,
+    /// The version's page.
+    pub href: String,
+    /// Whether it is the resource's removal.
+    pub removed: bool,
+}
+
+/// The versions of `resource` for its page, newest first.
+pub fn version_links(state: &AppState, resource: &str) -> Vec<VersionLink> {
+    let base = &state.data_set.base;
+    let mut links: Vec<VersionLink> = mementos(state, resource)
+        .into_iter()
+        .map(|m| VersionLink {
+            date: french_date(&m.release.key),
+            href: super::pages::local_href(base, m.version.iri.as_str()).unwrap_or_default(),
+            removed: m.version.deleted,
+        })
+        .collect();
+    links.reverse();
+    links
+}
+
+/// A release key (`YYYYMMDDTHHMMSSmmmZ`) as a French reader writes the
+/// date: « 29 novembre 2026 à 17 h 02 (UTC) ».
+fn french_date(key: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let part = |range: std::ops::Range<usize>| key.get(range).unwrap_or_default();
+    let month = part(4..6).parse::<usize>().unwrap_or(1).clamp(1, 12);
+    let day = part(6..8).trim_start_matches('0');
+    let day = if day == "1" { "1er" } else { day };
+    let hour = part(9..11).parse::<u32>().unwrap_or(0);
+    format!(
+        "{day} {} {} à {hour} h {} (UTC)",
+        MONTHS[month - 1],
+        part(0..4),
+        part(11..13)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_keys_read_as_french_dates() {
+        assert_eq!(
+            french_date("20261129T170211322Z"),
+            "29 novembre 2026 à 17 h 02 (UTC)"
+        );
+        assert_eq!(
+            french_date("20270301T000000000Z"),
+            "1er mars 2027 à 0 h 00 (UTC)"
+        );
+    }
+
+    #[test]
+    fn mementos_are_ranked_first_and_last() {
+        assert_eq!(rank(0, 1), "first last memento");
+        assert_eq!(rank(0, 3), "first memento");
+        assert_eq!(rank(1, 3), "memento");
+        assert_eq!(rank(2, 3), "last memento");
+    }
+}
