@@ -856,7 +856,7 @@ pub fn version_iri(base: &Base, key: &str, resource: NamedNodeRef<'_>) -> NamedN
         Some(path) => path.to_owned(),
         None => format!(
             "-/{}",
-            &crate::publish::sha256_hex(resource.as_str().as_bytes())[..16]
+            &format!("{:x}", Sha256::digest(resource.as_str().as_bytes()))[..16]
         ),
     };
     base.iri(&format!("ldes/version/{key}/{path}"))

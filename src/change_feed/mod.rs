@@ -25,7 +25,7 @@ pub struct LoggedRelease {
     pub key: String,
     /// Its time, an `xsd:dateTime`: every version's `prov:generatedAtTime`.
     pub time: Literal,
-    /// The release of the published files (see [`crate::publish::release_id`]).
+    /// The release of the published files (the name `build` gives it).
     pub release: String,
     /// Its versions, in the order of the dumps, tombstones last (empty
     /// when the log keeps only digests, see [`Keep`]); their triples are

@@ -123,8 +123,8 @@ pub fn direct<B>(state: &AppState, request: &Request<B>) -> Option<Response> {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    let _request = super::request_span(request).entered();
-    super::log_answer(&response, started.elapsed());
+    let _request = super::router::request_span(request).entered();
+    super::router::log_answer(&response, started.elapsed());
     Some(response)
 }
 

@@ -153,22 +153,6 @@ pub async fn post(
     }
 }
 
-/// The answer to a query operation whose text is not a query: a `400`
-/// that says whether it is empty, an update, or malformed (with the
-/// parser's position). Updates sent as updates are refused with `403`.
-/// `endpoint` is the endpoint's IRI (`BASE sparql`), under which the
-/// ontology's prefix is told.
-pub(super) fn parse_error(
-    text: &str,
-    error: &oxigraph::sparql::SparqlSyntaxError,
-    endpoint: &str,
-    language: Language,
-) -> ApiError {
-    ApiError::bad_request(sparql::explain::not_a_query_message(
-        text, error, endpoint, language,
-    ))
-}
-
 fn missing_query() -> ApiError {
     ApiError::bad_request(
         "missing query: expected a \"query\" parameter (or a query as the body of a POST with Content-Type application/sparql-query)",

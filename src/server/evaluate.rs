@@ -397,7 +397,7 @@ fn parse_and_run(
 ) -> Result<(), ApiError> {
     let text = &request.text;
     let query = sparql::parse(text, Some(&request.base_iri))
-        .map_err(|e| super::endpoint::parse_error(text, &e, &request.base_iri, request.language))?;
+        .map_err(|e| parse_error(text, &e, &request.base_iri, request.language))?;
     let form = query.form();
     if request.explain {
         let planned = query.is_planned();
@@ -480,6 +480,22 @@ fn explained(
     writer.set_content_type("application/json".into());
     serde_json::to_writer_pretty(&mut *writer, &answer).map_err(write_error)?;
     writer.write_all(b"\n").map_err(write_error)
+}
+
+/// The answer to a query operation whose text is not a query: a `400`
+/// that says whether it is empty, an update, or malformed (with the
+/// parser's position). Updates sent as updates are refused with `403`.
+/// `endpoint` is the endpoint's IRI (`BASE sparql`), under which the
+/// ontology's prefix is told.
+fn parse_error(
+    text: &str,
+    error: &oxigraph::sparql::SparqlSyntaxError,
+    endpoint: &str,
+    language: Language,
+) -> ApiError {
+    ApiError::bad_request(sparql::explain::not_a_query_message(
+        text, error, endpoint, language,
+    ))
 }
 
 fn timed_out(timeout: Duration) -> ApiError {

@@ -354,3 +354,24 @@ pub fn unknown_address(iri: Option<&str>, headers: &HeaderMap) -> Response {
         .into_response(),
     }
 }
+
+/// `/`: the home page for browsers (with the facets its query string
+/// chooses), the catalog for RDF clients.
+pub async fn home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
+    match negotiate::page_or_graph(&headers, &Default::default()) {
+        Ok(negotiate::PageOrGraph::Html) => {
+            // The facets chosen; a malformed query string chooses none.
+            let parameters =
+                serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
+            pages::home(&state, &parameters)
+        }
+        Ok(negotiate::PageOrGraph::Graph(_)) => {
+            answer(&state, catalog_document(&state), &headers, None)
+        }
+        Err(e) => e.into_response(),
+    }
+}

@@ -65,32 +65,3 @@ fn terms(state: &AppState) -> Terms {
     }
     terms
 }
-
-/// The static files the pages use, built into the binary: (path, media type, bytes).
-pub const STATIC_FILES: &[(&str, &str, &[u8])] = &[
-    (
-        "yasgui/yasgui.min.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../../static/yasgui/yasgui.min.js"),
-    ),
-    (
-        "yasgui/yasgui.min.css",
-        "text/css; charset=utf-8",
-        include_bytes!("../../static/yasgui/yasgui.min.css"),
-    ),
-    (
-        "query-page.css",
-        "text/css; charset=utf-8",
-        include_bytes!("../../static/query-page.css"),
-    ),
-    (
-        "query-page.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../../static/query-page.js"),
-    ),
-    (
-        "site.css",
-        "text/css; charset=utf-8",
-        include_bytes!("../../static/site.css"),
-    ),
-];
