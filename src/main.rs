@@ -84,6 +84,10 @@ enum Command {
         /// graphs partly sent meanwhile).
         #[arg(long, value_enum, default_value_t = graph_store::Switch::Copy)]
         switch: graph_store::Switch,
+        /// The release to push, a name of DIR/releases/ (to go back to the
+        /// previous one); default: the current release.
+        #[arg(long)]
+        release: Option<String>,
     },
     /// Writes synthetic source data of any size (for benchmarks), from the
     /// registries of `--data`.
@@ -245,8 +249,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         listen: site_listen,
                         upstream: site_upstream,
                     };
-                    let exported = static_site::export_data_set(data_set, &site, &options)
-                        .with_context(|| format!("cannot export the site to {}", site.display()))?;
+                    let history = out.join(change_feed::HISTORY_DIR);
+                    let exported =
+                        static_site::export_data_set(data_set, &site, &options, Some(history))
+                            .with_context(|| {
+                                format!("cannot export the site to {}", site.display())
+                            })?;
                     println!("{exported}");
                     None
                 }
@@ -264,13 +272,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             update_endpoint,
             triples_per_request,
             switch,
+            release,
         } => {
             let endpoints = graph_store::Endpoints::new(
                 &store,
                 query_endpoint.as_deref(),
                 update_endpoint.as_deref(),
             )?;
-            let release = graph_store::ReleaseGraphs::read(&out, &inputs.base)?;
+            let release = graph_store::ReleaseGraphs::read(&out, &inputs.base, release.as_deref())?;
             let client = graph_store::StoreClient::new(graph_store::Credentials::from_env())?;
             let options = graph_store::PushOptions {
                 triples_per_request,

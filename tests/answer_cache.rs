@@ -31,9 +31,17 @@ fn query_path(query: &str) -> String {
 
 #[tokio::test]
 async fn a_repeated_request_gets_the_same_answer_with_an_etag_and_a_304() {
-    let cached = TestServer::default().await;
+    // One change feed for both: pages link their resource's versions, which
+    // a log begun by each server would date each its own way.
+    let history = tempfile::tempdir().unwrap();
+    let cached = TestServer::start(Config {
+        history: Some(history.path().to_owned()),
+        ..Config::default()
+    })
+    .await;
     let fresh = TestServer::start(Config {
         cache_bytes: 0,
+        history: Some(history.path().to_owned()),
         ..Config::default()
     })
     .await;

@@ -1,11 +1,14 @@
 //! `publish --graph-store`: a release pushed to real SPARQL stores, Virtuoso
 //! Open Source (Debian) and Oxigraph server (PyPI), each started here on a
-//! free port. After a push, every example query of `queries/` gives its
-//! expected result on the store's own endpoint, and each graph is
-//! isomorphic to the release's files; pushing again changes nothing; a push
-//! killed with SIGKILL mid-way leaves the previous release whole, and the
-//! next push resumes where it stopped; releases older than the previous one
-//! are dropped.
+//! free port, Oxigraph with `--union-default-graph` (the usual way to serve
+//! named graphs; Virtuoso's default graph is the union too). After a push,
+//! every example query of `queries/` gives its expected result on the
+//! store's own endpoint, over the stable graphs and over the store's default
+//! graph without `FROM`, and each graph is isomorphic to the release's
+//! files; no release-named copy is left; pushing again changes nothing; a
+//! push killed with SIGKILL mid-way leaves the previous release whole, and
+//! the next push resumes where it stopped; the previous release is pushed
+//! again from the release directory to go back to it.
 
 mod common;
 
@@ -62,7 +65,11 @@ impl Engine {
         let process = Command::new("oxigraph")
             .args(["serve", "--location"])
             .arg(dir.path().join("store"))
-            .args(["--bind", &format!("127.0.0.1:{port}")])
+            .args([
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--union-default-graph",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -282,18 +289,62 @@ impl Engine {
         (stdout, stderr)
     }
 
-    fn assert_examples_answer(&self, when: &str) {
+    /// Pushes release `id` of `out` (`--release`); returns what it printed.
+    fn push_release(&self, out: &Path, id: &str) -> (String, String) {
+        let output = self.publish(out).args(["--release", id]).output().unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        );
+        assert!(
+            output.status.success(),
+            "{}: publish failed:\n{stderr}",
+            self.name
+        );
+        (stdout, stderr)
+    }
+
+    /// Every example query gives its expected answer over the stable
+    /// graphs (`default-graph-uri`, as this server's `/sparql` reads them)
+    /// and, if `union`, over the store's own default graph, without `FROM`
+    /// (the union of its graphs).
+    fn assert_examples_answer(&self, when: &str, union: bool) {
         for path in example_queries() {
             let query = std::fs::read_to_string(&path).unwrap();
             let expected = std::fs::read_to_string(path.with_extension("expected.tsv")).unwrap();
-            assert_eq!(
-                self.tsv(&query, true),
-                expected,
-                "{} ({when}): {}",
-                self.name,
-                path.display()
-            );
+            for reader in [true, false].into_iter().filter(|r| *r || union) {
+                assert_eq!(
+                    self.tsv(&query, reader),
+                    expected,
+                    "{} ({when}, {}): {}",
+                    self.name,
+                    if reader {
+                        "over the stable graphs"
+                    } else {
+                        "over the store's default graph"
+                    },
+                    path.display()
+                );
+            }
         }
+    }
+
+    /// The release-named graphs the store holds (none once a push is
+    /// switched in).
+    fn release_named_graphs(&self) -> Vec<String> {
+        self.tsv(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g",
+            false,
+        )
+        .lines()
+        .skip(1)
+        .map(|g| g.trim_matches(['<', '>']).to_owned())
+        .filter(|g| {
+            GRAPHS
+                .iter()
+                .any(|name| g.starts_with(&format!("{GRAPH}{name}/")))
+        })
+        .collect()
     }
 }
 
@@ -335,7 +386,7 @@ fn parse_turtle(text: &str) -> LightGraph {
 /// Each stable graph of the store is the release's: the data graph its
 /// N-Triples dump, the ontology its file, the catalog graph the catalog and
 /// VoID files, the alignments graph what the server's own store entails.
-fn assert_graphs_are_the_release(engine: &Engine, source: &Source, release: &str) {
+fn assert_graphs_are_the_release(engine: &Engine, source: &Source) {
     let alignments = territoire_innovant::store::DataSet::build(&common::inputs(
         &source.0.data(),
         Default::default(),
@@ -366,16 +417,15 @@ fn assert_graphs_are_the_release(engine: &Engine, source: &Source, release: &str
         ),
     ];
     for (name, expected) in expected {
-        for graph in [format!("{GRAPH}{name}"), format!("{GRAPH}{name}/{release}")] {
-            let pushed = engine.graph(&graph);
-            assert!(
-                isomorphic_graphs(&expected, &pushed).unwrap(),
-                "{}: {graph} ({} triples) is not the release's ({} triples)",
-                engine.name,
-                pushed.triples().count(),
-                expected.triples().count()
-            );
-        }
+        let graph = format!("{GRAPH}{name}");
+        let pushed = engine.graph(&graph);
+        assert!(
+            isomorphic_graphs(&expected, &pushed).unwrap(),
+            "{}: {graph} ({} triples) is not the release's ({} triples)",
+            engine.name,
+            pushed.triples().count(),
+            expected.triples().count()
+        );
     }
 }
 
@@ -520,8 +570,9 @@ fn the_whole_life_of_a_push(engine: Engine) {
         "{stdout}"
     );
     assert_eq!(engine.current_release().as_deref(), Some(first.as_str()));
-    engine.assert_examples_answer("after the first push");
-    assert_graphs_are_the_release(&engine, &source, &first);
+    engine.assert_examples_answer("after the first push", true);
+    assert_graphs_are_the_release(&engine, &source);
+    assert_eq!(engine.release_named_graphs(), Vec::<String>::new());
 
     // The same release again: nothing is sent, nothing changes.
     let every_quad = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }";
@@ -535,7 +586,9 @@ fn the_whole_life_of_a_push(engine: Engine) {
     assert_ne!(first, second);
     push_and_kill(&engine, &source.out());
     assert_eq!(engine.current_release().as_deref(), Some(first.as_str()));
-    engine.assert_examples_answer("after a push killed mid-way");
+    // (The store's union default graph shows the staged copy too, until a
+    // push switches it in: README.)
+    engine.assert_examples_answer("after a push killed mid-way", false);
     let staged = engine.count(&format!("{GRAPH}data/{second}"));
     assert!(staged > 0, "{}: nothing was staged", engine.name);
 
@@ -547,31 +600,22 @@ fn the_whole_life_of_a_push(engine: Engine) {
         engine.name
     );
     assert!(
-        stdout.contains(&format!("the previous one, {first}, is kept")),
+        stdout.contains(&format!(
+            "the previous one, {first}, can be pushed again with --release {first}"
+        )),
         "{stdout}"
     );
     assert_eq!(engine.current_release().as_deref(), Some(second.as_str()));
-    engine.assert_examples_answer("after the resumed push");
-    assert_graphs_are_the_release(&engine, &source, &second);
-    assert!(engine.count(&format!("{GRAPH}data/{first}")) > 0);
+    engine.assert_examples_answer("after the resumed push", true);
+    assert_graphs_are_the_release(&engine, &source);
+    assert_eq!(engine.release_named_graphs(), Vec::<String>::new());
 
-    // A third release: the first one's graphs go, the second's stay.
+    // A third release.
     let third = source.build(3);
-    let (stdout, _) = engine.push(&source.out());
-    assert!(stdout.contains(&format!("dropped {first}")), "{stdout}");
-    for graph in GRAPHS {
-        assert_eq!(
-            engine.count(&format!("{GRAPH}{graph}/{first}")),
-            0,
-            "{graph}"
-        );
-        assert!(
-            engine.count(&format!("{GRAPH}{graph}/{second}")) > 0,
-            "{graph}"
-        );
-    }
+    engine.push(&source.out());
     assert_eq!(engine.current_release().as_deref(), Some(third.as_str()));
-    engine.assert_examples_answer("after the third push");
+    engine.assert_examples_answer("after the third push", true);
+    assert_eq!(engine.release_named_graphs(), Vec::<String>::new());
 
     // The switch without a large transaction sends the stable graphs again.
     let fourth = source.build(4);
@@ -586,10 +630,36 @@ fn the_whole_life_of_a_push(engine: Engine) {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains(&format!("dropped {second}")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("release {fourth} is the store's current release")),
+        "{stdout}"
+    );
     assert_eq!(engine.current_release().as_deref(), Some(fourth.as_str()));
-    engine.assert_examples_answer("after a push switched by sending again");
-    assert_graphs_are_the_release(&engine, &source, &fourth);
+    engine.assert_examples_answer("after a push switched by sending again", true);
+    assert_graphs_are_the_release(&engine, &source);
+    assert_eq!(engine.release_named_graphs(), Vec::<String>::new());
+
+    // Back to the previous release, from the release directory.
+    let (stdout, _) = engine.push_release(&source.out(), &third);
+    assert!(
+        stdout.contains(&format!("release {third} is the store's current release")),
+        "{stdout}"
+    );
+    assert_eq!(engine.current_release().as_deref(), Some(third.as_str()));
+    engine.assert_examples_answer("back to the previous release", true);
+    assert_eq!(engine.release_named_graphs(), Vec::<String>::new());
+    // A release the directory does not keep is named with those it keeps.
+    let output = engine
+        .publish(&source.out())
+        .args(["--release", "nope"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no release nope there") && stderr.contains(&fourth),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -11,9 +11,20 @@ use reqwest::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_TYPE};
 use territoire_innovant::server::{AppState, Config};
 use territoire_innovant::static_site::{self, NGINX_CONF, NginxOptions, ROOT};
 
-fn export(dir: &std::path::Path, upstream: Option<String>) -> static_site::Exported {
+/// The export of a server over the repository's data, its change feed
+/// logged in `history` (the same log as the server it is compared with:
+/// pages name their resource's versions).
+fn export(
+    dir: &std::path::Path,
+    upstream: Option<String>,
+    history: &std::path::Path,
+) -> static_site::Exported {
     let examples = territoire_innovant::examples::load(&repo().join("queries")).unwrap();
-    let state = AppState::new(data_set(), Config::default(), examples).unwrap();
+    let config = Config {
+        history: Some(history.to_owned()),
+        ..Config::default()
+    };
+    let state = AppState::new(data_set(), config, examples).unwrap();
     static_site::export(
         state,
         dir,
@@ -27,11 +38,16 @@ fn export(dir: &std::path::Path, upstream: Option<String>) -> static_site::Expor
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nginx_sends_the_bytes_serve_sends_and_hands_it_the_queries() {
-    let server = TestServer::default().await;
     let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history");
+    let server = TestServer::start(Config {
+        history: Some(history.clone()),
+        ..Config::default()
+    })
+    .await;
     let site_dir = dir.path().join("site");
     let (to, upstream) = (site_dir.clone(), server.url.clone());
-    let exported = tokio::task::spawn_blocking(move || export(&to, Some(upstream)))
+    let exported = tokio::task::spawn_blocking(move || export(&to, Some(upstream), &history))
         .await
         .unwrap();
     assert!(exported.resources > 100, "{exported}");
@@ -179,7 +195,8 @@ fn an_export_replaces_the_previous_one_once_complete() {
     let site_dir = dir.path().join("site");
     std::fs::create_dir_all(site_dir.join(ROOT)).unwrap();
     std::fs::write(site_dir.join(ROOT).join("stale.html"), "old").unwrap();
-    export(&site_dir, None);
+    let history = tempfile::tempdir().unwrap();
+    export(&site_dir, None, history.path());
     assert!(!site_dir.join(ROOT).join("stale.html").exists());
     assert!(site_dir.join(ROOT).join("award/2023/rudi.ttl").is_file());
     let conf = std::fs::read_to_string(site_dir.join(NGINX_CONF)).unwrap();
@@ -196,7 +213,12 @@ fn an_export_replaces_the_previous_one_once_complete() {
 fn nginx_accepts_the_configuration() {
     let dir = tempfile::tempdir().unwrap();
     let site_dir = dir.path().join("site");
-    export(&site_dir, Some("http://127.0.0.1:7878".into()));
+    let history = tempfile::tempdir().unwrap();
+    export(
+        &site_dir,
+        Some("http://127.0.0.1:7878".into()),
+        history.path(),
+    );
     let wrapper = dir.path().join("nginx.conf");
     std::fs::write(
         &wrapper,

@@ -4,13 +4,21 @@
 //! Each graph `G` the server queries (data, ontology, alignments, catalog)
 //! is sent to the release-named graph `G/RELEASE` (N-Triples, in requests of
 //! a bounded number of triples), checked by counting, and only then switched
-//! in: one SPARQL update copies every `G/RELEASE` to `G` and records the
-//! release in the graph `BASE graph/releases` (DCAT versions: the current
-//! one and the previous one). Readers query the stable names `G`; what they
-//! see during a push is the previous release whole, then the new one, as far
-//! as the store runs one update request as one transaction (Oxigraph does;
-//! Virtuoso does within its transaction log's limits: README). The graphs of
-//! releases older than the previous one are then dropped.
+//! in: one SPARQL update copies every `G/RELEASE` to `G`, drops the
+//! release-named copies and records the release in the graph
+//! `BASE graph/releases` (DCAT versions: the current one and the previous
+//! one). Readers query the stable names `G`, or the store's default graph
+//! when it is the union of its graphs (Oxigraph server's
+//! `--union-default-graph`, Virtuoso's default): once a push is switched in,
+//! each triple is in one graph only, and every query reads as on this
+//! server. What readers see during a push is the previous release whole,
+//! then the new one, as far as the store runs one update request as one
+//! transaction (Oxigraph does; Virtuoso does within its transaction log's
+//! limits: README) — except that a union default graph shows the staged
+//! copies too until the switch. Graphs left by pushes stopped midway are
+//! dropped by the next one. Going back to the previous release is pushing
+//! it again from the release directory (`--release`), where `build` keeps
+//! it.
 //!
 //! Release names are content hashes, so a push is idempotent (the same
 //! release twice changes nothing) and resumable (a graph partly sent is
@@ -68,19 +76,45 @@ impl PublishedGraph {
 }
 
 impl ReleaseGraphs {
-    /// Reads the current release of `out` (made by `build --out`): the data
+    /// Reads a release of `out` (made by `build --out`): `release` (a name
+    /// of `out/releases/`, to go back to it), or the current one. The data
     /// graph from its N-Triples dump, the ontology from its Turtle, the
     /// triples the alignments entail computed as the server does, and the
     /// catalog and VoID description.
-    pub fn read(out: &Path, base: &Base) -> anyhow::Result<Self> {
-        let id = current_release(out).with_context(|| {
-            format!(
-                "{}: no release there (run `build --out {}` first)",
-                out.display(),
-                out.display()
-            )
-        })?;
-        let dir = out.join(crate::publish::CURRENT);
+    pub fn read(out: &Path, base: &Base, release: Option<&str>) -> anyhow::Result<Self> {
+        let (id, dir) = match release {
+            Some(id) => {
+                let dir = out.join(crate::publish::RELEASES).join(id);
+                if !dir.is_dir() {
+                    let kept = std::fs::read_dir(out.join(crate::publish::RELEASES))
+                        .map(|entries| {
+                            let mut names: Vec<String> = entries
+                                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                                .filter(|n| !n.starts_with('.'))
+                                .collect();
+                            names.sort();
+                            names.join(", ")
+                        })
+                        .unwrap_or_default();
+                    anyhow::bail!(
+                        "{}: no release {id} there (the releases kept: {})",
+                        out.display(),
+                        if kept.is_empty() { "none" } else { &kept }
+                    );
+                }
+                (id.to_owned(), dir)
+            }
+            None => {
+                let id = current_release(out).with_context(|| {
+                    format!(
+                        "{}: no release there (run `build --out {}` first)",
+                        out.display(),
+                        out.display()
+                    )
+                })?;
+                (id, out.join(crate::publish::CURRENT))
+            }
+        };
         let data = parse(&dir.join(format!("{DUMP_STEM}.nt")), RdfFormat::NTriples)?;
         let ontology = parse(&dir.join(ONTOLOGY_DUMP), RdfFormat::Turtle)?;
         let mut described = parse(&dir.join(format!("{CATALOG_STEM}.ttl")), RdfFormat::Turtle)?;
@@ -246,10 +280,13 @@ impl std::fmt::Display for Pushed {
             self.release, self.triples_sent
         )?;
         if let Some(previous) = &self.previous {
-            write!(f, "; the previous one, {previous}, is kept")?;
+            write!(
+                f,
+                "; the previous one, {previous}, can be pushed again with --release {previous}"
+            )?;
         }
         if !self.dropped.is_empty() {
-            write!(f, "; dropped {}", self.dropped.join(", "))?;
+            write!(f, "; dropped the graphs of {}", self.dropped.join(", "))?;
         }
         write!(f, ")")
     }
@@ -309,9 +346,7 @@ pub fn push(
     if recorded.current.as_deref() == Some(&release.id) {
         let mut whole = true;
         for graph in &release.graphs {
-            let expected = graph.lines.len();
-            whole &= counts(&graph.name)? == expected
-                && counts(&release_graph(&graph.name, &release.id))? == expected;
+            whole &= counts(&graph.name)? == graph.lines.len();
         }
         if whole {
             return Ok(Pushed {
@@ -355,9 +390,11 @@ pub fn push(
         sent += resend(release, client, endpoints, triples_per_request)?;
     }
     switch(release, client, endpoints, previous.as_deref(), copy)?;
+    // The copies of releases never switched in (pushes stopped midway), or
+    // kept by an earlier version of this command.
     let mut dropped = Vec::new();
     for old in &recorded.all {
-        if *old != release.id && Some(old) != previous.as_ref() {
+        if *old != release.id {
             drop_release(release, client, endpoints, old)?;
             dropped.push(old.clone());
         }
@@ -556,8 +593,9 @@ fn send_lines(
 }
 
 /// The update that makes `release` current: every stable graph replaced by
-/// its release-named copy (if `copy`), and the record of releases
-/// rewritten, in one request.
+/// its release-named copy (if `copy`), the copies dropped (each triple then
+/// in one graph only: a union default graph reads right), and the record of
+/// releases rewritten, in one request.
 fn switch_update(
     release: &ReleaseGraphs,
     releases_graph: &NamedNode,
@@ -570,6 +608,12 @@ fn switch_update(
         .filter(|_| copy)
         .map(|g| format!("COPY {} TO {}", release_graph(&g.name, &release.id), g.name))
         .collect();
+    operations.extend(
+        release
+            .graphs
+            .iter()
+            .map(|g| format!("DROP SILENT GRAPH {}", release_graph(&g.name, &release.id))),
+    );
     let dataset = release.base.rebase_node(mint::dataset());
     let current = release_node(&release.base, &release.id);
     let mut record = format!(
@@ -580,7 +624,7 @@ fn switch_update(
     for graph in &release.graphs {
         record.push_str(&format!(
             "{current} <http://purl.org/dc/terms/hasPart> {} .\n",
-            release_graph(&graph.name, &release.id)
+            graph.name
         ));
     }
     if let Some(previous) = previous {
@@ -680,7 +724,7 @@ mod tests {
     }
 
     #[test]
-    fn the_switch_copies_every_graph_and_records_both_releases_in_one_request() {
+    fn the_switch_copies_every_graph_drops_the_copies_and_records_both_releases_in_one_request() {
         let base = Base::default();
         let release = ReleaseGraphs {
             id: "new".into(),
@@ -698,8 +742,14 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}: {update}"));
         assert_eq!(
             update.matches(" ;\n").count(),
-            2,
-            "three operations: {update}"
+            3,
+            "four operations: {update}"
+        );
+        assert!(
+            update.contains(
+                "DROP SILENT GRAPH <https://w3id.org/territoire-innovant/graph/data/new>"
+            ),
+            "the copy dropped once copied: {update}"
         );
         assert!(update.starts_with(
             "COPY <https://w3id.org/territoire-innovant/graph/data/new> TO <https://w3id.org/territoire-innovant/graph/data>"

@@ -74,13 +74,20 @@ impl std::fmt::Display for Exported {
 }
 
 /// Writes the export of a server over `data_set` (with the default
-/// settings) to `dir`: see [`export`].
+/// settings) to `dir`: see [`export`]. `history` is the change feed's log
+/// the release was logged in (`build --out DIR`'s `DIR/history`), so that
+/// the pages name its versions as `serve --history` does.
 pub fn export_data_set(
     data_set: crate::store::DataSet,
     dir: &Path,
     options: &NginxOptions,
+    history: Option<PathBuf>,
 ) -> io::Result<Exported> {
-    let state = AppState::new(data_set, crate::server::Config::default(), Vec::new())?;
+    let config = crate::server::Config {
+        history,
+        ..Default::default()
+    };
+    let state = AppState::new(data_set, config, Vec::new())?;
     export(state, dir, options)
 }
 
