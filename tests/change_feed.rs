@@ -593,3 +593,86 @@ fn memento_client_finds_each_resource_as_it_was_at_a_date() {
     assert_eq!(versions.matches("<li>").count(), 2, "{versions}");
     assert!(versions.contains("Version du "), "{versions}");
 }
+
+/// Memento on the published files: with the release directory beside the
+/// change feed's log (`serve --history DIR/history`), a dump asked at the
+/// first release's date is that release's file as `build` kept it, and
+/// asked now, the file served.
+#[test]
+fn the_dumps_of_a_past_release_are_found_by_date() {
+    let copy = common::DataCopy::new();
+    let build = |day: u32| {
+        common::set_modified(&copy.data(), day);
+        common::run_to_success(
+            Command::new(env!("CARGO_BIN_EXE_territoire-innovant"))
+                .current_dir(repo())
+                .arg("--data")
+                .arg(copy.data())
+                .args(["build", "--out"])
+                .arg(copy.out()),
+        );
+        let release = territoire_innovant::publish::current_release(&copy.out()).unwrap();
+        let dump = std::fs::read(copy.out().join("current/territoire-innovant.ttl")).unwrap();
+        (release, dump)
+    };
+    let (first, first_dump) = build(1);
+    // HTTP dates are to the second: the second release comes a second later.
+    std::thread::sleep(Duration::from_millis(1100));
+    let (second, second_dump) = build(2);
+    assert_ne!(first_dump, second_dump, "the releases differ");
+    let server = ServeProcess::start(&[
+        ("TI_DATA", copy.data().to_str().unwrap()),
+        ("TI_HISTORY", copy.out().join("history").to_str().unwrap()),
+    ]);
+    let client = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let dump = format!("{}dumps/territoire-innovant.ttl", server.url);
+    // Its TimeMap lists both releases; the first one's date.
+    let timemap = client
+        .get(format!(
+            "{}timemap/dumps/territoire-innovant.ttl",
+            server.url
+        ))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(
+        timemap.matches("memento\"; datetime=").count(),
+        2,
+        "{timemap}"
+    );
+    let date = timemap
+        .split(&format!("/dumps/releases/{first}/territoire-innovant.ttl>"))
+        .nth(1)
+        .and_then(|rest| rest.split("datetime=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no memento of {first}: {timemap}"))
+        .to_owned();
+    let now = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(1));
+    for (asked, release, expected) in [(&date, &first, &first_dump), (&now, &second, &second_dump)]
+    {
+        let gate = client
+            .get(&dump)
+            .header("accept-datetime", asked.as_str())
+            .send()
+            .unwrap();
+        assert_eq!(gate.status(), 302, "{asked}");
+        let location = gate.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            location.ends_with(&format!(
+                "/dumps/releases/{release}/territoire-innovant.ttl"
+            )),
+            "{asked}: {location}"
+        );
+        let memento = client.get(&location).send().unwrap();
+        assert_eq!(memento.status(), 200, "{location}");
+        assert!(memento.headers().contains_key("memento-datetime"));
+        assert_eq!(&memento.bytes().unwrap().to_vec(), expected, "{location}");
+    }
+    // Without a date, the file served is the second release's.
+    let served = client.get(&dump).send().unwrap().bytes().unwrap().to_vec();
+    assert_eq!(served, second_dump);
+}

@@ -51,6 +51,12 @@ pub async fn download(
     range: Option<TypedHeader<Range>>,
     headers: HeaderMap,
 ) -> Response {
+    // The file as a past release wrote it (Memento).
+    if let Some(asked) = headers.get("accept-datetime")
+        && let Some(response) = super::memento::file_time_gate(&state, &name, asked, &headers)
+    {
+        return response;
+    }
     let Some(file) = state.downloads.iter().find(|d| d.name == name) else {
         return super::error::ApiError::new(
             StatusCode::NOT_FOUND,
@@ -93,7 +99,8 @@ pub fn direct<B>(state: &AppState, request: &Request<B>) -> Option<Response> {
     let started = std::time::Instant::now();
     let name = request.uri().path().strip_prefix(DUMPS_PREFIX)?;
     let file = state.downloads.iter().find(|d| d.name == name)?;
-    if !is_download(request) {
+    // A date asked is the TimeGate's (the router's route).
+    if !is_download(request) || request.headers().contains_key("accept-datetime") {
         return None;
     }
     let headers = request.headers();

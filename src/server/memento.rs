@@ -7,6 +7,12 @@
 //! listing its versions. A removed resource's last memento is its
 //! tombstone (`as:Delete`), at the time it was removed.
 //!
+//! The published files are reachable the same way: `/dumps/NAME` with
+//! `Accept-Datetime` redirects to `/dumps/releases/RELEASE/NAME`, the file
+//! of the release current then — the one served, or one the release
+//! directory keeps (`DIR/releases` beside `--history DIR/history`) — and
+//! `/timemap/dumps/NAME` lists them.
+//!
 //! Dates are HTTP dates, to the second: a release at 17:02:11.322 is the
 //! memento of 17:02:11, which `Accept-Datetime: …17:02:11 GMT` finds.
 
@@ -122,19 +128,8 @@ pub fn time_gate(
     if mementos.is_empty() {
         return None;
     }
-    let Some(asked) = asked
-        .to_str()
-        .ok()
-        .and_then(|a| httpdate::parse_http_date(a.trim()).ok())
-    else {
-        let error = ApiError::bad_request(
-            "Accept-Datetime is not an HTTP date: expected e.g. Accept-Datetime: Tue, 01 Dec 2026 12:00:00 GMT",
-        );
-        let mut response = error.into_response();
-        response
-            .headers_mut()
-            .insert(header::VARY, HeaderValue::from_static("accept-datetime"));
-        return Some(response);
+    let Some(asked) = parse_date(asked) else {
+        return Some(unreadable_date());
     };
     let chosen = mementos.iter().rposition(|m| m.at <= asked).unwrap_or(0);
     let memento = mementos[chosen];
@@ -241,6 +236,11 @@ pub async fn time_map(
     Path(path): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    if let Some(name) = path.strip_prefix("dumps/")
+        && let Some(response) = file_time_map(&state, name, &headers)
+    {
+        return response;
+    }
     let resource = state.data_set.base.iri(&path);
     let mementos = mementos(&state, resource.as_str());
     let (Some(first), Some(last)) = (mementos.first(), mementos.last()) else {
@@ -276,6 +276,198 @@ pub async fn time_map(
             rank(position, mementos.len()),
         ));
     }
+    link_format(lines)
+}
+
+// ---------------------------------------------------------------------------
+// The published files of past releases
+
+/// The route of a published file of a given release (a memento of
+/// `/dumps/NAME`).
+pub const RELEASE_FILE_ROUTE: &str = "/dumps/releases/{release}/{name}";
+
+/// A release whose file `NAME` is at hand: the one served, or one the
+/// release directory keeps.
+struct FileMemento<'a> {
+    release: &'a LoggedRelease,
+    at: SystemTime,
+}
+
+/// The folder of the releases `build` keeps, beside the change feed's log
+/// (`DIR/releases` for `--history DIR/history`), if the server has one.
+fn releases_dir(state: &AppState) -> Option<std::path::PathBuf> {
+    let history = state.config.history.as_ref()?;
+    Some(history.parent()?.join(crate::publish::RELEASES))
+}
+
+/// The releases of the change feed whose file `name` can be read: the one
+/// served, and those whose folder the release directory keeps; oldest first.
+fn file_mementos<'a>(state: &'a AppState, name: &str) -> Vec<FileMemento<'a>> {
+    if !state.downloads.iter().any(|d| d.name == name) {
+        return Vec::new();
+    }
+    let kept = releases_dir(state);
+    state
+        .feed
+        .iter()
+        .filter(|r| {
+            r.release == state.release
+                || kept
+                    .as_ref()
+                    .is_some_and(|dir| dir.join(&r.release).join(name).is_file())
+        })
+        .filter_map(|release| {
+            Some(FileMemento {
+                release,
+                at: to_the_second(release.at()?),
+            })
+        })
+        .collect()
+}
+
+fn file_memento_url(headers: &HeaderMap, release: &str, name: &str) -> String {
+    format!("{}/dumps/releases/{release}/{name}", origin(headers))
+}
+
+/// The TimeGate's answer for the published file `name` at the date
+/// `asked`: a `302` to that file of the release current then (see
+/// [`time_gate`]). `None` if no release of the feed has it at hand.
+pub fn file_time_gate(
+    state: &AppState,
+    name: &str,
+    asked: &HeaderValue,
+    headers: &HeaderMap,
+) -> Option<Response> {
+    let mementos = file_mementos(state, name);
+    if mementos.is_empty() {
+        return None;
+    }
+    let Some(asked) = parse_date(asked) else {
+        return Some(unreadable_date());
+    };
+    let chosen = mementos.iter().rposition(|m| m.at <= asked).unwrap_or(0);
+    let original = format!("{}/dumps/{name}", origin(headers));
+    let mut links = vec![
+        format!("<{original}>; rel=\"original\""),
+        format!(
+            "<{}/timemap/dumps/{name}>; rel=\"timemap\"; type=\"application/link-format\"",
+            origin(headers)
+        ),
+    ];
+    for (position, memento) in mementos.iter().enumerate() {
+        links.push(format!(
+            "<{}>; rel=\"{}\"; datetime=\"{}\"",
+            file_memento_url(headers, &memento.release.release, name),
+            rank(position, mementos.len()),
+            httpdate::fmt_http_date(memento.at)
+        ));
+    }
+    let location = file_memento_url(headers, &mementos[chosen].release.release, name);
+    let mut response = StatusCode::FOUND.into_response();
+    let response_headers = response.headers_mut();
+    for (name, value) in [
+        (header::LOCATION, location),
+        (header::LINK, links.join(", ")),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response_headers.insert(name, value);
+        }
+    }
+    response_headers.insert(header::VARY, HeaderValue::from_static("accept-datetime"));
+    Some(response)
+}
+
+/// `GET /dumps/releases/RELEASE/NAME`: the published file `NAME` as release
+/// `RELEASE` wrote it (a memento of `/dumps/NAME`, with its
+/// `Memento-Datetime`): the served release's from memory, an older one's
+/// from the release directory.
+pub async fn release_file(
+    State(state): State<AppState>,
+    Path((release, name)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(memento) = file_mementos(&state, &name)
+        .into_iter()
+        .find(|m| m.release.release == release)
+    else {
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "no file {name} of release {release} at hand: the releases of a file are listed in /timemap/dumps/{name}"
+            ),
+        )
+        .into_response();
+    };
+    let bytes = if release == state.release {
+        state
+            .downloads
+            .iter()
+            .find(|d| d.name == name)
+            .map(|d| d.bytes.clone())
+    } else {
+        releases_dir(&state)
+            .and_then(|dir| std::fs::read(dir.join(&release).join(&name)).ok())
+            .map(axum::body::Bytes::from)
+    };
+    let Some(bytes) = bytes else {
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("the file {name} of release {release} cannot be read"),
+        )
+        .into_response();
+    };
+    let mut response = bytes.into_response();
+    let date = httpdate::fmt_http_date(memento.at);
+    let links = format!(
+        "<{origin}/dumps/{name}>; rel=\"original timegate\", <{origin}/timemap/dumps/{name}>; rel=\"timemap\"; type=\"application/link-format\", <{this}>; rel=\"memento\"; datetime=\"{date}\"",
+        origin = origin(&headers),
+        this = file_memento_url(&headers, &release, &name),
+    );
+    let response_headers = response.headers_mut();
+    response_headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(crate::publish::FileFormat::of(&name).content_type()),
+    );
+    for (header_name, value) in [("memento-datetime", date), ("link", links)] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response_headers.insert(header::HeaderName::from_static(header_name), value);
+        }
+    }
+    response_headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    response
+}
+
+/// The TimeMap of published file `name` (see [`time_map`]).
+fn file_time_map(state: &AppState, name: &str, headers: &HeaderMap) -> Option<Response> {
+    let mementos = file_mementos(state, name);
+    let (first, last) = (mementos.first()?, mementos.last()?);
+    let original = format!("{}/dumps/{name}", origin(headers));
+    let mut lines = vec![
+        format!("<{original}>; rel=\"original\""),
+        format!("<{original}>; rel=\"timegate\""),
+        format!(
+            "<{}/timemap/dumps/{name}>; rel=\"self\"; type=\"application/link-format\"; from=\"{}\"; until=\"{}\"",
+            origin(headers),
+            httpdate::fmt_http_date(first.at),
+            httpdate::fmt_http_date(last.at)
+        ),
+    ];
+    for (position, memento) in mementos.iter().enumerate() {
+        lines.push(format!(
+            "<{}>; rel=\"{}\"; datetime=\"{}\"",
+            file_memento_url(headers, &memento.release.release, name),
+            rank(position, mementos.len()),
+            httpdate::fmt_http_date(memento.at)
+        ));
+    }
+    Some(link_format(lines))
+}
+
+/// A TimeMap's answer from its lines.
+fn link_format(lines: Vec<String>) -> Response {
     let mut response = format!("{}\n", lines.join(",\n")).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -285,6 +477,24 @@ pub async fn time_map(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=60"),
     );
+    response
+}
+
+fn parse_date(asked: &HeaderValue) -> Option<SystemTime> {
+    asked
+        .to_str()
+        .ok()
+        .and_then(|a| httpdate::parse_http_date(a.trim()).ok())
+}
+
+fn unreadable_date() -> Response {
+    let mut response = ApiError::bad_request(
+        "Accept-Datetime is not an HTTP date: expected e.g. Accept-Datetime: Tue, 01 Dec 2026 12:00:00 GMT",
+    )
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-datetime"));
     response
 }
 

@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route(change_feed::stream::STREAM_PATH, get(ldes::stream))
         .route("/ldes/{*path}", get(ldes::node))
         .route(memento::TIMEMAP_ROUTE, get(memento::time_map))
+        .route(memento::RELEASE_FILE_ROUTE, get(memento::release_file))
         .route(pages::SEARCH_PATH, get(pages::search))
         .route(pages::STATISTICS_PATH, get(pages::statistics))
         .route("/static/{*path}", get(static_files::static_file))
