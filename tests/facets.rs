@@ -99,6 +99,29 @@ async fn each_choice_lists_exactly_the_awards_that_match_it() {
     );
 }
 
+/// The labels of the options of facet `facet` on the home page `page`, in
+/// their order (without the « all » option and the counts).
+fn facet_options(page: &str, facet: &str) -> Vec<String> {
+    page.split(&format!("id=\"filtre-{facet}\""))
+        .nth(1)
+        .unwrap()
+        .split("</select>")
+        .next()
+        .unwrap()
+        .split("<option value=\"")
+        .skip(2)
+        .map(|o| {
+            let label = o.split('>').nth(1).unwrap();
+            label
+                .rsplit_once(" (")
+                .unwrap()
+                .0
+                .replace("&#x27;", "'")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn facet_options_are_in_french_order() {
     let server = TestServer::default().await;
@@ -111,21 +134,7 @@ async fn facet_options_are_in_french_order() {
         .text()
         .await
         .unwrap();
-    let options = |facet: &str| -> Vec<String> {
-        page.split(&format!("id=\"filtre-{facet}\""))
-            .nth(1)
-            .unwrap()
-            .split("</select>")
-            .next()
-            .unwrap()
-            .split("<option value=\"")
-            .skip(2)
-            .map(|o| {
-                let label = o.split('>').nth(1).unwrap();
-                label.rsplit_once(" (").unwrap().0.replace("&#x27;", "'")
-            })
-            .collect()
-    };
+    let options = |facet: &str| facet_options(&page, facet);
     // Régions as a reader sorts them: « Île-de-France » among the I.
     let regions = options("region");
     let folded: Vec<String> = regions
@@ -184,25 +193,7 @@ async fn categories_are_in_the_order_of_the_release() {
     };
     // The home page: its facet and its sections, one per category.
     let home = html("/").await;
-    let facet: Vec<String> = home
-        .split("id=\"filtre-categorie\"")
-        .nth(1)
-        .unwrap()
-        .split("</select>")
-        .next()
-        .unwrap()
-        .split("<option value=\"")
-        .skip(2)
-        .map(|o| {
-            o.split('>')
-                .nth(1)
-                .unwrap()
-                .rsplit_once(" (")
-                .unwrap()
-                .0
-                .to_owned()
-        })
-        .collect();
+    let facet = facet_options(&home, "categorie");
     assert_eq!(facet, expected);
     let sections: Vec<String> = home
         .split("<section class=\"category\">")

@@ -276,22 +276,19 @@ impl Engine {
 
     /// Pushes the current release of `out`; returns what it printed.
     fn push(&self, out: &Path) -> (String, String) {
-        let output = self.publish(out).output().unwrap();
-        let (stdout, stderr) = (
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        );
-        assert!(
-            output.status.success(),
-            "{}: publish failed:\n{stderr}",
-            self.name
-        );
-        (stdout, stderr)
+        self.succeed(self.publish(out))
     }
 
     /// Pushes release `id` of `out` (`--release`); returns what it printed.
     fn push_release(&self, out: &Path, id: &str) -> (String, String) {
-        let output = self.publish(out).args(["--release", id]).output().unwrap();
+        let mut command = self.publish(out);
+        command.args(["--release", id]);
+        self.succeed(command)
+    }
+
+    /// Runs a `publish` that must succeed; returns what it printed.
+    fn succeed(&self, mut command: Command) -> (String, String) {
+        let output = command.output().unwrap();
         let (stdout, stderr) = (
             String::from_utf8_lossy(&output.stdout).into_owned(),
             String::from_utf8_lossy(&output.stderr).into_owned(),

@@ -443,24 +443,18 @@ fn explained(
         .on_queryable_dataset(index.view())
         .compute_statistics()
         .explain();
+    // Every result read, so that every operator's statistics are whole.
+    fn read_all<T>(
+        mut results: impl Iterator<Item = Result<T, QueryEvaluationError>>,
+    ) -> Result<usize, ApiError> {
+        results.try_fold(0, |count, result| {
+            result.map(|_| count + 1).map_err(evaluation_error)
+        })
+    }
     let (count_name, count) = match results.map_err(evaluation_error)? {
         QueryResults::Boolean(_) => ("results", 1),
-        QueryResults::Solutions(solutions) => {
-            let mut count = 0_usize;
-            for solution in solutions {
-                solution.map_err(evaluation_error)?;
-                count += 1;
-            }
-            ("solutions", count)
-        }
-        QueryResults::Graph(triples) => {
-            let mut count = 0_usize;
-            for triple in triples {
-                triple.map_err(evaluation_error)?;
-                count += 1;
-            }
-            ("triples", count)
-        }
+        QueryResults::Solutions(solutions) => ("solutions", read_all(solutions)?),
+        QueryResults::Graph(triples) => ("triples", read_all(triples)?),
     };
     let duration = started.elapsed().as_secs_f64();
     let mut plan = Vec::new();

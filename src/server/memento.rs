@@ -501,7 +501,8 @@ fn unreadable_date() -> Response {
 /// A version of a resource, for its page: when, and where to read it.
 #[derive(Debug, serde::Serialize)]
 pub struct VersionLink {
-    /// The release's date in French (« 29 novembre 2026 à 17 h 02 (UTC) »).
+    /// The release's time in French (« 29 novembre 2026 à 17:02:11 UTC »),
+    /// as the change feed's pages write it.
     pub date: String,
     /// The version's page.
     pub href: String,
@@ -515,7 +516,7 @@ pub fn version_links(state: &AppState, resource: &str) -> Vec<VersionLink> {
     let mut links: Vec<VersionLink> = mementos(state, resource)
         .into_iter()
         .map(|m| VersionLink {
-            date: french_date(&m.release.key),
+            date: super::pages::reading::date_in_french(m.release.time.value()),
             href: super::pages::local_href(base, m.version.iri.as_str()).unwrap_or_default(),
             removed: m.version.deleted,
         })
@@ -524,51 +525,9 @@ pub fn version_links(state: &AppState, resource: &str) -> Vec<VersionLink> {
     links
 }
 
-/// A release key (`YYYYMMDDTHHMMSSmmmZ`) as a French reader writes the
-/// date: « 29 novembre 2026 à 17 h 02 (UTC) ».
-fn french_date(key: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    let part = |range: std::ops::Range<usize>| key.get(range).unwrap_or_default();
-    let month = part(4..6).parse::<usize>().unwrap_or(1).clamp(1, 12);
-    let day = part(6..8).trim_start_matches('0');
-    let day = if day == "1" { "1er" } else { day };
-    let hour = part(9..11).parse::<u32>().unwrap_or(0);
-    format!(
-        "{day} {} {} à {hour} h {} (UTC)",
-        MONTHS[month - 1],
-        part(0..4),
-        part(11..13)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn release_keys_read_as_french_dates() {
-        assert_eq!(
-            french_date("20261129T170211322Z"),
-            "29 novembre 2026 à 17 h 02 (UTC)"
-        );
-        assert_eq!(
-            french_date("20270301T000000000Z"),
-            "1er mars 2027 à 0 h 00 (UTC)"
-        );
-    }
 
     #[test]
     fn mementos_are_ranked_first_and_last() {

@@ -6,6 +6,7 @@
 //! keeps them.
 
 use super::AppState;
+use super::evaluate::LaneOccupancy;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
@@ -131,31 +132,23 @@ impl Metrics {
         );
         // Lanes and their queue.
         let lanes = state.lasting.evaluators.occupancy();
-        header(
-            &mut text,
-            "ti_query_slots",
-            "gauge",
-            "Evaluation slots of each lane (quick: where every query starts; long: past its time there).",
-        );
-        for lane in &lanes {
-            let _ = writeln!(
-                text,
-                "ti_query_slots{{lane=\"{}\"}} {}",
-                lane.lane, lane.slots
-            );
-        }
-        header(
-            &mut text,
-            "ti_query_slots_busy",
-            "gauge",
-            "Evaluation slots of each lane held by a query now.",
-        );
-        for lane in &lanes {
-            let _ = writeln!(
-                text,
-                "ti_query_slots_busy{{lane=\"{}\"}} {}",
-                lane.lane, lane.busy
-            );
+        let per_lane: [PerLane; 2] = [
+            (
+                "ti_query_slots",
+                "Evaluation slots of each lane (quick: where every query starts; long: past its time there).",
+                |lane| lane.slots,
+            ),
+            (
+                "ti_query_slots_busy",
+                "Evaluation slots of each lane held by a query now.",
+                |lane| lane.busy,
+            ),
+        ];
+        for (name, help, value) in per_lane {
+            header(&mut text, name, "gauge", help);
+            for lane in &lanes {
+                let _ = writeln!(text, "{name}{{lane=\"{}\"}} {}", lane.lane, value(lane));
+            }
         }
         // One value each.
         let values = [
@@ -222,6 +215,9 @@ impl Metrics {
         text
     }
 }
+
+/// A gauge with a value per lane: its name, its help, its value.
+type PerLane = (&'static str, &'static str, fn(&LaneOccupancy) -> usize);
 
 /// The `HELP` and `TYPE` lines of a metric family.
 fn header(text: &mut String, name: &str, kind: &str, help: &str) {
