@@ -42,5 +42,3 @@ pub use router::{QueryHash, router};
 pub use serve::{serve, shutdown_signal};
 pub use state::{AppState, Config, Shared};
 pub use static_files::STATIC_FILES;
-
-use crate::change_feed;

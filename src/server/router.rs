@@ -3,9 +3,10 @@
 //! security headers and one log line per request.
 
 use super::{
-    AppState, cache, change_feed, crawl, downloads, endpoint, fragments, health, ldes, linked_data,
-    memento, metrics, pages, static_files,
+    AppState, cache, crawl, downloads, endpoint, fragments, health, ldes, linked_data, memento,
+    metrics, pages, static_files,
 };
+use crate::change_feed;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};

@@ -99,7 +99,9 @@ pub fn configuration(state: &AppState, root: &Path, options: &NginxOptions) -> S
              location ~ ^/({DYNAMIC_ROUTES})(/|$) {{\n        \
              proxy_pass {upstream};\n        \
              proxy_set_header Host $host;\n        \
-             proxy_set_header X-Forwarded-Proto $scheme;\n    }}\n\n"
+             proxy_set_header X-Forwarded-Proto $scheme;\n        \
+             # The client's address, for the upstream's fair use (--trusted-proxy).\n        \
+             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n    }}\n\n"
         ),
         None => String::new(),
     };
