@@ -190,7 +190,8 @@ pub struct HomeParts(std::sync::OnceLock<(Vec<facets::Facet>, map::Map)>);
 
 /// The rows of a SELECT over the store (with the prefixes `ti:`, `skos:`,
 /// `dct:` and `rdfs:`), each value as text: an IRI, a literal's value, or
-/// empty when unbound. A query that fails gives no row.
+/// empty when unbound. A query that fails gives no row, and is logged as
+/// an error: the pages' queries are the server's own, a failure is a bug.
 pub fn select_rows(state: &AppState, query: &str) -> Vec<Vec<String>> {
     let prefixes = format!(
         "PREFIX ti: <{}>\nPREFIX skos: <{}>\nPREFIX dct: <{}>\n\
@@ -202,11 +203,15 @@ pub fn select_rows(state: &AppState, query: &str) -> Vec<Vec<String>> {
         crate::rdf::vocab::skos::NAMESPACE,
         crate::rdf::vocab::dct::NAMESPACE
     );
-    let Ok(oxigraph::sparql::QueryResults::Solutions(solutions)) =
-        crate::sparql::run_indexed(&state.query_index, &format!("{prefixes}{query}"))
-    else {
-        return Vec::new();
-    };
+    let solutions =
+        match crate::sparql::run_indexed(&state.query_index, &format!("{prefixes}{query}")) {
+            Ok(oxigraph::sparql::QueryResults::Solutions(solutions)) => solutions,
+            Ok(_) => return Vec::new(),
+            Err(error) => {
+                tracing::error!(%error, query, "a page's query failed");
+                return Vec::new();
+            }
+        };
     let variables = solutions.variables().to_vec();
     solutions
         .filter_map(Result::ok)
