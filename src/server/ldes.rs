@@ -102,11 +102,7 @@ async fn respond(state: AppState, headers: &HeaderMap, node: Node) -> Result<Res
     // A version is a memento (RFC 7089) of its resource.
     let memento_headers = match &node {
         Node::Version { key, path } => {
-            let iri = state
-                .data_set
-                .base
-                .iri(&format!("ldes/version/{key}/{path}"));
-            super::memento::memento_headers(&state, iri.as_str(), headers)
+            super::memento::memento_headers(&state, (key, path), headers)
         }
         _ => Vec::new(),
     };

@@ -58,6 +58,12 @@ fn index(feed: &[std::sync::Arc<LoggedRelease>]) -> Index {
     index
 }
 
+/// Whether `resource` (an IRI) has a memento.
+fn has_mementos(state: &AppState, resource: &str) -> bool {
+    let index = state.mementos.get_or_init(|| index(&state.feed));
+    index.get(resource).is_some_and(|found| !found.is_empty())
+}
+
 /// The mementos of `resource` (an IRI), oldest first.
 pub fn mementos<'a>(state: &'a AppState, resource: &str) -> Vec<Memento<'a>> {
     let index = state.mementos.get_or_init(|| index(&state.feed));
@@ -159,23 +165,32 @@ pub fn time_gate(
         }
         links.push(memento_link(state, headers, &mementos[position], &rel));
     }
+    Some(redirect(
+        url(state, headers, memento.version.iri.as_str()),
+        &links,
+    ))
+}
+
+/// A TimeGate's `302` to the memento at `location`, with `links`.
+fn redirect(location: String, links: &[String]) -> Response {
     let mut response = StatusCode::FOUND.into_response();
     let response_headers = response.headers_mut();
-    let location = url(state, headers, memento.version.iri.as_str());
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response_headers.insert(header::LOCATION, value);
-    }
-    if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
-        response_headers.insert(header::LINK, value);
+    for (name, value) in [
+        (header::LOCATION, location),
+        (header::LINK, links.join(", ")),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response_headers.insert(name, value);
+        }
     }
     response_headers.insert(header::VARY, HeaderValue::from_static("accept-datetime"));
-    Some(response)
+    response
 }
 
 /// The `Link` values an original resource's answer adds (it is its own
 /// TimeGate, and has a TimeMap), if it has mementos.
 pub fn original_links(state: &AppState, resource: &str, headers: &HeaderMap) -> Option<String> {
-    if mementos(state, resource).is_empty() {
+    if !has_mementos(state, resource) {
         return None;
     }
     Some(format!(
@@ -185,28 +200,24 @@ pub fn original_links(state: &AppState, resource: &str, headers: &HeaderMap) -> 
     ))
 }
 
-/// The headers of memento `version_iri` (a version of the change feed):
-/// its `Memento-Datetime`, and `Link` to its original, its TimeGate and its
-/// TimeMap. Empty if it is no version of the feed.
+/// The headers of memento `/ldes/version/KEY/PATH` (the version release
+/// `key` logged of `BASE PATH`): its `Memento-Datetime`, and `Link` to its
+/// original, its TimeGate and its TimeMap. Empty if it is no version of the
+/// feed. Found among the resource's own mementos (see [`Index`]).
 pub fn memento_headers(
     state: &AppState,
-    version_iri: &str,
+    (key, path): (&str, &str),
     headers: &HeaderMap,
 ) -> Vec<(header::HeaderName, HeaderValue)> {
-    let found = state.feed.iter().find_map(|release| {
-        let version = release
-            .versions
-            .iter()
-            .find(|v| v.iri.as_str() == version_iri)?;
-        Some((release, version))
-    });
-    let Some((release, version)) = found else {
+    let resource = state.data_set.base.iri(path);
+    let resource = resource.as_str();
+    let Some(memento) = mementos(state, resource)
+        .into_iter()
+        .find(|m| m.release.key == key)
+    else {
         return Vec::new();
     };
-    let Some(at) = release.at().map(to_the_second) else {
-        return Vec::new();
-    };
-    let resource = version.resource.as_str();
+    let (at, version_iri) = (memento.at, memento.version.iri.as_str());
     let links = format!(
         "<{original}>; rel=\"original timegate\", <{timemap}>; rel=\"timemap\"; type=\"application/link-format\", <{this}>; rel=\"memento\"; datetime=\"{date}\"",
         original = url(state, headers, resource),
@@ -363,18 +374,7 @@ pub fn file_time_gate(
         ));
     }
     let location = file_memento_url(headers, &mementos[chosen].release.release, name);
-    let mut response = StatusCode::FOUND.into_response();
-    let response_headers = response.headers_mut();
-    for (name, value) in [
-        (header::LOCATION, location),
-        (header::LINK, links.join(", ")),
-    ] {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            response_headers.insert(name, value);
-        }
-    }
-    response_headers.insert(header::VARY, HeaderValue::from_static("accept-datetime"));
-    Some(response)
+    Some(redirect(location, &links))
 }
 
 /// `GET /dumps/releases/RELEASE/NAME`: the published file `NAME` as release
