@@ -83,16 +83,14 @@ impl SourceData {
     /// The territories `entity` covers, from the official lists: a commune
     /// itself; an EPCI its member communes; a département itself; a région
     /// its départements; with the départements and régions they are in.
-    pub fn covered(&self, entity: Entity<'_>) -> Covered<'_> {
+    pub fn covered<'a>(&'a self, entity: Entity<'a>) -> Covered<'a> {
         let mut covered = Covered::default();
         match entity {
-            Entity::Commune(c) => covered.communes.extend(self.commune(c.code.get_ref())),
+            Entity::Commune(c) => covered.communes.push(c),
             Entity::Epci(e) => covered
                 .communes
                 .extend(e.members.iter().filter_map(|m| self.commune(m.get_ref()))),
-            Entity::Departement(d) => covered
-                .departements
-                .extend(self.departement(d.code.get_ref())),
+            Entity::Departement(d) => covered.departements.push(d),
             Entity::Region(r) => covered.departements.extend(
                 self.reference
                     .content
@@ -114,7 +112,7 @@ impl SourceData {
             .iter()
             .filter_map(|d| self.region(d.region.get_ref()))
             .chain(match entity {
-                Entity::Region(r) => self.region(r.code.get_ref()),
+                Entity::Region(r) => Some(r),
                 _ => None,
             })
             .collect();
