@@ -291,7 +291,7 @@ impl AppState {
         step("the query index");
         // The index holds the store's quads, each once: counting the store
         // would read it all again.
-        let triples = query_index.counts();
+        let triples = query_index.counts().clone();
         let cache = cache::AnswerCache::new(config.cache_bytes);
         Ok(Self(Arc::new(Shared {
             cache,

@@ -10,13 +10,24 @@
 //! through spareval's [`QueryableDataset`], and joins, groups and
 //! `DISTINCT` hash and compare numbers instead of encoded terms.
 //!
+//! `build` writes the index beside the release's files ([`file`]), and
+//! `serve` maps those files without reading them: the terms are packed in
+//! their sorted order, a term is found by binary search and read in place
+//! ([`packed`]), and the memory a server holds is what its queries touch.
+//!
 //! Terms that a query makes and the data does not hold (a constant absent
 //! from the data, a computed value) are numbered past the dictionary, in a
 //! table that lives as long as the query's [`IndexView`].
 
+mod file;
+mod packed;
+
+pub use file::INDEX_DIR;
+
 use crate::rdf::terms::{Dictionary, MAX_TERM_ID};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNodeRef, Quad, QuadRef, Term, TermRef};
 use oxigraph::store::{StorageError, Store};
+use packed::{PackedTerms, Region};
 use rustc_hash::FxBuildHasher;
 use spareval::{InternalQuad, QueryableDataset};
 use std::cell::RefCell;
@@ -32,19 +43,23 @@ const DEFAULT_GRAPH: TermId = MAX_TERM_ID + 1;
 
 /// The store's quads, numbered and sorted for pattern lookups.
 pub struct QueryIndex {
-    terms: Dictionary,
+    /// The terms, numbered in their sorted order.
+    terms: PackedTerms,
     /// Quads as `[subject, predicate, object, graph]`, sorted.
-    spog: Vec<[TermId; 4]>,
+    spog: Region<[TermId; 4]>,
     /// Quads as `[predicate, object, subject, graph]`, sorted.
-    posg: Vec<[TermId; 4]>,
+    posg: Region<[TermId; 4]>,
     /// Quads as `[object, subject, predicate, graph]`, sorted.
-    ospg: Vec<[TermId; 4]>,
+    ospg: Region<[TermId; 4]>,
     /// The named graphs, each once.
     graphs: Vec<TermId>,
+    /// The quads of each graph and the distinct triples, counted when the
+    /// index was made.
+    counts: TripleCounts,
 }
 
 /// The sizes of an index (see [`QueryIndex::counts`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TripleCounts {
     /// Each named graph (its IRI) with its number of triples, by IRI.
     pub graphs: Vec<(String, usize)>,
@@ -103,15 +118,31 @@ impl QueryIndex {
         Ok(Self::from_numbered(terms, numbered))
     }
 
-    fn from_numbered(mut terms: Dictionary, mut spog: Vec<[TermId; 4]>) -> Self {
-        terms.shrink_to_fit();
+    /// Packs `terms` in their sorted order, renumbers the quads `spog`
+    /// (numbered by `terms`) after them, and sorts the quads in each order.
+    fn from_numbered(terms: Dictionary, mut spog: Vec<[TermId; 4]>) -> Self {
+        let (terms, renumbered) =
+            PackedTerms::sorted((0..terms.len() as TermId).map(|id| terms[id].as_ref()));
+        let new = |id: TermId| renumbered[id as usize];
+        for row in &mut spog {
+            *row = [
+                new(row[0]),
+                new(row[1]),
+                new(row[2]),
+                match row[3] {
+                    DEFAULT_GRAPH => DEFAULT_GRAPH,
+                    graph => new(graph),
+                },
+            ];
+        }
+        drop(renumbered);
         spog.sort_unstable();
         spog.dedup();
         spog.shrink_to_fit();
         let reorder = |order: fn(&[TermId; 4]) -> [TermId; 4]| {
             let mut rows: Vec<[TermId; 4]> = spog.iter().map(order).collect();
             rows.sort_unstable();
-            rows
+            Region::Owned(rows)
         };
         let posg = reorder(|&[s, p, o, g]| [p, o, s, g]);
         let ospg = reorder(|&[s, p, o, g]| [o, s, p, g]);
@@ -122,29 +153,37 @@ impl QueryIndex {
             .collect();
         graphs.sort_unstable();
         graphs.dedup();
-        Self {
+        let mut index = Self {
             terms,
-            spog,
+            spog: Region::Owned(spog),
             posg,
             ospg,
             graphs,
-        }
+            counts: TripleCounts::default(),
+        };
+        index.counts = index.count();
+        index
     }
 
     /// The number of quads.
     pub fn len(&self) -> usize {
-        self.spog.len()
+        self.spog.as_slice().len()
     }
 
     /// What the index holds, counted three ways: the quads of each named
     /// graph, all quads, and the distinct triples across graphs (what a
     /// query of the default graph, the union, or an open fragment reads).
-    /// One pass over the sorted quads.
-    pub fn counts(&self) -> TripleCounts {
+    pub fn counts(&self) -> &TripleCounts {
+        &self.counts
+    }
+
+    /// Counts what [`QueryIndex::counts`] tells: one pass over the sorted
+    /// quads.
+    fn count(&self) -> TripleCounts {
         let mut graphs: Vec<(TermId, usize)> = self.graphs.iter().map(|&g| (g, 0)).collect();
         let mut distinct = 0;
         let mut previous: Option<[TermId; 3]> = None;
-        for &[s, p, o, g] in &self.spog {
+        for &[s, p, o, g] in self.spog.as_slice() {
             if previous != Some([s, p, o]) {
                 distinct += 1;
                 previous = Some([s, p, o]);
@@ -156,21 +195,21 @@ impl QueryIndex {
         let mut graphs: Vec<(String, usize)> = graphs
             .into_iter()
             .filter_map(|(g, n)| match self.terms.get(g)? {
-                Term::NamedNode(graph) => Some((graph.as_str().to_owned(), n)),
+                TermRef::NamedNode(graph) => Some((graph.as_str().to_owned(), n)),
                 other => Some((other.to_string(), n)),
             })
             .collect();
         graphs.sort();
         TripleCounts {
             graphs,
-            quads: self.spog.len(),
+            quads: self.spog.as_slice().len(),
             distinct_triples: distinct,
         }
     }
 
     /// Whether the index holds no quad.
     pub fn is_empty(&self) -> bool {
-        self.spog.is_empty()
+        self.spog.as_slice().is_empty()
     }
 
     /// A view for one query's evaluation (see the module's documentation).
@@ -213,14 +252,10 @@ impl QueryIndex {
         matching.into_iter().flatten().map(|[s, p, o, g]| QuadRef {
             subject: self.terms.subject(s),
             predicate: self.terms.named_node(p),
-            object: self.terms[o].as_ref(),
+            object: self.terms.object(o),
             graph_name: match g {
                 DEFAULT_GRAPH => GraphNameRef::DefaultGraph,
-                g => match self.terms[g].as_ref() {
-                    TermRef::NamedNode(node) => node.into(),
-                    TermRef::BlankNode(node) => node.into(),
-                    _ => unreachable!("a graph name is numbered from an IRI or a blank node"),
-                },
+                g => self.terms.subject(g).into(),
             },
         })
     }
@@ -262,9 +297,9 @@ impl QueryIndex {
 
     fn rows(&self, order: Order) -> &[[TermId; 4]] {
         match order {
-            Order::Spog => &self.spog,
-            Order::Posg => &self.posg,
-            Order::Ospg => &self.ospg,
+            Order::Spog => self.spog.as_slice(),
+            Order::Posg => self.posg.as_slice(),
+            Order::Ospg => self.ospg.as_slice(),
         }
     }
 }
@@ -432,7 +467,7 @@ impl QueryableDataset<'static> for IndexView {
     fn externalize_term(&self, term: TermId) -> Result<Term, Infallible> {
         let stored = &self.index.terms;
         Ok(match stored.get(term) {
-            Some(term) => term.clone(),
+            Some(term) => term.into_owned(),
             None => self.made.borrow().terms[term as usize - stored.len()].clone(),
         })
     }
