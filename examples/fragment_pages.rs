@@ -44,15 +44,19 @@ fn main() -> anyhow::Result<()> {
         ontology_dir: "ontology".into(),
         base: Base::default(),
     })?;
+    let index = std::sync::Arc::new(territoire_innovant::sparql::index::QueryIndex::of_store(
+        &data_set.store,
+    )?);
+    let names = data_set.names();
     let load = started.elapsed().as_secs_f64();
     let laureate = "https://w3id.org/territoire-innovant/ontology#laureate";
     let by_subject = Pattern::parse(Some(&subject), None, None)?;
     let by_predicate = Pattern::parse(None, Some(laureate), None)?;
     let counts = Counts::default();
-    let subject_triples = page(&data_set, &by_subject, 1, &counts).triples.len();
+    let subject_triples = page((&names, &index), &by_subject, 1, &counts).triples.len();
     anyhow::ensure!(subject_triples > 0, "no triple has the subject {subject}");
     let subject_page = median(101, || {
-        page(&data_set, &by_subject, 1, &counts);
+        page((&names, &index), &by_subject, 1, &counts);
     });
     let subject_sparql = median(101, || {
         count_solutions(
@@ -61,16 +65,16 @@ fn main() -> anyhow::Result<()> {
         );
     });
     let started = Instant::now();
-    let first = page(&data_set, &by_predicate, 1, &counts);
+    let first = page((&names, &index), &by_predicate, 1, &counts);
     let predicate_first = started.elapsed().as_secs_f64() * 1e6;
     let predicate_page_1 = median(101, || {
-        page(&data_set, &by_predicate, 1, &counts);
+        page((&names, &index), &by_predicate, 1, &counts);
     });
     let predicate_page_2 = median(101, || {
-        page(&data_set, &by_predicate, 2, &counts);
+        page((&names, &index), &by_predicate, 2, &counts);
     });
     let predicate_page_50 = median(21, || {
-        page(&data_set, &by_predicate, 50, &counts);
+        page((&names, &index), &by_predicate, 50, &counts);
     });
     let predicate_sparql = median(101, || {
         count_solutions(

@@ -5,7 +5,7 @@
 use crate::rdf::order::triple_order;
 use crate::rdf::vocab::{dct, skos, ti};
 use crate::sparql::index::QueryIndex;
-use crate::store::DataSet;
+use crate::store::GraphNames;
 use oxigraph::model::vocab::rdfs;
 use oxigraph::model::{
     GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, QuadRef, Term, TermRef,
@@ -18,23 +18,23 @@ use std::sync::Arc;
 pub const LABEL_PROPERTIES: [NamedNodeRef<'static>; 3] =
     [skos::PREF_LABEL, rdfs::LABEL, dct::TITLE];
 
-/// The description of a resource in `data_set`, read from its query index
+/// The description of a resource in `names`, read from its query index
 /// `index`, each triple once in the order of the dumps
 /// ([`crate::rdf::order`]), or `None` when the data set says nothing about
 /// it. The ontology IRI and graph names describe their whole graph.
 pub fn describe(
-    data_set: &DataSet,
+    names: &GraphNames,
     index: &Arc<QueryIndex>,
     iri: &NamedNode,
 ) -> Option<Vec<Triple>> {
     let mut triples = Vec::new();
-    let whole_graph = if *iri == data_set.base.rebase_node(ti::ONTOLOGY.into_owned()) {
-        Some(data_set.ontology_graph.clone())
+    let whole_graph = if *iri == names.base.rebase_node(ti::ONTOLOGY.into_owned()) {
+        Some(names.ontology_graph.clone())
     } else if [
-        &data_set.data_graph,
-        &data_set.ontology_graph,
-        &data_set.alignments_graph,
-        &data_set.catalog_graph,
+        &names.data_graph,
+        &names.ontology_graph,
+        &names.alignments_graph,
+        &names.catalog_graph,
     ]
     .contains(&iri)
     {
@@ -51,7 +51,7 @@ pub fn describe(
     }
     // What the sources and the ontology state; the entailed triples are the
     // alignments graph's document, not each resource's.
-    let entailed = GraphNameRef::from(data_set.alignments_graph.as_ref());
+    let entailed = GraphNameRef::from(names.alignments_graph.as_ref());
     let stated = |quad: &QuadRef<'_>| quad.graph_name != entailed;
     let own: Vec<Triple> = index
         .quads_for_pattern(Some(iri.as_ref().into()), None, None, None)
@@ -101,16 +101,16 @@ fn owned_triple(quad: QuadRef<'_>) -> Triple {
     TripleRef::from(quad).into_owned()
 }
 
-/// The best label of `iri` in `data_set` (read from its query index `index`)
+/// The best label of `iri` in `names` (read from its query index `index`)
 /// for a French reader: a French label first, then any label, by the order
 /// of [`LABEL_PROPERTIES`].
 pub fn label(
-    data_set: &DataSet,
+    names: &GraphNames,
     index: &Arc<QueryIndex>,
     iri: NamedNodeRef<'_>,
 ) -> Option<Literal> {
     let mut best = None;
-    let entailed = GraphNameRef::from(data_set.alignments_graph.as_ref());
+    let entailed = GraphNameRef::from(names.alignments_graph.as_ref());
     for (rank, property) in LABEL_PROPERTIES.iter().enumerate() {
         for quad in index
             .quads_for_pattern(Some(iri.into()), Some(*property), None, None)

@@ -11,9 +11,11 @@
 //! then estimated from the quads (never below the truth).
 
 use crate::rdf::vocab::{dct, void};
-use crate::store::DataSet;
+use crate::sparql::index::QueryIndex;
+use crate::store::GraphNames;
 use oxigraph::model::vocab::{rdf, xsd};
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, QuadRef, Term, Triple};
+use std::sync::Arc;
 
 /// Triples on a page.
 pub const PAGE_SIZE: usize = 100;
@@ -177,12 +179,12 @@ pub struct Page {
 }
 
 /// The graphs of the union, in the order a triple is first read from.
-fn graph_order(data_set: &DataSet) -> [&NamedNode; 4] {
+fn graph_order(names: &GraphNames) -> [&NamedNode; 4] {
     [
-        &data_set.data_graph,
-        &data_set.ontology_graph,
-        &data_set.alignments_graph,
-        &data_set.catalog_graph,
+        &names.data_graph,
+        &names.ontology_graph,
+        &names.alignments_graph,
+        &names.catalog_graph,
     ]
 }
 
@@ -200,11 +202,9 @@ impl Counts {
         self.kept.lock().ok()?.get(pattern).copied()
     }
 
-    /// The quads of the store, counted once.
-    fn all_quads(&self, store: &oxigraph::store::Store) -> u64 {
-        *self
-            .all_quads
-            .get_or_init(|| store.len().map_or(u64::MAX, |n| n as u64))
+    /// The quads of the index, counted once.
+    fn all_quads(&self, index: &QueryIndex) -> u64 {
+        *self.all_quads.get_or_init(|| index.len() as u64)
     }
 
     fn keep(&self, pattern: &Pattern, count: (u64, bool)) {
@@ -217,14 +217,19 @@ impl Counts {
     }
 }
 
-/// Page `number` (from 1) of the fragment of `pattern`, its count taken
-/// from `counts` when a page of it was counted before.
-pub fn page(data_set: &DataSet, pattern: &Pattern, number: u64, counts: &Counts) -> Page {
+/// Page `number` (from 1) of the fragment of `pattern` in the data set
+/// named `names` whose quads `index` holds, its count taken from `counts`
+/// when a page of it was counted before.
+pub fn page(
+    (names, index): (&GraphNames, &Arc<QueryIndex>),
+    pattern: &Pattern,
+    number: u64,
+    counts: &Counts,
+) -> Page {
     let number = number.max(1);
     let subject = match &pattern.subject {
         None => None,
-        Some(Term::NamedNode(node)) => Some(NamedOrBlankNode::from(node.clone())),
-        Some(Term::BlankNode(node)) => Some(NamedOrBlankNode::from(node.clone())),
+        Some(subject @ (Term::NamedNode(_) | Term::BlankNode(_))) => Some(subject.as_ref()),
         Some(_) => {
             return Page {
                 number,
@@ -235,17 +240,16 @@ pub fn page(data_set: &DataSet, pattern: &Pattern, number: u64, counts: &Counts)
             };
         }
     };
-    let order = graph_order(data_set);
-    let store = &data_set.store;
+    let order = graph_order(names);
     let quads = || {
-        store
+        index
             .quads_for_pattern(
-                subject.as_ref().map(Into::into),
+                subject,
                 pattern.predicate.as_ref().map(Into::into),
                 pattern.object.as_ref().map(Into::into),
                 None,
             )
-            .filter_map(Result::ok)
+            .map(QuadRef::into_owned)
     };
     // A quad stands for its triple if no graph read before its own holds it.
     let first_of_its_triple = |quad: &Quad| {
@@ -257,14 +261,12 @@ pub fn page(data_set: &DataSet, pattern: &Pattern, number: u64, counts: &Counts)
             .position(|g| *g == graph)
             .unwrap_or(order.len());
         order[..rank].iter().all(|earlier| {
-            !store
-                .contains(oxigraph::model::QuadRef::new(
-                    quad.subject.as_ref(),
-                    quad.predicate.as_ref(),
-                    quad.object.as_ref(),
-                    earlier.as_ref(),
-                ))
-                .unwrap_or(false)
+            !index.contains(QuadRef::new(
+                quad.subject.as_ref(),
+                quad.predicate.as_ref(),
+                quad.object.as_ref(),
+                earlier.as_ref(),
+            ))
         })
     };
     let skip = (number - 1).saturating_mul(PAGE_SIZE as u64);
@@ -295,7 +297,7 @@ pub fn page(data_set: &DataSet, pattern: &Pattern, number: u64, counts: &Counts)
             // Past the quads read for an estimate, the store's whole size:
             // an estimate is never below the truth.
             let count = count(quads(), first_of_its_triple)
-                .unwrap_or_else(|| (counts.all_quads(store), false));
+                .unwrap_or_else(|| (counts.all_quads(index), false));
             // Small fragments count in the time of a page: kept are the others.
             if count.0 > PAGE_SIZE as u64 {
                 counts.keep(pattern, count);
@@ -550,24 +552,26 @@ mod tests {
 
     #[test]
     fn the_count_of_a_large_fragment_is_kept_for_its_next_pages() {
-        let data_set = DataSet::build(&crate::store::Inputs {
+        let data_set = crate::store::DataSet::build(&crate::store::Inputs {
             data_dir: "data".into(),
             ontology_dir: "ontology".into(),
             base: crate::rdf::Base::default(),
         })
         .unwrap();
+        let index = Arc::new(QueryIndex::of_store(&data_set.store).unwrap());
+        let data_set = (&data_set.names(), &index);
         let counts = Counts::default();
         let types = Pattern::parse(None, Some(rdf::TYPE.as_str()), None).unwrap();
-        let first = page(&data_set, &types, 1, &counts);
+        let first = page(data_set, &types, 1, &counts);
         assert!(first.exact && first.total > PAGE_SIZE as u64 && first.has_next);
         assert_eq!(counts.get(&types), Some((first.total, true)));
         // The next page reads the kept count, not the store.
         counts.keep(&types, (first.total + 1, false));
-        assert_eq!(page(&data_set, &types, 2, &counts).total, first.total + 1);
+        assert_eq!(page(data_set, &types, 2, &counts).total, first.total + 1);
         // Past the end of a fragment counted exactly: an empty page, read
         // from nothing but the kept count.
         counts.keep(&types, (first.total, true));
-        let past = page(&data_set, &types, 1_000_000, &counts);
+        let past = page(data_set, &types, 1_000_000, &counts);
         assert!(past.triples.is_empty() && !past.has_next);
         assert_eq!((past.total, past.exact), (first.total, true));
         // A small fragment is counted again each time.
@@ -577,7 +581,7 @@ mod tests {
             None,
         )
         .unwrap();
-        let small = page(&data_set, &award, 1, &counts);
+        let small = page(data_set, &award, 1, &counts);
         assert_eq!(small.total, small.triples.len() as u64);
         assert_eq!(counts.get(&award), None);
     }

@@ -110,9 +110,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
     },
-    /// Builds the store and serves it over HTTP; rebuilds it from the source
-    /// data on SIGHUP (a failed rebuild keeps the running data).
+    /// Serves the data over HTTP. With --release DIR, serves the release
+    /// `build --out DIR` published, as it was written (nothing rebuilt), and
+    /// follows DIR/current; otherwise builds the source data first, and
+    /// rebuilds it on SIGHUP (a failed rebuild keeps the running data).
     Serve {
+        /// The output directory of `build --out DIR`: serve its current
+        /// release and switch to the next one when a build publishes it (or
+        /// on SIGHUP), without a failed request. The change feed is read from
+        /// DIR/history unless --history says otherwise.
+        #[arg(long, env = "TI_RELEASE")]
+        release: Option<PathBuf>,
         /// Address to listen on.
         #[arg(long, env = "TI_LISTEN", default_value = "127.0.0.1:7878", value_parser = listen_address)]
         listen: std::net::SocketAddr,
@@ -195,7 +203,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         ontology_dir: cli.ontology,
         base: cli.base,
     };
-    if !matches!(cli.command, Command::Publish { .. }) {
+    let reads_a_release = matches!(
+        cli.command,
+        Command::Publish { .. } | Command::Serve { release: Some(_), .. }
+    );
+    if !reads_a_release {
         check_data_folder(&inputs)?;
     }
     match cli.command {
@@ -243,27 +255,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let publish::Build {
                 data_set, graphs, ..
             } = build;
-            let data_set = match site {
-                Some(site) => {
-                    let options = static_site::NginxOptions {
-                        listen: site_listen,
-                        upstream: site_upstream,
-                    };
-                    let history = out.join(change_feed::HISTORY_DIR);
-                    let exported =
-                        static_site::export_data_set(data_set, &site, &options, Some(history))
-                            .with_context(|| {
-                                format!("cannot export the site to {}", site.display())
-                            })?;
-                    println!("{exported}");
-                    None
-                }
-                None => Some(data_set),
-            };
-            // The process ends here: the OS takes the store and the graphs
+            // The process ends soon: the OS takes the store and the graphs
             // back at once, where freeing them item by item takes about 20 s
             // at 10⁶ awards.
             std::mem::forget((data_set, graphs));
+            if let Some(site) = site {
+                let options = static_site::NginxOptions {
+                    listen: site_listen,
+                    upstream: site_upstream,
+                };
+                let exported = static_site::export_release(&out, &site, &options)
+                    .with_context(|| format!("cannot export the site to {}", site.display()))?;
+                println!("{exported}");
+            }
         }
         Command::Publish {
             out,
@@ -325,6 +329,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
         }
         Command::Serve {
+            release,
             listen,
             query_timeout,
             max_results,
@@ -343,6 +348,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             fair_use_seconds,
             trusted_proxies,
         } => {
+            let history = match (&release, history) {
+                (Some(out), None) => Some(out.join(change_feed::HISTORY_DIR)),
+                (_, history) => history,
+            };
             check_history(&history)?;
             memory::release_memory_promptly();
             tracing_subscriber::fmt()
@@ -377,16 +386,44 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .context("--fair-use-seconds must be a number of seconds, 0 or more")?,
                 trusted_proxies,
             };
-            let load = move || -> anyhow::Result<_> {
-                let data_set = DataSet::build(&inputs)?;
-                let examples = examples::load(&queries).with_context(|| {
+            let read_examples = move || {
+                examples::load(&queries).with_context(|| {
                     format!("cannot read the example queries in {}", queries.display())
-                })?;
-                Ok((data_set, examples))
+                })
             };
-            let (data_set, examples) = load()?;
-            let state = AppState::new(data_set, config, examples)
-                .context("cannot prepare the publication")?;
+            let (state, follow): (AppState, Box<dyn FnOnce(Site) -> _>) = match release {
+                Some(out) => {
+                    let state = AppState::open(&out, config, read_examples()?).with_context(|| {
+                        format!("cannot serve the release published in {}", out.display())
+                    })?;
+                    let follow = move |site: Site| {
+                        let reopened = out.clone();
+                        tokio::spawn(server::follow_release(site, out, move |current| {
+                            current
+                                .reopened(&reopened, read_examples()?)
+                                .with_context(|| format!("cannot open the release published in {}", reopened.display()))
+                        }))
+                    };
+                    (state, Box::new(follow))
+                }
+                None => {
+                    let load = move || -> anyhow::Result<_> {
+                        Ok((DataSet::build(&inputs)?, read_examples()?))
+                    };
+                    let (data_set, examples) = load()?;
+                    let state = AppState::new(data_set, config, examples)
+                        .context("cannot prepare the publication")?;
+                    let follow = move |site: Site| {
+                        tokio::spawn(server::reload_on_hangup(site, move |current| {
+                            let (data_set, examples) = load()?;
+                            current
+                                .reloaded(data_set, examples)
+                                .context("cannot prepare the publication")
+                        }))
+                    };
+                    (state, Box::new(follow))
+                }
+            };
             let site = Site::new(state);
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -396,12 +433,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .await
                     .with_context(|| format!("cannot listen on {listen}"))?;
                 tracing::info!("serving on http://{}/", listener.local_addr()?);
-                tokio::spawn(server::reload_on_hangup(site.clone(), move |current| {
-                    let (data_set, examples) = load()?;
-                    current
-                        .reloaded(data_set, examples)
-                        .context("cannot prepare the publication")
-                }));
+                follow(site.clone());
                 server::serve(listener, site, server::shutdown_signal()).await?;
                 anyhow::Ok(())
             })?;

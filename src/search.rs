@@ -6,9 +6,11 @@
 
 use crate::rdf::Base;
 use crate::rdf::vocab::{dct, schema, skos, ti};
-use crate::store::DataSet;
+use crate::sparql::index::QueryIndex;
+use crate::store::GraphNames;
+use std::sync::Arc;
 use oxigraph::model::vocab::rdfs;
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Term};
+use oxigraph::model::{NamedNode, NamedOrBlankNodeRef, TermRef};
 use std::collections::HashMap;
 
 /// The properties whose values are searched, most telling first.
@@ -54,25 +56,26 @@ pub struct Hit {
 }
 
 impl SearchIndex {
-    /// Indexes the names and titles of the data graph of `data_set`.
-    pub fn of(data_set: &DataSet) -> Self {
-        let properties = searched_properties(&data_set.base);
+    /// Indexes the names and titles of the data graph (of `names`) that
+    /// `index` holds.
+    pub fn of(names: &GraphNames, index: &Arc<QueryIndex>) -> Self {
+        let properties = searched_properties(&names.base);
         let mut entries = Vec::new();
         for (position, property) in properties.iter().enumerate() {
-            let quads = data_set.store.quads_for_pattern(
+            let quads = index.quads_for_pattern(
                 None,
                 Some(property.as_ref()),
                 None,
-                Some(data_set.data_graph.as_ref().into()),
+                Some(names.data_graph.as_ref().into()),
             );
-            for quad in quads.filter_map(Result::ok) {
-                if let (NamedOrBlankNode::NamedNode(resource), Term::Literal(literal)) =
+            for quad in quads {
+                if let (NamedOrBlankNodeRef::NamedNode(resource), TermRef::Literal(literal)) =
                     (quad.subject, quad.object)
                 {
                     entries.push(Entry {
                         folded: fold(literal.value()),
                         text: literal.value().to_owned(),
-                        resource,
+                        resource: resource.into_owned(),
                         property: position,
                     });
                 }

@@ -70,6 +70,35 @@ pub struct DataSet {
     pub ontology_source: String,
 }
 
+/// Where a data set's triples are: the base of its IRIs and the names of
+/// its graphs, as a data set is loaded (see [`DataSet`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphNames {
+    /// The base of every IRI.
+    pub base: Base,
+    /// The named graph of the data.
+    pub data_graph: NamedNode,
+    /// The named graph of the ontology.
+    pub ontology_graph: NamedNode,
+    /// The named graph of the triples the ontology's alignments entail.
+    pub alignments_graph: NamedNode,
+    /// The named graph of the catalog and VoID description.
+    pub catalog_graph: NamedNode,
+}
+
+impl GraphNames {
+    /// The graph names of a data set under `base`.
+    pub fn under(base: &Base) -> Self {
+        Self {
+            base: base.clone(),
+            data_graph: base.rebase_node(mint::data_graph()),
+            ontology_graph: base.rebase_node(mint::ontology_graph()),
+            alignments_graph: base.rebase_node(mint::alignments_graph()),
+            catalog_graph: base.rebase_node(mint::catalog_graph()),
+        }
+    }
+}
+
 /// The triples of each graph of a data set as loaded (the catalog's come
 /// later, when it is published), each triple once.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -182,7 +211,11 @@ impl DataSet {
                 transaction.commit()?;
             }
         }
-        let alignments_graph = base.rebase_node(mint::alignments_graph());
+        let GraphNames {
+            alignments_graph,
+            catalog_graph,
+            ..
+        } = GraphNames::under(base);
         let alignments = Alignments::from_ontology(&graphs.ontology);
         let mut entailed = Vec::new();
         for triple in graphs.data.iter() {
@@ -202,9 +235,20 @@ impl DataSet {
             data_graph,
             ontology_graph,
             alignments_graph,
-            catalog_graph: base.rebase_node(mint::catalog_graph()),
+            catalog_graph,
             ontology_source: graphs.ontology_source.clone(),
         })
+    }
+
+    /// Its base and graph names.
+    pub fn names(&self) -> GraphNames {
+        GraphNames {
+            base: self.base.clone(),
+            data_graph: self.data_graph.clone(),
+            ontology_graph: self.ontology_graph.clone(),
+            alignments_graph: self.alignments_graph.clone(),
+            catalog_graph: self.catalog_graph.clone(),
+        }
     }
 
     /// The number of triples of each graph, counted in the store (a pass

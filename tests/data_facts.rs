@@ -584,7 +584,7 @@ fn the_alignments_are_entailed_in_their_own_graph_and_stay_out_of_documents() {
     let index = std::sync::Arc::new(
         territoire_innovant::sparql::index::QueryIndex::of_store(&data.store).unwrap(),
     );
-    let document = territoire_innovant::describe::describe(&data, &index, &award).unwrap();
+    let document = territoire_innovant::describe::describe(&data.names(), &index, &award).unwrap();
     assert!(
         document
             .iter()

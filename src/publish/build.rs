@@ -4,7 +4,7 @@
 use super::fingerprint::Fingerprints;
 use super::{
     DUMP_FORMATS, FileSummary, Release, Statistics, ToDirectory, describe_publication, joined,
-    publish_release, write_dumps,
+    publish_release, write_dumps, write_served_part,
 };
 use crate::change_feed::{HISTORY_DIR, Keep, LoggedRelease, VersionLog};
 use crate::rdf::order::Sorted;
@@ -117,6 +117,7 @@ pub fn build(inputs: &Inputs, out: &std::path::Path) -> anyhow::Result<Build> {
         };
         let written =
             describe_publication(&data_set, &statistics, (dumps?, fingerprints), &destination)?;
+        write_served_part(&data_set, &written, staging)?;
         // The data stays sorted for the change feed's comparison.
         Ok((data_set, written, triples, data))
     })

@@ -21,7 +21,7 @@ use std::cmp::Ordering;
 use std::io::Write;
 
 /// The fingerprints of a publication, each a lowercase hex SHA-256.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fingerprints {
     /// Of the data graph (the N-Quads dump's content, in its named graph).
     pub data: String,

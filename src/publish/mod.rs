@@ -9,6 +9,7 @@ mod dumps;
 mod files;
 pub mod fingerprint;
 mod hdt_dump;
+mod published;
 mod release;
 mod tables;
 mod turtle;
@@ -21,6 +22,7 @@ pub use dumps::{
 };
 pub use files::{Destination, FileSummary, ToDirectory, ToMemory};
 pub use hdt_dump::HDT_DUMP;
+pub use published::{PublishedRelease, write_served_part};
 pub use release::{CURRENT, RELEASES, Release, current_release, publish_release, release_id};
 pub use tables::{CSVW_METADATA, DATA_PACKAGE, table_title};
 pub use void::{Statistics, void_triples};
@@ -140,7 +142,23 @@ fn describe_publication(
     })
 }
 
-/// Every file of a build, in memory, as the server serves them.
+/// Publishes `data_set` as a new release of `out` (see [`publish_release`]):
+/// the files of [`write_publication`] and what a server reads besides them
+/// ([`write_served_part`]: the query index and its description). `data` is
+/// its data graph and the same sorted.
+pub fn publish_data_set(
+    data_set: &DataSet,
+    data: (&Graph, &Sorted<'_>),
+    out: &std::path::Path,
+) -> std::io::Result<Release> {
+    let (release, ()) = publish_release(out, |staging| {
+        let written = write_publication(data_set, data, &ToDirectory(staging.to_owned()))?;
+        write_served_part(data_set, &written, staging)
+    })?;
+    Ok(release)
+}
+
+/// Every file of a build, as the server serves them.
 #[derive(Debug, Clone)]
 pub struct Publication {
     /// The files, sorted by name, `SHA256SUMS` last.
@@ -155,7 +173,8 @@ pub struct Publication {
 
 impl Publication {
     /// Makes every file of a build from `data_set`, in memory; `data` is
-    /// its data graph and the same sorted (see [`write_publication`]).
+    /// its data graph and the same sorted (see [`write_publication`]). A
+    /// server reads them from a release instead ([`PublishedRelease`]).
     pub fn prepare(data_set: &DataSet, data: (&Graph, &Sorted<'_>)) -> std::io::Result<Self> {
         let memory = ToMemory::default();
         let written = write_publication(data_set, data, &memory)?;

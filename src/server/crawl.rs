@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 pub async fn robots(State(state): State<AppState>) -> Response {
     let body = format!(
         "User-agent: *\nAllow: /\nDisallow: /sparql?\nSitemap: {}sitemap.xml\n",
-        state.data_set.base
+        state.names.base
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
@@ -17,15 +17,13 @@ pub async fn robots(State(state): State<AppState>) -> Response {
 /// `/sitemap.xml`: the home page and every resource page of the data set
 /// (not the published files, which the catalog describes as subjects too).
 pub async fn sitemap(State(state): State<AppState>) -> Response {
-    let base = state.data_set.base.as_str();
+    let base = state.names.base.as_str();
     let files = format!("{base}dumps/");
     let mut urls: Vec<String> = state
-        .data_set
-        .store
+        .query_index
         .quads_for_pattern(None, None, None, None)
-        .filter_map(Result::ok)
         .filter_map(|q| match q.subject {
-            oxigraph::model::NamedOrBlankNode::NamedNode(n)
+            oxigraph::model::NamedOrBlankNodeRef::NamedNode(n)
                 if n.as_str().starts_with(base) && !n.as_str().starts_with(&files) =>
             {
                 Some(n.as_str().split('#').next().unwrap_or_default().to_owned())

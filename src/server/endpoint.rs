@@ -242,7 +242,7 @@ async fn answer_query(
     };
     let query = QueryRequest {
         text: text.to_owned(),
-        base_iri: state.data_set.base.iri("sparql").into_string(),
+        base_iri: state.names.base.iri("sparql").into_string(),
         dataset,
         explain,
         language: Language::preferred(
@@ -347,7 +347,7 @@ pub async fn hints(
     let _cancel = super::evaluate::CancelOnDrop(cancellation.clone());
     let index = Arc::clone(&state.query_index);
     let name_in_source = state
-        .data_set
+        .names
         .base
         .rebase_node(crate::rdf::vocab::ti::NAME_IN_SOURCE.into_owned());
     let lookups = tokio::task::spawn_blocking(move || {

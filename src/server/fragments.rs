@@ -91,7 +91,7 @@ async fn answer(state: AppState, headers: &HeaderMap, query: &str) -> Result<Res
     let page = {
         let (state, pattern) = (state.clone(), pattern.clone());
         tokio::task::spawn_blocking(move || {
-            fragments::page(&state.data_set, &pattern, number, &state.fragment_counts)
+            fragments::page((&state.names, &state.query_index), &pattern, number, &state.fragment_counts)
         })
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")))?
@@ -147,7 +147,7 @@ fn graph(
     if !format.supports_datasets() {
         let mut all = data.to_vec();
         all.extend(controls);
-        return serialize_sorted(&state.data_set.base, format, &all);
+        return serialize_sorted(&state.names.base, format, &all);
     }
     let metadata = NamedNode::new_unchecked(format!("{this}#metadata"));
     let mut writer = RdfSerializer::from_format(format).for_writer(Vec::new());

@@ -216,7 +216,7 @@ fn write(
 ) -> Result<Vec<u8>, ApiError> {
     let stream = Stream {
         releases: &state.feed,
-        base: &state.data_set.base,
+        base: &state.names.base,
         origin,
     };
     let page = || html(state, origin, node);
@@ -258,7 +258,7 @@ fn write_graph_or_page(
 ) -> Result<Vec<u8>, ApiError> {
     match format {
         PageOrGraph::Html => page(),
-        PageOrGraph::Graph(format) => serialize_sorted(&state.data_set.base, format, &triples()?)
+        PageOrGraph::Graph(format) => serialize_sorted(&state.names.base, format, &triples()?)
             .map_err(|e| {
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -333,7 +333,7 @@ fn html(state: &AppState, origin: &str, node: &Node) -> Result<Vec<u8>, ApiError
                 href: v
                     .iri
                     .as_str()
-                    .strip_prefix(state.data_set.base.as_str())
+                    .strip_prefix(state.names.base.as_str())
                     .map_or_else(|| v.iri.as_str().to_owned(), |path| format!("/{path}")),
                 deleted: v.deleted,
                 triples: v.description(triples).count(),

@@ -71,7 +71,7 @@ pub async fn dereference(State(state): State<AppState>, uri: Uri, headers: Heade
     // Every resource with versions in the change feed is its own TimeGate
     // (Memento), removed ones included.
     if let Some(asked) = headers.get(ACCEPT_DATETIME) {
-        let resource = state.data_set.base.iri(path.trim_start_matches('/'));
+        let resource = state.names.base.iri(path.trim_start_matches('/'));
         if let Some(response) = memento::time_gate(&state, resource.as_str(), asked, &headers) {
             return response;
         }
@@ -104,7 +104,7 @@ fn answer_catalog(
     query: Option<&str>,
     fixed: Option<PageOrGraph>,
 ) -> Response {
-    let base = &state.data_set.base;
+    let base = &state.names.base;
     let profile = match catalog_profile(headers, query) {
         Ok(profile) => profile,
         Err(e) => return e.into_response(),
@@ -177,12 +177,12 @@ const CONTENT_PROFILE: &str = "content-profile";
 /// The document at `path`: the catalog and the VoID description are whole
 /// documents; any other path describes the IRI it maps to.
 fn document(state: &AppState, path: &str) -> Option<Document> {
-    let base = &state.data_set.base;
+    let base = &state.names.base;
     let iri = base.iri(path.trim_start_matches('/'));
     let triples = match path {
         CATALOG_PATH => state.publication.catalog.clone(),
         VOID_PATH => state.publication.void.clone(),
-        _ => describe(&state.data_set, &state.query_index, &iri)?,
+        _ => describe(&state.names, &state.query_index, &iri)?,
     };
     Some(Document {
         iri,
@@ -308,7 +308,7 @@ fn alternates_for_page(alternates: &[Alternate]) -> Vec<Alternate> {
 }
 
 fn render_page(state: &AppState, document: &Document, alternates: Vec<Alternate>) -> Response {
-    if document.iri == state.data_set.base.rebase_node(ti::ONTOLOGY.into_owned()) {
+    if document.iri == state.names.base.rebase_node(ti::ONTOLOGY.into_owned()) {
         return pages::ontology(state);
     }
     pages::resource(state, &document.iri, &document.triples, alternates)
@@ -319,7 +319,7 @@ fn graph_document(
     document: &Document,
     format: RdfFormat,
 ) -> Result<Response, ApiError> {
-    let body = serialize_sorted(&state.data_set.base, format, &document.triples).map_err(|e| {
+    let body = serialize_sorted(&state.names.base, format, &document.triples).map_err(|e| {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("cannot write the document: {e}"),
@@ -330,7 +330,7 @@ fn graph_document(
 
 /// A 404 that helps: the HTML page for browsers, plain text otherwise.
 pub fn not_found(state: &AppState, path: &str, headers: &HeaderMap) -> Response {
-    let iri = state.data_set.base.iri(path.trim_start_matches('/'));
+    let iri = state.names.base.iri(path.trim_start_matches('/'));
     unknown_address(Some(iri.as_str()), headers)
 }
 

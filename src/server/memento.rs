@@ -90,12 +90,12 @@ fn to_the_second(time: SystemTime) -> SystemTime {
 /// A URL on this server, as the client reached it, for an IRI of the
 /// data set.
 fn url(state: &AppState, headers: &HeaderMap, iri: &str) -> String {
-    let path = super::pages::local_href(&state.data_set.base, iri).unwrap_or_default();
+    let path = super::pages::local_href(&state.names.base, iri).unwrap_or_default();
     format!("{}{path}", origin(headers))
 }
 
 fn timemap_url(state: &AppState, headers: &HeaderMap, resource: &str) -> String {
-    let path = super::pages::local_href(&state.data_set.base, resource).unwrap_or_default();
+    let path = super::pages::local_href(&state.names.base, resource).unwrap_or_default();
     format!("{}/timemap{path}", origin(headers))
 }
 
@@ -209,7 +209,7 @@ pub fn memento_headers(
     (key, path): (&str, &str),
     headers: &HeaderMap,
 ) -> Vec<(header::HeaderName, HeaderValue)> {
-    let resource = state.data_set.base.iri(path);
+    let resource = state.names.base.iri(path);
     let resource = resource.as_str();
     let Some(memento) = mementos(state, resource)
         .into_iter()
@@ -252,7 +252,7 @@ pub async fn time_map(
     {
         return response;
     }
-    let resource = state.data_set.base.iri(&path);
+    let resource = state.names.base.iri(&path);
     let mementos = mementos(&state, resource.as_str());
     let (Some(first), Some(last)) = (mementos.first(), mementos.last()) else {
         return ApiError::new(
@@ -512,7 +512,7 @@ pub struct VersionLink {
 
 /// The versions of `resource` for its page, newest first.
 pub fn version_links(state: &AppState, resource: &str) -> Vec<VersionLink> {
-    let base = &state.data_set.base;
+    let base = &state.names.base;
     let mut links: Vec<VersionLink> = mementos(state, resource)
         .into_iter()
         .map(|m| VersionLink {

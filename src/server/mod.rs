@@ -37,7 +37,7 @@ mod static_files;
 mod streaming;
 
 pub use linked_data::unknown_address;
-pub use reload::{Site, reload_on_hangup};
+pub use reload::{Site, follow_release, reload_on_hangup};
 pub use router::{QueryHash, router};
 pub use serve::{serve, shutdown_signal};
 pub use state::{AppState, Config, Shared};

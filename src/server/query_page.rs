@@ -10,7 +10,7 @@ use axum::response::Response;
 /// are typed (the ontology's, under the served base, and the standard
 /// vocabularies'; nothing is fetched from elsewhere).
 pub fn render_page(state: &AppState) -> Response {
-    let endpoint = state.data_set.base.iri("sparql");
+    let endpoint = state.names.base.iri("sparql");
     let prefixes: serde_json::Map<String, serde_json::Value> =
         crate::sparql::explain::known_prefixes(endpoint.as_str())
             .into_iter()

@@ -85,6 +85,67 @@ where
     }
 }
 
+/// Follows the release `build --out DIR` publishes in `out`: when
+/// `out/current` points to another release (checked twice a second) or on
+/// `SIGHUP`, `reopen` opens it (on a blocking thread, given the state being
+/// served) and the site serves it from then on; requests already running
+/// finish on the release they started with, whose files stay mapped.
+/// Runs until the process ends.
+pub async fn follow_release<F>(site: Site, out: std::path::PathBuf, reopen: F)
+where
+    F: Fn(&AppState) -> anyhow::Result<AppState> + Send + Sync + 'static,
+{
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hangups = match signal(SignalKind::hangup()) {
+        Ok(signal) => Some(signal),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot listen for SIGHUP: the release is still followed");
+            None
+        }
+    };
+    let reopen = Arc::new(reopen);
+    let mut ticks = tokio::time::interval(std::time::Duration::from_millis(500));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // A release that failed to open is not tried again until `current` moves.
+    let mut failed: Option<String> = None;
+    loop {
+        let hangup = async {
+            match hangups.as_mut() {
+                Some(signal) => signal.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        let asked = tokio::select! {
+            _ = ticks.tick() => false,
+            _ = hangup => true,
+        };
+        let published = crate::publish::current_release(&out);
+        let served = site.state().release.clone();
+        if !asked && (published.as_ref() == Some(&served) || published == failed) {
+            continue;
+        }
+        tracing::info!(release = published.as_deref().unwrap_or("none"), "opening the release published");
+        let current = site.state();
+        let reopen = Arc::clone(&reopen);
+        match tokio::task::spawn_blocking(move || reopen(&current)).await {
+            Ok(Ok(state)) => {
+                let (release, triples) = (state.release.clone(), state.triples.quads);
+                site.replace(state);
+                failed = None;
+                tracing::info!(release, triples, "reloaded");
+            }
+            Ok(Err(e)) => {
+                failed = published;
+                tracing::error!(
+                    "reload failed, still serving the previous release: {}",
+                    one_line(&format!("{e:#}"))
+                )
+            }
+            Err(e) => tracing::error!(error = %e, "reload failed, still serving the previous release"),
+        }
+    }
+}
+
 /// `text` on one line (a log line per event): its lines joined by spaces.
 fn one_line(text: &str) -> String {
     text.lines().map(str::trim).collect::<Vec<_>>().join(" ")

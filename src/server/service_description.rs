@@ -3,12 +3,13 @@
 
 use super::AppState;
 use crate::rdf::vocab::{dct, void};
-use crate::store::DataSet;
+use crate::sparql::index::TripleCounts;
+use crate::store::GraphNames;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
-use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedNodeRef, Triple};
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Triple};
 use oxigraph::sparql::results::QueryResultsFormat;
 
 const SD: &str = "http://www.w3.org/ns/sparql-service-description#";
@@ -44,9 +45,10 @@ fn result_formats() -> Vec<NamedNode> {
         .collect()
 }
 
-/// The triples of the service description of `data_set`'s endpoint.
-pub fn triples(data_set: &DataSet) -> Vec<Triple> {
-    let base = &data_set.base;
+/// The triples of the service description of the endpoint of a data set
+/// named `names`, whose quads are counted in `counts`.
+pub fn triples(names: &GraphNames, counts: &TripleCounts) -> Vec<Triple> {
+    let base = &names.base;
     let service = base.iri("sparql#service");
     let dataset = base.iri("sparql#dataset");
     let default_graph = base.iri("sparql#default-graph");
@@ -54,11 +56,15 @@ pub fn triples(data_set: &DataSet) -> Vec<Triple> {
     let mut add = |s: &NamedNode, p: NamedNodeRef<'_>, o: oxigraph::model::Term| {
         triples.push(Triple::new(s.clone(), p, o));
     };
-    let count = |graph: Option<GraphNameRef<'_>>| {
-        let n = data_set
-            .store
-            .quads_for_pattern(None, None, None, graph)
-            .count();
+    let count = |graph: Option<&NamedNode>| {
+        let n = match graph {
+            None => counts.quads,
+            Some(graph) => counts
+                .graphs
+                .iter()
+                .find(|(name, _)| name == graph.as_str())
+                .map_or(0, |&(_, n)| n),
+        };
         Literal::new_typed_literal(n.to_string(), xsd::INTEGER)
     };
     add(&service, rdf::TYPE, sd("Service").into());
@@ -110,10 +116,10 @@ pub fn triples(data_set: &DataSet) -> Vec<Triple> {
     add(&default_graph, rdf::TYPE, sd("Graph").into());
     add(&default_graph, void::TRIPLES, count(None).into());
     for (name, graph) in [
-        ("data", &data_set.data_graph),
-        ("ontology", &data_set.ontology_graph),
-        ("alignments", &data_set.alignments_graph),
-        ("catalog", &data_set.catalog_graph),
+        ("data", &names.data_graph),
+        ("ontology", &names.ontology_graph),
+        ("alignments", &names.alignments_graph),
+        ("catalog", &names.catalog_graph),
     ] {
         let named = base.iri(&format!("sparql#named-graph-{name}"));
         let description = base.iri(&format!("sparql#graph-{name}"));
@@ -125,7 +131,7 @@ pub fn triples(data_set: &DataSet) -> Vec<Triple> {
         add(
             &description,
             void::TRIPLES,
-            count(Some(graph.as_ref().into())).into(),
+            count(Some(graph)).into(),
         );
     }
     // Grouped by subject, so that Turtle writes each subject once.

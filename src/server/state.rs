@@ -10,10 +10,10 @@ use super::{cache, downloads, evaluate, fair_use, health, memento, metrics, page
 use crate::change_feed::{self, Keep, LoggedRelease, VersionLog};
 use crate::examples::ExampleQuery;
 use crate::memory::ceiling::{self, Ceiling, Plan};
-use crate::publish::Publication;
+use crate::publish::{Publication, PublishedRelease};
 use crate::rdf::order::Sorted;
 use crate::sparql::index::QueryIndex;
-use crate::store::DataSet;
+use crate::store::{DataSet, GraphNames};
 use oxigraph::model::Triple;
 use std::sync::Arc;
 use std::time::Duration;
@@ -110,10 +110,10 @@ pub struct AppState(Arc<Shared>);
 
 /// The content of [`AppState`].
 pub struct Shared {
-    /// The built data set.
-    pub data_set: DataSet,
-    /// The store's quads as SPARQL queries read them (see
-    /// [`crate::sparql::index`]); made once the catalog is in the store.
+    /// The base and graph names of the data set served.
+    pub names: GraphNames,
+    /// The release's quads as SPARQL queries read them (see
+    /// [`crate::sparql::index`]), mapped from the files `build` wrote.
     pub query_index: Arc<QueryIndex>,
     /// Server settings.
     pub config: Config,
@@ -121,13 +121,18 @@ pub struct Shared {
     pub examples: Vec<ExampleQuery>,
     /// The published files, catalog and VoID description.
     pub publication: Publication,
-    /// When the publication was built (the `Last-Modified` of its files).
+    /// When the release was written (the `Last-Modified` of its files).
     pub started: std::time::SystemTime,
     /// The release of the publication (see [`crate::publish::release_id`]).
     pub release: String,
+    /// The directory of the release served, `releases/<id>`.
+    pub release_dir: std::path::PathBuf,
     /// What the store holds: the triples of each graph (data, ontology,
     /// alignments, catalog), their sum, and the distinct triples of the union.
     pub triples: crate::sparql::index::TripleCounts,
+    /// The directory of a release the server prepared itself (from a data
+    /// set rather than `build`), removed with the state.
+    _prepared: Option<tempfile::TempDir>,
     pub(super) downloads: Vec<downloads::Download>,
     pub(super) service_description: Vec<Triple>,
     pub(super) cache: cache::AnswerCache,
@@ -140,8 +145,8 @@ pub struct Shared {
     pub(super) lasting: Lasting,
     /// What the server may hold in memory, as planned at start.
     pub(super) memory_plan: Plan,
-    /// The releases of the change feed, as logged when this data set was
-    /// loaded.
+    /// The releases of the change feed, as logged when this release was
+    /// opened.
     pub(super) feed: Vec<Arc<LoggedRelease>>,
     /// Where each resource's versions are in the feed (Memento), made at
     /// the first request that needs it.
@@ -175,49 +180,84 @@ pub(super) struct Lasting {
     pub(super) fair_use: Arc<fair_use::FairUse>,
 }
 
+impl Lasting {
+    /// The evaluators, log, counters and budgets of a new server.
+    fn new(config: &Config) -> std::io::Result<Self> {
+        let evaluators = Arc::new(evaluate::Evaluators::new(
+            config.quick_queries,
+            config.max_concurrent_queries,
+        )?);
+        let version_log = match &config.history {
+            Some(dir) => open_log(dir)?,
+            None => VersionLog::in_memory(),
+        };
+        Ok(Self {
+            evaluators,
+            version_log: Arc::new(std::sync::Mutex::new(version_log)),
+            metrics: Arc::default(),
+            fair_use: Arc::new(fair_use::FairUse::new(config.fair_use_budget)),
+        })
+    }
+}
+
+/// The version log kept in `dir`, read whole; one in memory if `dir`
+/// cannot be written (with a warning).
+fn open_log(dir: &std::path::Path) -> std::io::Result<VersionLog> {
+    match VersionLog::open(dir, Keep::Versions) {
+        Ok(log) => Ok(log),
+        Err(e) if e.is_unwritable() => Ok(in_memory_log(&e)),
+        Err(e) => Err(std::io::Error::other(e)),
+    }
+}
+
 impl AppState {
     /// The counters `/metrics` exposes.
     pub(super) fn metrics(&self) -> &metrics::Metrics {
         &self.lasting.metrics
     }
 
-    /// Prepares the state of a server over `data_set`: builds its
-    /// publication (the same files as `build` writes) and loads its catalog
-    /// in the store. With a [`Config::memory_limit`], fails if what the
-    /// server may hold does not fit (see [`Plan::fits`]).
+    /// Prepares the state of a server over `data_set`: publishes it as
+    /// `build` does (the same files, query index and description) in a
+    /// release directory of its own, logs the release in the change feed's
+    /// version log ([`Config::history`], or one in memory), then serves
+    /// that release as [`AppState::open`] does. With a
+    /// [`Config::memory_limit`], fails if what the server may hold does not
+    /// fit (see [`Plan::fits`]).
     pub fn new(
         data_set: DataSet,
         config: Config,
         examples: Vec<ExampleQuery>,
     ) -> std::io::Result<Self> {
-        let evaluators = Arc::new(evaluate::Evaluators::new(
-            config.quick_queries,
-            config.max_concurrent_queries,
-        )?);
-        let version_log = match &config.history {
-            Some(dir) => match VersionLog::open(dir, Keep::Versions) {
-                Ok(log) => log,
-                Err(e) if e.is_unwritable() => in_memory_log(&e),
-                Err(e) => return Err(std::io::Error::other(e)),
-            },
-            None => VersionLog::in_memory(),
-        };
-        let lasting = Lasting {
-            evaluators,
-            version_log: Arc::new(std::sync::Mutex::new(version_log)),
-            metrics: Arc::default(),
-            fair_use: Arc::new(fair_use::FairUse::new(config.fair_use_budget)),
-        };
-        let mut state = Self::with_lasting(data_set, config, examples, lasting, Plan::default())?;
+        let lasting = Lasting::new(&config)?;
+        let state = Self::prepared(data_set, config, examples, lasting, Plan::default())?;
+        state.planned()
+    }
+
+    /// The state of a server over the release `build --out DIR` published
+    /// in `out` (`out/current`), opened as it was written: nothing is
+    /// recomputed, the index and files are mapped. The change feed is the
+    /// log of [`Config::history`] (`DIR/history` by default, as `build`
+    /// writes it), read, not written.
+    pub fn open(out: &std::path::Path, config: Config, examples: Vec<ExampleQuery>) -> std::io::Result<Self> {
+        let lasting = Lasting::new(&config)?;
+        let release = PublishedRelease::open(&out.join(crate::publish::CURRENT))?;
+        let feed = lasting_feed(&lasting);
+        let state = Self::opened(release, None, feed, config, examples, lasting, Plan::default());
+        state.planned()
+    }
+
+    /// The state with its memory plan, checked against
+    /// [`Config::memory_limit`].
+    fn planned(mut self) -> std::io::Result<Self> {
         let at_rest = ceiling::resident_bytes().unwrap_or(0);
-        let plan = health::memory_plan(&state.config, at_rest);
-        if let Some(limit) = state.config.memory_limit {
+        let plan = health::memory_plan(&self.config, at_rest);
+        if let Some(limit) = self.config.memory_limit {
             plan.fits(limit).map_err(std::io::Error::other)?;
         }
-        Arc::get_mut(&mut state.0)
+        Arc::get_mut(&mut self.0)
             .expect("a new state is not shared yet")
             .memory_plan = plan;
-        Ok(state)
+        Ok(self)
     }
 
     /// The state of the same server over a rebuilt data set: same settings,
@@ -228,7 +268,7 @@ impl AppState {
         data_set: DataSet,
         examples: Vec<ExampleQuery>,
     ) -> std::io::Result<Self> {
-        Self::with_lasting(
+        Self::prepared(
             data_set,
             self.config.clone(),
             examples,
@@ -237,9 +277,30 @@ impl AppState {
         )
     }
 
-    /// The state over `data_set`, whose release is logged in the change
-    /// feed's version log.
-    fn with_lasting(
+    /// The state of the same server over the release `out/current` points
+    /// to now (see [`AppState::open`]), its version log read again (a build
+    /// appended to it).
+    pub fn reopened(&self, out: &std::path::Path, examples: Vec<ExampleQuery>) -> std::io::Result<Self> {
+        let release = PublishedRelease::open(&out.join(crate::publish::CURRENT))?;
+        if let Some(dir) = &self.config.history {
+            let log = open_log(dir)?;
+            *self.lasting.version_log.lock().unwrap_or_else(|e| e.into_inner()) = log;
+        }
+        let feed = lasting_feed(&self.lasting);
+        Ok(Self::opened(
+            release,
+            None,
+            feed,
+            self.config.clone(),
+            examples,
+            self.lasting.clone(),
+            self.memory_plan.clone(),
+        ))
+    }
+
+    /// Publishes `data_set` in a release directory of the server's own,
+    /// logs it in the version log, and opens it.
+    fn prepared(
         data_set: DataSet,
         config: Config,
         examples: Vec<ExampleQuery>,
@@ -253,91 +314,111 @@ impl AppState {
                 "{name}: done (since the data set was loaded)"
             )
         };
+        let out = tempfile::Builder::new()
+            .prefix("territoire-innovant-release-")
+            .tempdir()?;
         // The data graph read from the store once, sorted once, for the
         // files and for the change feed.
         let data = data_set
             .data_graph_triples()
             .map_err(std::io::Error::other)?;
         let sorted = Sorted::new(&data);
-        let publication = Publication::prepare(&data_set, (&data, &sorted))?;
-        step("the publication's files");
-        let described: Vec<Triple> = publication
-            .catalog
-            .iter()
-            .chain(&publication.void)
-            .cloned()
-            .collect();
-        data_set
-            .add_catalog(&described)
-            .map_err(std::io::Error::other)?;
+        let release = crate::publish::publish_data_set(&data_set, (&data, &sorted), out.path())?;
+        step("the release's files and index");
+        let feed = log_release(&data_set.base, &sorted, &release.id, &lasting.version_log)?;
+        step("the change feed");
+        // The server reads the release from now on, not the store.
+        drop(sorted);
+        drop(data);
+        drop(data_set);
+        let release = PublishedRelease::open(&release.current)?;
+        Ok(Self::opened(
+            release,
+            Some(out),
+            feed,
+            config,
+            examples,
+            lasting,
+            memory_plan,
+        ))
+    }
+
+    /// The state over an opened release.
+    fn opened(
+        release: PublishedRelease,
+        prepared: Option<tempfile::TempDir>,
+        feed: Vec<Arc<LoggedRelease>>,
+        config: Config,
+        examples: Vec<ExampleQuery>,
+        lasting: Lasting,
+        memory_plan: Plan,
+    ) -> Self {
+        let PublishedRelease {
+            dir,
+            id,
+            names,
+            index,
+            publication,
+            published,
+        } = release;
         let downloads = publication
             .files
             .iter()
             .map(downloads::Download::new)
             .collect();
-        let service_description = service_description::triples(&data_set);
-        let release = crate::publish::release_id(
-            publication
-                .file(crate::publish::CHECKSUMS_FILE)
-                .map_or(&[][..], |f| &f.bytes[..]),
-        );
-        let feed = log_release(&data_set, &sorted, &release, &lasting.version_log)?;
-        step("the change feed");
-        // Freed before the index takes its room.
-        drop(sorted);
-        drop(data);
-        let query_index =
-            Arc::new(QueryIndex::of_store(&data_set.store).map_err(std::io::Error::other)?);
-        step("the query index");
-        // The index holds the store's quads, each once: counting the store
-        // would read it all again.
-        let triples = query_index.counts().clone();
+        let triples = index.counts().clone();
+        let service_description = service_description::triples(&names, &triples);
         let cache = cache::AnswerCache::new(config.cache_bytes);
-        Ok(Self(Arc::new(Shared {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        Self(Arc::new(Shared {
             cache,
             fragment_counts: Default::default(),
-            fragment_slots: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, usize::from),
-            )),
-            release,
+            fragment_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
+            release: id,
+            release_dir: dir,
+            _prepared: prepared,
             triples,
             lasting,
-            query_index,
-            data_set,
+            query_index: index,
+            names,
             config,
             examples,
             publication,
-            started: std::time::SystemTime::now(),
+            started: published,
             downloads,
             service_description,
             memory_plan,
             feed,
             mementos: Default::default(),
-            feed_slots: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, usize::from),
-            )),
+            feed_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
             search: std::sync::OnceLock::new(),
             home_parts: Default::default(),
-        })))
+        }))
     }
 }
 
-/// Logs `data`, the data graph of `data_set` (release `release`) sorted,
+/// The releases of the change feed in `lasting`'s version log.
+fn lasting_feed(lasting: &Lasting) -> Vec<Arc<LoggedRelease>> {
+    let log = lasting.version_log.lock().unwrap_or_else(|e| e.into_inner());
+    log.releases().to_vec()
+}
+
+/// Logs `data`, the data graph (under `base`) of release `release` sorted,
 /// in the change feed, and returns the releases logged. A log whose directory cannot be
 /// written is replaced by one in memory (with a warning), so the server
 /// still starts.
 fn log_release(
-    data_set: &DataSet,
+    base: &crate::rdf::Base,
     data: &Sorted<'_>,
     release: &str,
     version_log: &std::sync::Mutex<VersionLog>,
 ) -> std::io::Result<Vec<Arc<LoggedRelease>>> {
     let mut log = version_log.lock().unwrap_or_else(|e| e.into_inner());
     let now = std::time::SystemTime::now();
-    match log.record_sorted(&data_set.base, data, release, now) {
+    match log.record_sorted(base, data, release, now) {
         Err(e) if e.is_unwritable() => {
             *log = in_memory_log(&e);
-            log.record_sorted(&data_set.base, data, release, now)
+            log.record_sorted(base, data, release, now)
         }
         recorded => recorded,
     }

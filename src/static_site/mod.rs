@@ -73,21 +73,16 @@ impl std::fmt::Display for Exported {
     }
 }
 
-/// Writes the export of a server over `data_set` (with the default
-/// settings) to `dir`: see [`export`]. `history` is the change feed's log
-/// the release was logged in (`build --out DIR`'s `DIR/history`), so that
-/// the pages name its versions as `serve --history` does.
-pub fn export_data_set(
-    data_set: crate::store::DataSet,
-    dir: &Path,
-    options: &NginxOptions,
-    history: Option<PathBuf>,
-) -> io::Result<Exported> {
+/// Writes the export of a server (with the default settings) over the
+/// release `build --out OUT` published, as `serve --release OUT` serves it
+/// (its files, index and change feed `OUT/history` as written), to `dir`:
+/// see [`export`].
+pub fn export_release(out: &Path, dir: &Path, options: &NginxOptions) -> io::Result<Exported> {
     let config = crate::server::Config {
-        history,
+        history: Some(out.join(crate::change_feed::HISTORY_DIR)),
         ..Default::default()
     };
-    let state = AppState::new(data_set, config, Vec::new())?;
+    let state = AppState::open(out, config, Vec::new())?;
     export(state, dir, options)
 }
 
@@ -205,7 +200,7 @@ async fn get(routes: &Router, path: &str, accept: &str) -> io::Result<Vec<u8>> {
 
 /// Writes the root folder; returns the number of resources.
 async fn write_root(state: AppState, writer: &mut Writer) -> io::Result<usize> {
-    let base = state.data_set.base.as_str().to_owned();
+    let base = state.names.base.as_str().to_owned();
     // One router for every request: building it is not free.
     let routes = router(state.clone());
     let sitemap = String::from_utf8(get(&routes, "/sitemap.xml", "application/xml").await?)

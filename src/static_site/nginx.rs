@@ -35,7 +35,7 @@ const DYNAMIC_ROUTES: &str = "sparql|recherche|fragments|ldes|health";
 /// The configuration text: two `map`s (the format an `Accept` asks for, and
 /// the error page) and one `server { }` whose `root` is `root`.
 pub fn configuration(state: &AppState, root: &Path, options: &NginxOptions) -> String {
-    let base = state.data_set.base.as_str().trim_end_matches('/');
+    let base = state.names.base.as_str().trim_end_matches('/');
     let mut types: BTreeMap<String, String> = BTreeMap::new();
     let mut add = |extension: &str, content_type: &str| {
         let media_type = content_type.split(';').next().unwrap_or_default().trim();
@@ -109,7 +109,7 @@ pub fn configuration(state: &AppState, root: &Path, options: &NginxOptions) -> S
     let root = root.display();
     let listen = &options.listen;
     let csvw_type = FileFormat::of(CSVW_METADATA).content_type();
-    let udata_iri = CatalogProfile::Udata.iri(&state.data_set.base);
+    let udata_iri = CatalogProfile::Udata.iri(&state.names.base);
     let udata_path = CatalogProfile::UDATA_PATH;
     format!(
         "# Written by `territoire-innovant build --site`: the static export of the

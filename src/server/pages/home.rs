@@ -10,7 +10,7 @@ use crate::rdf::vocab::dct;
 use crate::server::AppState;
 use axum::http::StatusCode;
 use axum::response::Response;
-use oxigraph::model::{NamedNodeRef, Term};
+use oxigraph::model::{NamedNodeRef, TermRef};
 use serde::Serialize;
 use serde_json::json;
 
@@ -38,7 +38,7 @@ struct CategoryView {
 }
 
 fn href(state: &AppState, iri: &str) -> String {
-    local_href(&state.data_set.base, iri).unwrap_or_else(|| iri.to_owned())
+    local_href(&state.names.base, iri).unwrap_or_else(|| iri.to_owned())
 }
 
 /// Renders the home page, its awards narrowed by the facets chosen in
@@ -51,16 +51,14 @@ pub fn home(state: &AppState, parameters: &std::collections::BTreeMap<String, St
     let facets = super::facets::choose(options, parameters);
     let chosen = super::facets::chosen_awards(state, &facets);
     let mut shown = std::collections::HashSet::new();
-    let base = &state.data_set.base;
+    let base = &state.names.base;
     let dataset = base.rebase_node(mint::dataset());
     let text = |predicate: NamedNodeRef<'_>, lang: &str| {
         state
-            .data_set
-            .store
+            .query_index
             .quads_for_pattern(Some(dataset.as_ref().into()), Some(predicate), None, None)
-            .filter_map(Result::ok)
             .find_map(|q| match q.object {
-                Term::Literal(l) if l.language() == Some(lang) => Some(l.value().to_owned()),
+                TermRef::Literal(l) if l.language() == Some(lang) => Some(String::from(l.value())),
                 _ => None,
             })
             .unwrap_or_default()
@@ -121,7 +119,7 @@ pub fn home(state: &AppState, parameters: &std::collections::BTreeMap<String, St
         }
         let name = oxigraph::model::NamedNode::new(laureate.clone())
             .ok()
-            .and_then(|n| label(&state.data_set, &state.query_index, n.as_ref()))
+            .and_then(|n| label(&state.names, &state.query_index, n.as_ref()))
             .map_or(laureate.clone(), |l| l.value().to_owned());
         awards
             .last_mut()
@@ -200,7 +198,7 @@ fn downloads(state: &AppState) -> Vec<serde_json::Value> {
 
 /// The schema.org `Dataset` of the home page.
 fn dataset_json_ld(state: &AppState, title: &str, description: &str) -> serde_json::Value {
-    let base = &state.data_set.base;
+    let base = &state.names.base;
     let years: Vec<String> = select_rows(state, "SELECT ?y WHERE { ?e ti:year ?y } ORDER BY ?y")
         .into_iter()
         .map(|r| r[0].clone())

@@ -127,7 +127,7 @@ pub fn map(state: &AppState, edition: Option<&NamedNode>) -> Map {
 
 /// The awards none of whose laureates has a département the map shows.
 fn unplaced_awards(state: &AppState, edition: Option<&NamedNode>) -> Vec<Unplaced> {
-    let base = &state.data_set.base;
+    let base = &state.names.base;
     let of_edition = edition
         .map(|e| format!("?award ti:edition <{}> .", e.as_str()))
         .unwrap_or_default();
@@ -164,7 +164,7 @@ fn unplaced_awards(state: &AppState, edition: Option<&NamedNode>) -> Vec<Unplace
 
 /// The départements whose laureates received awards, with their count.
 fn awards_by_departement(state: &AppState, edition: Option<&NamedNode>) -> Vec<Departement> {
-    let base = &state.data_set.base;
+    let base = &state.names.base;
     let of_edition = edition
         .map(|e| format!("?award ti:edition <{}> .", e.as_str()))
         .unwrap_or_default();
@@ -225,7 +225,7 @@ pub fn awards_covering(state: &AppState, place: &NamedNode) -> Vec<AwardHere> {
 /// The awards of the laureates that `pattern` finds (`?laureate`), with
 /// those laureates, by label.
 fn awards_of(state: &AppState, pattern: &str) -> Vec<AwardHere> {
-    let base = &state.data_set.base;
+    let base = &state.names.base;
     let query = format!(
         "SELECT ?award ?label ?laureate ?name WHERE {{\n\
            {pattern}\n\

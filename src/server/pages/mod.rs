@@ -197,7 +197,7 @@ pub fn select_rows(state: &AppState, query: &str) -> Vec<Vec<String>> {
         "PREFIX ti: <{}>\nPREFIX skos: <{}>\nPREFIX dct: <{}>\n\
          PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n",
         state
-            .data_set
+            .names
             .base
             .rebase_str(crate::rdf::vocab::ti::NAMESPACE),
         crate::rdf::vocab::skos::NAMESPACE,
@@ -247,7 +247,7 @@ pub struct TermView {
 impl TermView {
     /// How `term` is shown.
     pub fn of(state: &AppState, term: &Term) -> Self {
-        let base = &state.data_set.base;
+        let base = &state.names.base;
         match term {
             Term::NamedNode(node) => Self::iri(state, node.as_ref()),
             Term::Literal(literal) => {
@@ -276,10 +276,10 @@ impl TermView {
 
     /// How an IRI is shown: its label, or its short form.
     pub fn iri(state: &AppState, iri: NamedNodeRef<'_>) -> Self {
-        let base = &state.data_set.base;
+        let base = &state.names.base;
         let local = local_href(base, iri.as_str());
         Self {
-            text: label(&state.data_set, &state.query_index, iri)
+            text: label(&state.names, &state.query_index, iri)
                 .map(|l| l.value().to_owned())
                 .unwrap_or_else(|| compact(base, iri.as_str())),
             external: local.is_none(),

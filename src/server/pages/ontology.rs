@@ -13,7 +13,8 @@ use axum::response::Response;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
 use oxigraph::model::{
-    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple,
+    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, QuadRef, Term,
+    Triple,
 };
 use serde::Serialize;
 
@@ -99,26 +100,26 @@ fn in_language(quads: Vec<oxigraph::model::Quad>, lang: &str) -> String {
 
 /// Renders the ontology page.
 pub fn ontology(state: &AppState) -> Response {
-    let data_set = &state.data_set;
-    let base = &data_set.base;
+    let names = &state.names;
+    let base = &names.base;
     let namespace = base.rebase_str(ti::NAMESPACE);
     let in_graph = |graph: &NamedNode,
                     s: Option<NamedNodeRef<'_>>,
                     p: NamedNodeRef<'_>,
                     o: Option<NamedNodeRef<'_>>| {
-        data_set
-            .store
+        state
+            .query_index
             .quads_for_pattern(
                 s.map(Into::into),
                 Some(p),
                 o.map(Into::into),
                 Some(GraphNameRef::NamedNode(graph.as_ref())),
             )
-            .filter_map(Result::ok)
+            .map(QuadRef::into_owned)
             .collect::<Vec<_>>()
     };
-    let ontology_graph = &data_set.ontology_graph;
-    let data_graph = &data_set.data_graph;
+    let ontology_graph = &names.ontology_graph;
+    let data_graph = &names.data_graph;
     let text = |s: NamedNodeRef<'_>, p: NamedNodeRef<'_>, lang: &str| {
         in_language(in_graph(ontology_graph, Some(s), p, None), lang)
     };
@@ -268,7 +269,7 @@ pub fn ontology(state: &AppState) -> Response {
                         .to_owned(),
                     href: local_href(base, scheme.as_str())
                         .unwrap_or_else(|| scheme.as_str().to_owned()),
-                    label: label(data_set, &state.query_index, scheme.as_ref())
+                    label: label(names, &state.query_index, scheme.as_ref())
                         .map(|l| l.value().to_owned())
                         .unwrap_or_default(),
                     concepts,
@@ -326,7 +327,7 @@ fn model(
     properties: &[NamedNode],
     objects: &dyn Fn(NamedNodeRef<'_>, NamedNodeRef<'_>) -> Vec<NamedNode>,
 ) -> (Vec<Class>, Vec<Link>) {
-    let base = &state.data_set.base;
+    let base = &state.names.base;
     let mut drawn: Vec<NamedNode> = classes.to_vec();
     let starts = |property: &NamedNode| {
         let mut domains = objects(property.as_ref(), rdfs::DOMAIN);
@@ -416,26 +417,24 @@ fn model(
 /// The first instance of `class` in the data graph (by IRI), as Turtle, and
 /// how many instances the data graph has.
 fn example(state: &AppState, class: NamedNodeRef<'_>) -> Option<Example> {
-    let data_set = &state.data_set;
-    let graph = GraphNameRef::NamedNode(data_set.data_graph.as_ref());
-    let mut instances: Vec<NamedNode> = data_set
-        .store
+    let names = &state.names;
+    let graph = GraphNameRef::NamedNode(names.data_graph.as_ref());
+    let mut instances: Vec<NamedNode> = state
+        .query_index
         .quads_for_pattern(None, Some(rdf::TYPE), Some(class.into()), Some(graph))
-        .filter_map(Result::ok)
         .filter_map(|q| match q.subject {
-            NamedOrBlankNode::NamedNode(n) => Some(n),
+            NamedOrBlankNodeRef::NamedNode(n) => Some(n.into_owned()),
             _ => None,
         })
         .collect();
     instances.sort();
     let instance = instances.first()?;
-    let triples: Vec<Triple> = data_set
-        .store
+    let triples: Vec<Triple> = state
+        .query_index
         .quads_for_pattern(Some(instance.as_ref().into()), None, None, Some(graph))
-        .filter_map(Result::ok)
-        .map(Triple::from)
+        .map(|q| Triple::from(q.into_owned()))
         .collect();
-    let base = &data_set.base;
+    let base = &names.base;
     let mut serializer = RdfSerializer::from_format(RdfFormat::Turtle);
     for (prefix, namespace) in PREFIXES {
         let namespace = base.rebase_str(namespace);
@@ -455,7 +454,7 @@ fn example(state: &AppState, class: NamedNodeRef<'_>) -> Option<Example> {
     let turtle = String::from_utf8(writer.finish().ok()?).ok()?;
     Some(Example {
         href: local_href(base, instance.as_str()).unwrap_or_else(|| instance.as_str().to_owned()),
-        name: label(data_set, &state.query_index, instance.as_ref())
+        name: label(names, &state.query_index, instance.as_ref())
             .map(|l| l.value().to_owned())
             .unwrap_or_else(|| compact(base, instance.as_str())),
         instances: instances.len(),

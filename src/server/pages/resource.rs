@@ -83,7 +83,7 @@ pub fn resource(
                 Some(t.subject.as_ref().into()),
                 Some(t.predicate.as_ref()),
                 Some(t.object.as_ref()),
-                Some(state.data_set.alignments_graph.as_ref().into()),
+                Some(state.names.alignments_graph.as_ref().into()),
             )
             .next()
             .is_some()
@@ -100,7 +100,7 @@ pub fn resource(
             _ => None,
         })
         .collect();
-    let title = label(&state.data_set, &state.query_index, iri.as_ref())
+    let title = label(&state.names, &state.query_index, iri.as_ref())
         .map(|l| l.value().to_owned())
         .unwrap_or_else(|| iri.as_str().to_owned());
     let fields = fields(
@@ -149,7 +149,7 @@ pub fn resource(
         ti::COVERS_DEPARTEMENT,
         ti::COVERS_REGION,
     ]
-    .map(|p| state.data_set.base.rebase_node(p.into_owned()));
+    .map(|p| state.names.base.rebase_node(p.into_owned()));
     let incoming: Vec<_> = incoming
         .iter()
         .filter(|(_, predicate, source)| {
@@ -170,12 +170,12 @@ pub fn resource(
         });
     let json_ld = schema_org(state, iri, &title, description.as_deref(), &types);
     let query = resource_query(iri, &title);
-    let edition = state.data_set.base.rebase_node(ti::EDITION.into_owned());
+    let edition = state.names.base.rebase_node(ti::EDITION.into_owned());
     let map = types
         .contains(&edition)
         .then(|| super::map::map(state, Some(iri)));
     let places = [ti::COMMUNE_CLASS, ti::DEPARTEMENT_CLASS, ti::REGION_CLASS]
-        .map(|class| state.data_set.base.rebase_node(class.into_owned()));
+        .map(|class| state.names.base.rebase_node(class.into_owned()));
     let [commune, ..] = &places;
     let is_commune = types.contains(commune);
     let is_place = types.iter().any(|t| places.contains(t));
@@ -184,11 +184,11 @@ pub fn resource(
     let awards_here = (is_place && !is_commune).then(|| super::map::awards_in(state, iri));
     let awards_covering = is_place.then(|| super::map::awards_covering(state, iri));
     // Types as words: the ontology's classes, by their French names.
-    let ontology = state.data_set.base.rebase_str(ti::NAMESPACE);
+    let ontology = state.names.base.rebase_str(ti::NAMESPACE);
     let kinds: Vec<String> = types
         .iter()
         .filter(|t| t.as_str().starts_with(&ontology))
-        .filter_map(|t| label(&state.data_set, &state.query_index, t.as_ref()))
+        .filter_map(|t| label(&state.names, &state.query_index, t.as_ref()))
         .map(|l| reading::capitalized(l.value()))
         .collect();
     render(
@@ -231,9 +231,9 @@ fn resource_query(iri: &NamedNode, title: &str) -> String {
 /// A property's name as a field: the ontology's French label, or the
 /// French name of a standard term, with a capital.
 fn field_name(state: &AppState, predicate: &NamedNode) -> String {
-    let ontology = state.data_set.base.rebase_str(ti::NAMESPACE);
+    let ontology = state.names.base.rebase_str(ti::NAMESPACE);
     let name = if predicate.as_str().starts_with(&ontology) {
-        label(&state.data_set, &state.query_index, predicate.as_ref()).map(|l| l.value().to_owned())
+        label(&state.names, &state.query_index, predicate.as_ref()).map(|l| l.value().to_owned())
     } else {
         reading::standard_name(predicate.as_str()).map(str::to_owned)
     };
@@ -262,7 +262,7 @@ fn class_name(state: &AppState, resource: &Term) -> Option<String> {
     let Term::NamedNode(resource) = resource else {
         return None;
     };
-    let ontology = state.data_set.base.rebase_str(ti::NAMESPACE);
+    let ontology = state.names.base.rebase_str(ti::NAMESPACE);
     state
         .query_index
         .quads_for_pattern(Some(resource.as_ref().into()), Some(rdf::TYPE), None, None)
@@ -270,7 +270,7 @@ fn class_name(state: &AppState, resource: &Term) -> Option<String> {
             TermRef::NamedNode(class) if class.as_str().starts_with(&ontology) => Some(class),
             _ => None,
         })
-        .find_map(|class| label(&state.data_set, &state.query_index, class))
+        .find_map(|class| label(&state.names, &state.query_index, class))
         .map(|l| reading::capitalized(l.value()))
 }
 
@@ -292,7 +292,7 @@ fn incoming_name(state: &AppState, predicate: &NamedNode) -> String {
 /// The local name of `predicate` if it is a term of the ontology (under the
 /// served base), else its IRI.
 fn ontology_term<'a>(state: &AppState, predicate: &'a NamedNode) -> &'a str {
-    let ontology = state.data_set.base.rebase_str(ti::NAMESPACE);
+    let ontology = state.names.base.rebase_str(ti::NAMESPACE);
     predicate
         .as_str()
         .strip_prefix(ontology.as_str())
@@ -331,7 +331,7 @@ fn inverse_of(state: &AppState, predicate: &NamedNode) -> Option<NamedNode> {
 
 /// The position of `predicate` among the fields.
 fn rank(state: &AppState, predicate: &NamedNode) -> usize {
-    let ontology = state.data_set.base.rebase_str(ti::NAMESPACE);
+    let ontology = state.names.base.rebase_str(ti::NAMESPACE);
     let first = predicate
         .as_str()
         .strip_prefix(&ontology)
@@ -428,7 +428,7 @@ fn incoming_fields(state: &AppState, links: Vec<(String, &NamedNode, Term)>) -> 
 type Order = (u64, String);
 
 fn value_order(state: &AppState, value: &Term, view: &TermView) -> Order {
-    let base = &state.data_set.base;
+    let base = &state.names.base;
     let index = &state.query_index;
     let level = base.rebase_node(ti::LEVEL_OF.into_owned());
     let orders = [ti::RANK, ti::POSITION].map(|p| base.rebase_node(p.into_owned()));
@@ -467,7 +467,7 @@ fn reader_view(state: &AppState, predicate: &NamedNode, value: &Term) -> TermVie
     if let Term::Literal(literal) = value {
         view.text = reading::literal_in_french(literal);
     }
-    let laureate = state.data_set.base.rebase_node(ti::LAUREATE.into_owned());
+    let laureate = state.names.base.rebase_node(ti::LAUREATE.into_owned());
     if *predicate == laureate
         && let Term::NamedNode(organisation) = value
     {
@@ -478,7 +478,7 @@ fn reader_view(state: &AppState, predicate: &NamedNode, value: &Term) -> TermVie
 
 /// Where an organisation is: its département and région, by name.
 fn place_of(state: &AppState, organisation: &NamedNode) -> Option<String> {
-    let base = &state.data_set.base;
+    let base = &state.names.base;
     let names: Vec<String> = [ti::DEPARTEMENT, ti::REGION]
         .iter()
         .filter_map(|property| {
@@ -489,10 +489,10 @@ fn place_of(state: &AppState, organisation: &NamedNode) -> Option<String> {
                     Some(organisation.as_ref().into()),
                     Some(property.as_ref()),
                     None,
-                    Some(state.data_set.data_graph.as_ref().into()),
+                    Some(state.names.data_graph.as_ref().into()),
                 )
                 .find_map(|q| match q.object {
-                    TermRef::NamedNode(place) => label(&state.data_set, &state.query_index, place),
+                    TermRef::NamedNode(place) => label(&state.names, &state.query_index, place),
                     _ => None,
                 })
                 .map(|l| l.value().to_owned())
@@ -509,7 +509,7 @@ fn schema_org(
     description: Option<&str>,
     types: &[NamedNode],
 ) -> serde_json::Value {
-    let base = &state.data_set.base;
+    let base = &state.names.base;
     let is = |class: NamedNodeRef<'_>| {
         let class = base.rebase_node(class.into_owned());
         types.contains(&class)

@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use oxigraph::model::vocab::rdf;
-use oxigraph::model::{NamedNode, Term};
+use oxigraph::model::{NamedNode, Term, TermRef};
 use serde::Serialize;
 
 /// Where the search page is.
@@ -42,14 +42,14 @@ pub async fn search(
     let query = parameters.q.trim().to_owned();
     let index = state
         .search
-        .get_or_init(|| SearchIndex::of(&state.data_set));
+        .get_or_init(|| SearchIndex::of(&state.names, &state.query_index));
     let hits = index.search(&query, MOST_RESULTS + 1);
     let more = hits.len() > MOST_RESULTS;
     let results: Vec<Result> = hits
         .into_iter()
         .take(MOST_RESULTS)
         .map(|hit| {
-            let shown = label(&state.data_set, &state.query_index, hit.resource.as_ref())
+            let shown = label(&state.names, &state.query_index, hit.resource.as_ref())
                 .map(|l| l.value().to_owned());
             Result {
                 resource: TermView::of(&state, &Term::from(hit.resource.clone())),
@@ -75,18 +75,16 @@ pub async fn search(
 /// The classes of `resource` in this data set's ontology, as the data
 /// graph states them.
 fn kinds(state: &AppState, resource: &NamedNode) -> Vec<TermView> {
-    let own = state.data_set.base.rebase_str(ti::NAMESPACE);
+    let own = state.names.base.rebase_str(ti::NAMESPACE);
     state
-        .data_set
-        .store
+        .query_index
         .quads_for_pattern(
             Some(resource.as_ref().into()),
             Some(rdf::TYPE),
             None,
-            Some(state.data_set.data_graph.as_ref().into()),
+            Some(state.names.data_graph.as_ref().into()),
         )
-        .filter_map(std::result::Result::ok)
-        .filter(|quad| matches!(&quad.object, Term::NamedNode(class) if class.as_str().starts_with(&own)))
-        .map(|quad| TermView::of(state, &quad.object))
+        .filter(|quad| matches!(quad.object, TermRef::NamedNode(class) if class.as_str().starts_with(&own)))
+        .map(|quad| TermView::of(state, &quad.object.into_owned()))
         .collect()
 }

@@ -184,7 +184,7 @@ struct ChartView {
 pub async fn statistics(State(state): State<AppState>) -> Response {
     let prefixes = format!(
         "PREFIX ti: <{}>\nPREFIX skos: <{}>\nPREFIX dct: <{}>\n",
-        state.data_set.base.rebase_str(ti::NAMESPACE),
+        state.names.base.rebase_str(ti::NAMESPACE),
         skos::NAMESPACE,
         dct::NAMESPACE
     );

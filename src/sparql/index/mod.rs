@@ -260,6 +260,18 @@ impl QueryIndex {
         })
     }
 
+    /// Whether the index holds `quad`.
+    pub fn contains(self: &Arc<Self>, quad: QuadRef<'_>) -> bool {
+        self.quads_for_pattern(
+            Some(quad.subject.into()),
+            Some(quad.predicate),
+            Some(quad.object),
+            Some(quad.graph_name),
+        )
+        .next()
+        .is_some()
+    }
+
     /// The quads matching a pattern of numbers (`None`: any), in one of the
     /// sorted orders.
     fn matching(

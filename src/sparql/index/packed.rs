@@ -37,7 +37,7 @@ impl<T: Plain> Region<T> {
     /// Maps `file`; fails if its length is not a whole number of `T`.
     pub(super) fn mapped(file: &std::fs::File, path: &std::path::Path) -> std::io::Result<Self> {
         let length = file.metadata()?.len() as usize;
-        if length % size_of::<T>() != 0 {
+        if !length.is_multiple_of(size_of::<T>()) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!(
