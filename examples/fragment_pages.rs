@@ -53,7 +53,9 @@ fn main() -> anyhow::Result<()> {
     let by_subject = Pattern::parse(Some(&subject), None, None)?;
     let by_predicate = Pattern::parse(None, Some(laureate), None)?;
     let counts = Counts::default();
-    let subject_triples = page((&names, &index), &by_subject, 1, &counts).triples.len();
+    let subject_triples = page((&names, &index), &by_subject, 1, &counts)
+        .triples
+        .len();
     anyhow::ensure!(subject_triples > 0, "no triple has the subject {subject}");
     let subject_page = median(101, || {
         page((&names, &index), &by_subject, 1, &counts);

@@ -205,7 +205,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let reads_a_release = matches!(
         cli.command,
-        Command::Publish { .. } | Command::Serve { release: Some(_), .. }
+        Command::Publish { .. }
+            | Command::Serve {
+                release: Some(_),
+                ..
+            }
     );
     if !reads_a_release {
         check_data_folder(&inputs)?;
@@ -393,15 +397,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let (state, follow): (AppState, Box<dyn FnOnce(Site) -> _>) = match release {
                 Some(out) => {
-                    let state = AppState::open(&out, config, read_examples()?).with_context(|| {
-                        format!("cannot serve the release published in {}", out.display())
-                    })?;
+                    let state =
+                        AppState::open(&out, config, read_examples()?).with_context(|| {
+                            format!("cannot serve the release published in {}", out.display())
+                        })?;
                     let follow = move |site: Site| {
                         let reopened = out.clone();
                         tokio::spawn(server::follow_release(site, out, move |current| {
                             current
                                 .reopened(&reopened, read_examples()?)
-                                .with_context(|| format!("cannot open the release published in {}", reopened.display()))
+                                .with_context(|| {
+                                    format!(
+                                        "cannot open the release published in {}",
+                                        reopened.display()
+                                    )
+                                })
                         }))
                     };
                     (state, Box::new(follow))

@@ -8,10 +8,10 @@ use crate::rdf::Base;
 use crate::rdf::vocab::{dct, schema, skos, ti};
 use crate::sparql::index::QueryIndex;
 use crate::store::GraphNames;
-use std::sync::Arc;
 use oxigraph::model::vocab::rdfs;
 use oxigraph::model::{NamedNode, NamedOrBlankNodeRef, TermRef};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The properties whose values are searched, most telling first.
 fn searched_properties(base: &Base) -> Vec<NamedNode> {

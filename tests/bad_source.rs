@@ -59,19 +59,28 @@ impl Fixture {
         text[..at].matches('\n').count() + 1
     }
 
+    /// Every file of the current release, its query index's included.
     fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
-        let mut files: Vec<_> = std::fs::read_dir(self.out.join("current"))
-            .unwrap()
-            .map(|e| {
-                let e = e.unwrap();
-                (
-                    e.file_name().into_string().unwrap(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        files.sort();
-        files
+        fn files(dir: &Path, prefix: &str, into: &mut Vec<(String, Vec<u8>)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let entry = entry.unwrap();
+                let name = format!("{prefix}{}", entry.file_name().into_string().unwrap());
+                if entry.file_type().unwrap().is_dir() {
+                    files(&entry.path(), &format!("{name}/"), into);
+                } else {
+                    into.push((name, std::fs::read(entry.path()).unwrap()));
+                }
+            }
+        }
+        let mut snapshot = Vec::new();
+        files(&self.out.join("current"), "", &mut snapshot);
+        snapshot.sort();
+        assert!(
+            snapshot
+                .iter()
+                .any(|(name, _)| name == "index/manifest.json")
+        );
+        snapshot
     }
 
     /// Builds the broken copy: it must fail with every `expected` text in

@@ -72,12 +72,37 @@ fn two_builds_write_the_same_bytes_and_correct_checksums() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+    // The published files, and the query index the server reads beside
+    // them (not published: not in SHA256SUMS).
     let mut names: Vec<_> = std::fs::read_dir(a.path().join("current"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name != "index")
         .collect();
     names.sort();
     assert_eq!(names, FILES);
+    let index = |dir: &Path| {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join("current/index"))
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().into_string().unwrap(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let (first, second) = (index(a.path()), index(b.path()));
+    assert!(
+        first.iter().any(|(name, _)| name == "manifest.json"),
+        "{first:?}"
+    );
+    for ((name, bytes), (_, again)) in first.iter().zip(&second) {
+        assert!(bytes == again, "index/{name} differs between runs");
+    }
     for name in FILES {
         assert!(
             read(a.path(), name) == read(b.path(), name),

@@ -61,7 +61,8 @@ impl Source {
 }
 
 /// Checks that `out/current` is a complete release: the files listed in its
-/// `SHA256SUMS` and no other, each with its checksum. Returns the sums.
+/// `SHA256SUMS` and no other, each with its checksum, and the query index a
+/// server reads beside them, whole (it opens). Returns the sums.
 fn verified_release(out: &Path) -> String {
     let current = out.join("current");
     let sums = std::fs::read_to_string(current.join("SHA256SUMS"))
@@ -76,10 +77,14 @@ fn verified_release(out: &Path) -> String {
     let mut present: Vec<_> = std::fs::read_dir(&current)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name != "index")
         .collect();
     listed.sort();
     present.sort();
     assert_eq!(present, listed, "files of the release");
+    let opened = territoire_innovant::publish::PublishedRelease::open(&current)
+        .unwrap_or_else(|e| panic!("the release opens as a server reads it: {e}"));
+    assert!(opened.index.len() > 1000, "{} quads", opened.index.len());
     sums
 }
 

@@ -42,9 +42,7 @@ pub fn write_served_part(data_set: &DataSet, written: &Written, release: &Path) 
         .chain(&written.void)
         .cloned()
         .collect();
-    data_set
-        .add_catalog(&described)
-        .map_err(io::Error::other)?;
+    data_set.add_catalog(&described).map_err(io::Error::other)?;
     let dir = release.join(INDEX_DIR);
     QueryIndex::of_store(&data_set.store)
         .map_err(io::Error::other)?
@@ -113,7 +111,8 @@ impl PublishedRelease {
             .map_err(|e| named(&description_path, io::Error::other(e)))?;
         let index = Arc::new(QueryIndex::open(&index_dir)?);
         let checksums_path = dir.join(CHECKSUMS_FILE);
-        let checksums = std::fs::read_to_string(&checksums_path).map_err(|e| named(&checksums_path, e))?;
+        let checksums =
+            std::fs::read_to_string(&checksums_path).map_err(|e| named(&checksums_path, e))?;
         let mut files = Vec::new();
         for (number, line) in checksums.lines().enumerate() {
             let Some((sha256, name)) = line.split_once("  ") else {
@@ -121,7 +120,10 @@ impl PublishedRelease {
                     &checksums_path,
                     io::Error::new(
                         io::ErrorKind::InvalidData,
-                        format!("line {}: not « SHA-256, two spaces, file name »", number + 1),
+                        format!(
+                            "line {}: not « SHA-256, two spaces, file name »",
+                            number + 1
+                        ),
                     ),
                 ));
             };
@@ -141,7 +143,10 @@ impl PublishedRelease {
             let text = std::fs::read(&path).map_err(|e| named(&path, e))?;
             RdfParser::from_format(RdfFormat::NTriples)
                 .for_slice(&text)
-                .map(|quad| quad.map(Triple::from).map_err(|e| named(&path, io::Error::other(e))))
+                .map(|quad| {
+                    quad.map(Triple::from)
+                        .map_err(|e| named(&path, io::Error::other(e)))
+                })
                 .collect()
         };
         let publication = Publication {

@@ -91,7 +91,12 @@ async fn answer(state: AppState, headers: &HeaderMap, query: &str) -> Result<Res
     let page = {
         let (state, pattern) = (state.clone(), pattern.clone());
         tokio::task::spawn_blocking(move || {
-            fragments::page((&state.names, &state.query_index), &pattern, number, &state.fragment_counts)
+            fragments::page(
+                (&state.names, &state.query_index),
+                &pattern,
+                number,
+                &state.fragment_counts,
+            )
         })
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}")))?

@@ -215,7 +215,7 @@ fn write(
     format: PageOrGraph,
 ) -> Result<Vec<u8>, ApiError> {
     let stream = Stream {
-        releases: &state.feed,
+        releases: state.feed(),
         base: &state.names.base,
         origin,
     };
@@ -294,7 +294,7 @@ struct PropertyRow {
 /// The HTML page of a node: the releases, or a page's versions.
 fn html(state: &AppState, origin: &str, node: &Node) -> Result<Vec<u8>, ApiError> {
     let releases: Vec<ReleaseRow> = state
-        .feed
+        .feed()
         .iter()
         .rev()
         .map(|r| ReleaseRow {
@@ -313,7 +313,7 @@ fn html(state: &AppState, origin: &str, node: &Node) -> Result<Vec<u8>, ApiError
     };
     if let Node::Page { key, number } = node {
         let release = state
-            .feed
+            .feed()
             .iter()
             .find(|r| r.key == *key)
             .filter(|r| (1..=stream::pages(r)).contains(number))

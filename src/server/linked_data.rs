@@ -65,8 +65,14 @@ pub struct Document {
     pub triples: Vec<Triple>,
 }
 
-/// The fallback route: any path is looked up as an IRI of the data set.
+/// The fallback route: any path is looked up as an IRI of the data set
+/// (on a blocking thread: see [`pages::off_the_workers`]).
 pub async fn dereference(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    pages::off_the_workers(move || dereferenced(state, uri, headers)).await
+}
+
+/// The answer for a path of the data set.
+fn dereferenced(state: AppState, uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path();
     // Every resource with versions in the change feed is its own TimeGate
     // (Memento), removed ones included.
@@ -362,6 +368,11 @@ pub async fn home(
     headers: HeaderMap,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Response {
+    pages::off_the_workers(move || home_answer(state, headers, query)).await
+}
+
+/// The home page, or the catalog for Linked Data clients.
+fn home_answer(state: AppState, headers: HeaderMap, query: Option<String>) -> Response {
     match negotiate::page_or_graph(&headers, &Default::default()) {
         Ok(negotiate::PageOrGraph::Html) => {
             // The facets chosen; a malformed query string chooses none.

@@ -60,19 +60,19 @@ fn index(feed: &[std::sync::Arc<LoggedRelease>]) -> Index {
 
 /// Whether `resource` (an IRI) has a memento.
 fn has_mementos(state: &AppState, resource: &str) -> bool {
-    let index = state.mementos.get_or_init(|| index(&state.feed));
+    let index = state.mementos.get_or_init(|| index(state.feed()));
     index.get(resource).is_some_and(|found| !found.is_empty())
 }
 
 /// The mementos of `resource` (an IRI), oldest first.
 pub fn mementos<'a>(state: &'a AppState, resource: &str) -> Vec<Memento<'a>> {
-    let index = state.mementos.get_or_init(|| index(&state.feed));
+    let index = state.mementos.get_or_init(|| index(state.feed()));
     index
         .get(resource)
         .into_iter()
         .flatten()
         .filter_map(|&(r, v)| {
-            let release = state.feed.get(r)?;
+            let release = state.feed().get(r)?;
             Some(Memento {
                 release,
                 version: release.versions.get(v)?,
@@ -319,7 +319,7 @@ fn file_mementos<'a>(state: &'a AppState, name: &str) -> Vec<FileMemento<'a>> {
     }
     let kept = releases_dir(state);
     state
-        .feed
+        .feed()
         .iter()
         .filter(|r| {
             r.release == state.release

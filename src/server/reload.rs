@@ -124,7 +124,10 @@ where
         if !asked && (published.as_ref() == Some(&served) || published == failed) {
             continue;
         }
-        tracing::info!(release = published.as_deref().unwrap_or("none"), "opening the release published");
+        tracing::info!(
+            release = published.as_deref().unwrap_or("none"),
+            "opening the release published"
+        );
         let current = site.state();
         let reopen = Arc::clone(&reopen);
         match tokio::task::spawn_blocking(move || reopen(&current)).await {
@@ -141,7 +144,9 @@ where
                     one_line(&format!("{e:#}"))
                 )
             }
-            Err(e) => tracing::error!(error = %e, "reload failed, still serving the previous release"),
+            Err(e) => {
+                tracing::error!(error = %e, "reload failed, still serving the previous release")
+            }
         }
     }
 }

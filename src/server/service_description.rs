@@ -128,11 +128,7 @@ pub fn triples(names: &GraphNames, counts: &TripleCounts) -> Vec<Triple> {
         add(&named, sd("name").as_ref(), graph.clone().into());
         add(&named, sd("graph").as_ref(), description.clone().into());
         add(&description, rdf::TYPE, sd("Graph").into());
-        add(
-            &description,
-            void::TRIPLES,
-            count(Some(graph)).into(),
-        );
+        add(&description, void::TRIPLES, count(Some(graph)).into());
     }
     // Grouped by subject, so that Turtle writes each subject once.
     triples.sort_by_cached_key(|t| t.subject.to_string());

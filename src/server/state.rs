@@ -145,9 +145,8 @@ pub struct Shared {
     pub(super) lasting: Lasting,
     /// What the server may hold in memory, as planned at start.
     pub(super) memory_plan: Plan,
-    /// The releases of the change feed, as logged when this release was
-    /// opened.
-    pub(super) feed: Vec<Arc<LoggedRelease>>,
+    /// The releases of the change feed (see [`AppState::feed`]).
+    feed: Feed,
     /// Where each resource's versions are in the feed (Memento), made at
     /// the first request that needs it.
     pub(super) mementos: std::sync::OnceLock<memento::Index>,
@@ -180,17 +179,58 @@ pub(super) struct Lasting {
     pub(super) fair_use: Arc<fair_use::FairUse>,
 }
 
+/// The releases of the change feed: logged by the server itself, or read
+/// from the log `build` wrote at the first request that needs them (the log
+/// of 10⁵ awards takes a second and 100 MB to read: a server that is not
+/// asked for its history does not pay for it).
+struct Feed {
+    releases: std::sync::OnceLock<Vec<Arc<LoggedRelease>>>,
+    /// The log to read them from; `None` when they are set.
+    log: Option<std::path::PathBuf>,
+}
+
+impl Feed {
+    /// Releases the server logged.
+    fn logged(releases: Vec<Arc<LoggedRelease>>) -> Self {
+        Self {
+            releases: std::sync::OnceLock::from(releases),
+            log: None,
+        }
+    }
+
+    /// The releases of the log in `dir` (none without one), read when first
+    /// asked for.
+    fn read_from(dir: Option<std::path::PathBuf>) -> Self {
+        Self {
+            releases: std::sync::OnceLock::new(),
+            log: dir,
+        }
+    }
+
+    fn releases(&self) -> &[Arc<LoggedRelease>] {
+        self.releases.get_or_init(|| {
+            let Some(dir) = &self.log else {
+                return Vec::new();
+            };
+            match VersionLog::open(dir, Keep::Versions) {
+                Ok(log) => log.releases().to_vec(),
+                Err(e) => {
+                    tracing::error!("{e}: the change feed is served empty");
+                    Vec::new()
+                }
+            }
+        })
+    }
+}
+
 impl Lasting {
-    /// The evaluators, log, counters and budgets of a new server.
-    fn new(config: &Config) -> std::io::Result<Self> {
+    /// The evaluators, counters and budgets of a new server, with
+    /// `version_log`.
+    fn new(config: &Config, version_log: VersionLog) -> std::io::Result<Self> {
         let evaluators = Arc::new(evaluate::Evaluators::new(
             config.quick_queries,
             config.max_concurrent_queries,
         )?);
-        let version_log = match &config.history {
-            Some(dir) => open_log(dir)?,
-            None => VersionLog::in_memory(),
-        };
         Ok(Self {
             evaluators,
             version_log: Arc::new(std::sync::Mutex::new(version_log)),
@@ -211,6 +251,11 @@ fn open_log(dir: &std::path::Path) -> std::io::Result<VersionLog> {
 }
 
 impl AppState {
+    /// The releases of the change feed, oldest first.
+    pub(super) fn feed(&self) -> &[Arc<LoggedRelease>] {
+        self.feed.releases()
+    }
+
     /// The counters `/metrics` exposes.
     pub(super) fn metrics(&self) -> &metrics::Metrics {
         &self.lasting.metrics
@@ -228,7 +273,11 @@ impl AppState {
         config: Config,
         examples: Vec<ExampleQuery>,
     ) -> std::io::Result<Self> {
-        let lasting = Lasting::new(&config)?;
+        let version_log = match &config.history {
+            Some(dir) => open_log(dir)?,
+            None => VersionLog::in_memory(),
+        };
+        let lasting = Lasting::new(&config, version_log)?;
         let state = Self::prepared(data_set, config, examples, lasting, Plan::default())?;
         state.planned()
     }
@@ -237,12 +286,24 @@ impl AppState {
     /// in `out` (`out/current`), opened as it was written: nothing is
     /// recomputed, the index and files are mapped. The change feed is the
     /// log of [`Config::history`] (`DIR/history` by default, as `build`
-    /// writes it), read, not written.
-    pub fn open(out: &std::path::Path, config: Config, examples: Vec<ExampleQuery>) -> std::io::Result<Self> {
-        let lasting = Lasting::new(&config)?;
+    /// writes it), read (at the first request that needs it), not written.
+    pub fn open(
+        out: &std::path::Path,
+        config: Config,
+        examples: Vec<ExampleQuery>,
+    ) -> std::io::Result<Self> {
+        let lasting = Lasting::new(&config, VersionLog::in_memory())?;
         let release = PublishedRelease::open(&out.join(crate::publish::CURRENT))?;
-        let feed = lasting_feed(&lasting);
-        let state = Self::opened(release, None, feed, config, examples, lasting, Plan::default());
+        let feed = Feed::read_from(config.history.clone());
+        let state = Self::opened(
+            release,
+            None,
+            feed,
+            config,
+            examples,
+            lasting,
+            Plan::default(),
+        );
         state.planned()
     }
 
@@ -279,14 +340,14 @@ impl AppState {
 
     /// The state of the same server over the release `out/current` points
     /// to now (see [`AppState::open`]), its version log read again (a build
-    /// appended to it).
-    pub fn reopened(&self, out: &std::path::Path, examples: Vec<ExampleQuery>) -> std::io::Result<Self> {
+    /// appended to it) when first needed.
+    pub fn reopened(
+        &self,
+        out: &std::path::Path,
+        examples: Vec<ExampleQuery>,
+    ) -> std::io::Result<Self> {
         let release = PublishedRelease::open(&out.join(crate::publish::CURRENT))?;
-        if let Some(dir) = &self.config.history {
-            let log = open_log(dir)?;
-            *self.lasting.version_log.lock().unwrap_or_else(|e| e.into_inner()) = log;
-        }
-        let feed = lasting_feed(&self.lasting);
+        let feed = Feed::read_from(self.config.history.clone());
         Ok(Self::opened(
             release,
             None,
@@ -325,7 +386,12 @@ impl AppState {
         let sorted = Sorted::new(&data);
         let release = crate::publish::publish_data_set(&data_set, (&data, &sorted), out.path())?;
         step("the release's files and index");
-        let feed = log_release(&data_set.base, &sorted, &release.id, &lasting.version_log)?;
+        let feed = Feed::logged(log_release(
+            &data_set.base,
+            &sorted,
+            &release.id,
+            &lasting.version_log,
+        )?);
         step("the change feed");
         // The server reads the release from now on, not the store.
         drop(sorted);
@@ -347,7 +413,7 @@ impl AppState {
     fn opened(
         release: PublishedRelease,
         prepared: Option<tempfile::TempDir>,
-        feed: Vec<Arc<LoggedRelease>>,
+        feed: Feed,
         config: Config,
         examples: Vec<ExampleQuery>,
         lasting: Lasting,
@@ -395,12 +461,6 @@ impl AppState {
             home_parts: Default::default(),
         }))
     }
-}
-
-/// The releases of the change feed in `lasting`'s version log.
-fn lasting_feed(lasting: &Lasting) -> Vec<Arc<LoggedRelease>> {
-    let log = lasting.version_log.lock().unwrap_or_else(|e| e.into_inner());
-    log.releases().to_vec()
 }
 
 /// Logs `data`, the data graph (under `base`) of release `release` sorted,

@@ -269,11 +269,19 @@ pub struct ServeProcess {
 impl ServeProcess {
     /// Starts `serve` with the environment variables `env`.
     pub fn start(env: &[(&str, &str)]) -> Self {
+        Self::start_with(&[], env)
+    }
+
+    /// Starts `serve ARGS` with the environment variables `env` (on an
+    /// ephemeral port unless `TI_LISTEN` is one of them).
+    pub fn start_with(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Self {
         use std::io::BufRead;
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_territoire-innovant"));
+        command.current_dir(repo()).arg("serve").args(args);
+        if !env.iter().any(|(name, _)| *name == "TI_LISTEN") {
+            command.args(["--listen", "127.0.0.1:0"]);
+        }
         command
-            .current_dir(repo())
-            .args(["serve", "--listen", "127.0.0.1:0"])
             .env("RUST_LOG", "info")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::inherit());

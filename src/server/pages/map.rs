@@ -135,7 +135,7 @@ fn unplaced_awards(state: &AppState, edition: Option<&NamedNode>) -> Vec<Unplace
         "SELECT ?award ?label ?laureate ?name ?note WHERE {{\n\
            ?award a ti:Award ; ti:laureate ?laureate ; rdfs:label ?label . {of_edition}\n\
            FILTER(lang(?label) = \"fr\")\n\
-           FILTER NOT EXISTS {{ ?award ti:laureate/ti:departement/ti:inseeCode ?code }}\n\
+           MINUS {{ ?award ti:laureate/ti:departement/ti:inseeCode ?code }}\n\
            ?laureate skos:prefLabel ?name .\n\
            OPTIONAL {{ ?laureate skos:editorialNote ?note FILTER(lang(?note) = \"fr\") }}\n\
          }} ORDER BY ?label ?name"

@@ -109,6 +109,19 @@ pub fn escape_xml(text: &str) -> String {
     escaped
 }
 
+/// Runs `render` (a page, a document: reads of the whole index and
+/// templates, seconds on a large data set) on a blocking thread, so that the
+/// async workers stay free for the other requests (`/health` among them).
+pub async fn off_the_workers(render: impl FnOnce() -> Response + Send + 'static) -> Response {
+    match tokio::task::spawn_blocking(render).await {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(error = %e, "a page could not be rendered");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 /// Renders `template` with `context` as a page answered with `status`.
 pub fn render(template: &str, context: impl Serialize, status: StatusCode) -> Response {
     match TEMPLATES

@@ -39,6 +39,11 @@ pub async fn search(
     State(state): State<AppState>,
     Query(parameters): Query<Parameters>,
 ) -> Response {
+    super::off_the_workers(move || search_page(state, parameters)).await
+}
+
+/// The search page for `parameters`, rendered.
+fn search_page(state: AppState, parameters: Parameters) -> Response {
     let query = parameters.q.trim().to_owned();
     let index = state
         .search

@@ -182,6 +182,11 @@ struct ChartView {
 
 /// The page of charts.
 pub async fn statistics(State(state): State<AppState>) -> Response {
+    super::off_the_workers(move || statistics_page(state)).await
+}
+
+/// The statistics page, rendered.
+fn statistics_page(state: AppState) -> Response {
     let prefixes = format!(
         "PREFIX ti: <{}>\nPREFIX skos: <{}>\nPREFIX dct: <{}>\n",
         state.names.base.rebase_str(ti::NAMESPACE),
