@@ -15,7 +15,7 @@ use sophia::turtle::parser::{nq, nt, turtle};
 use std::io::Read;
 use std::path::Path;
 use std::process::Command;
-use territoire_innovant::publish::{Publication, sha256_hex};
+use territoire_innovant::publish::{PublishedRelease, publish_data_set, sha256_hex};
 use territoire_innovant::rdf::order::triple_order;
 
 const BIN: &str = env!("CARGO_BIN_EXE_territoire-innovant");
@@ -127,10 +127,15 @@ fn build_writes_the_bytes_the_server_serves_in_the_order_of_a_whole_sort() {
         String::from_utf8_lossy(&output.stderr)
     );
     let data = data_set();
-    // The server's copy, made in memory.
+    // The release a server prepares from a data set of its own (as
+    // `AppState::new` does), opened as it serves it.
     let graph = data.data_graph_triples().unwrap();
     let sorted = territoire_innovant::rdf::order::Sorted::new(&graph);
-    let publication = Publication::prepare(&data, (&graph, &sorted)).unwrap();
+    let own = tempfile::tempdir().unwrap();
+    let release = publish_data_set(&data, (&graph, &sorted), own.path()).unwrap();
+    let publication = PublishedRelease::open(&release.current)
+        .unwrap()
+        .publication;
     let names: Vec<_> = publication.files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names[names.len() - 1], "SHA256SUMS");
     for file in &publication.files {

@@ -71,7 +71,12 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
                 stack.push(entry.path());
             } else if kind.is_symlink() {
                 let target = std::fs::read_link(entry.path()).unwrap();
-                let name = entry.path().strip_prefix(dir).unwrap().display().to_string();
+                let name = entry
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .display()
+                    .to_string();
                 found.push((name, target.display().to_string().into_bytes()));
             } else {
                 let name = entry
@@ -140,7 +145,10 @@ fn the_release_served_is_the_release_built() {
         .text()
         .unwrap();
     assert!(
-        time_map.contains(&format!("/ldes/version/{}/award/2023/rudi>; rel=\"first last memento\"", logged[0])),
+        time_map.contains(&format!(
+            "/ldes/version/{}/award/2023/rudi>; rel=\"first last memento\"",
+            logged[0]
+        )),
         "{time_map}"
     );
     // Some answers, read from the mapped index.

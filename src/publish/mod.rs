@@ -172,41 +172,6 @@ pub struct Publication {
 }
 
 impl Publication {
-    /// Makes every file of a build from `data_set`, in memory; `data` is
-    /// its data graph and the same sorted (see [`write_publication`]). A
-    /// server reads them from a release instead ([`PublishedRelease`]).
-    pub fn prepare(data_set: &DataSet, data: (&Graph, &Sorted<'_>)) -> std::io::Result<Self> {
-        let memory = ToMemory::default();
-        let written = write_publication(data_set, data, &memory)?;
-        let mut contents = memory.into_contents();
-        // In the order of the summaries (by name, the checksums last), with
-        // the digests taken as the files were written.
-        let files = written
-            .files
-            .iter()
-            .map(|summary| {
-                let bytes = contents
-                    .iter_mut()
-                    .find(|(name, _)| *name == summary.name)
-                    .map(|(_, bytes)| std::mem::take(bytes))
-                    .ok_or_else(|| {
-                        std::io::Error::other(format!("{}: summarized, not written", summary.name))
-                    })?;
-                Ok(OutputFile {
-                    name: summary.name.clone(),
-                    bytes: bytes.into(),
-                    sha256: summary.sha256.clone(),
-                })
-            })
-            .collect::<std::io::Result<_>>()?;
-        Ok(Self {
-            files,
-            catalog: written.catalog,
-            void: written.void,
-            fingerprints: written.fingerprints,
-        })
-    }
-
     /// The file named `name`.
     pub fn file(&self, name: &str) -> Option<&OutputFile> {
         self.files.iter().find(|f| f.name == name)

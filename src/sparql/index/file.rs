@@ -8,6 +8,7 @@
 //!   manifest.json    format, byte order, sizes, graphs, counts (written last)
 //!   terms            the packed terms, sorted
 //!   term-offsets     where each term starts (little-endian u64, one more than terms)
+//!   terms-by-bytes   the terms' numbers in the order of their bytes (u32), for lookups
 //!   spog posg ospg   the quads in three orders (four little-endian u32 each)
 //! ```
 
@@ -24,6 +25,7 @@ const FORMAT: u32 = 1;
 const MANIFEST: &str = "manifest.json";
 const TERMS: &str = "terms";
 const OFFSETS: &str = "term-offsets";
+const BY_BYTES: &str = "terms-by-bytes";
 const ORDERS: [&str; 3] = ["spog", "posg", "ospg"];
 
 /// What the index's files hold.
@@ -67,6 +69,7 @@ impl QueryIndex {
         };
         write(TERMS, self.terms.bytes.as_bytes())?;
         write(OFFSETS, self.terms.offsets.as_bytes())?;
+        write(BY_BYTES, self.terms.by_bytes.as_bytes())?;
         for (name, rows) in ORDERS.into_iter().zip([&self.spog, &self.posg, &self.ospg]) {
             write(name, rows.as_bytes())?;
         }
@@ -125,10 +128,22 @@ impl QueryIndex {
         };
         let (terms_path, terms) = map(TERMS)?;
         let (offsets_path, offsets) = map(OFFSETS)?;
+        let (by_bytes_path, by_bytes) = map(BY_BYTES)?;
         let terms = PackedTerms {
             bytes: Region::mapped(&terms, &terms_path)?,
             offsets: Region::mapped(&offsets, &offsets_path)?,
+            by_bytes: Region::mapped(&by_bytes, &by_bytes_path)?,
         };
+        if terms.by_bytes.as_slice().len() != manifest.terms {
+            return Err(invalid(
+                &by_bytes_path,
+                format!(
+                    "{} numbers for {} terms: the index is damaged; run `build` again",
+                    terms.by_bytes.as_slice().len(),
+                    manifest.terms
+                ),
+            ));
+        }
         let entries = terms.offsets.as_slice().len();
         if entries != manifest.terms + 1 {
             return Err(invalid(

@@ -12,7 +12,7 @@
 //!
 //! `build` writes the index beside the release's files ([`file`]), and
 //! `serve` maps those files without reading them: the terms are packed in
-//! their sorted order, a term is found by binary search and read in place
+//! one array, a term is found by binary search and read in place
 //! ([`packed`]), and the memory a server holds is what its queries touch.
 //!
 //! Terms that a query makes and the data does not hold (a constant absent
@@ -43,7 +43,7 @@ const DEFAULT_GRAPH: TermId = MAX_TERM_ID + 1;
 
 /// The store's quads, numbered and sorted for pattern lookups.
 pub struct QueryIndex {
-    /// The terms, numbered in their sorted order.
+    /// The terms, numbered in the order they came.
     terms: PackedTerms,
     /// Quads as `[subject, predicate, object, graph]`, sorted.
     spog: Region<[TermId; 4]>,
@@ -118,24 +118,10 @@ impl QueryIndex {
         Ok(Self::from_numbered(terms, numbered))
     }
 
-    /// Packs `terms` in their sorted order, renumbers the quads `spog`
-    /// (numbered by `terms`) after them, and sorts the quads in each order.
+    /// Packs `terms`, keeping their numbers, and sorts the quads `spog`
+    /// (numbered by `terms`) in each order.
     fn from_numbered(terms: Dictionary, mut spog: Vec<[TermId; 4]>) -> Self {
-        let (terms, renumbered) =
-            PackedTerms::sorted((0..terms.len() as TermId).map(|id| terms[id].as_ref()));
-        let new = |id: TermId| renumbered[id as usize];
-        for row in &mut spog {
-            *row = [
-                new(row[0]),
-                new(row[1]),
-                new(row[2]),
-                match row[3] {
-                    DEFAULT_GRAPH => DEFAULT_GRAPH,
-                    graph => new(graph),
-                },
-            ];
-        }
-        drop(renumbered);
+        let terms = PackedTerms::new((0..terms.len() as TermId).map(|id| terms[id].as_ref()));
         spog.sort_unstable();
         spog.dedup();
         spog.shrink_to_fit();

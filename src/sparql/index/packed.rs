@@ -1,8 +1,9 @@
 //! The index's arrays, held the same way whether they were made in memory
 //! or opened from the files `build` wrote: flat arrays of plain numbers and
 //! bytes, either owned or memory-mapped ([`Region`]), and the terms packed
-//! in one byte array in their sorted order ([`PackedTerms`]), so that a term
-//! is found by binary search and read in place, without being parsed.
+//! in one byte array, with their numbers in the order of their bytes
+//! ([`PackedTerms`]), so that a term is found by binary search and read in
+//! place, without being parsed.
 
 use super::TermId;
 use oxigraph::model::vocab::xsd;
@@ -18,6 +19,8 @@ use std::cmp::Ordering;
 pub(super) unsafe trait Plain: Copy + 'static {}
 // SAFETY: integers and arrays of integers have no invalid bit pattern.
 unsafe impl Plain for u8 {}
+// SAFETY: as above.
+unsafe impl Plain for u32 {}
 // SAFETY: as above.
 unsafe impl Plain for u64 {}
 // SAFETY: as above.
@@ -152,45 +155,41 @@ pub(super) fn decode(bytes: &[u8]) -> TermRef<'_> {
     decoded.unwrap_or(damaged().into())
 }
 
-/// Distinct terms in their packed form, sorted by it, each numbered by its
-/// position: `bytes[offsets[i]..offsets[i + 1]]` is term `i`.
+/// Distinct terms in their packed form, each numbered by its position:
+/// `bytes[offsets[i]..offsets[i + 1]]` is term `i`; `by_bytes` lists the
+/// numbers in the order of the terms' bytes, for lookups.
+///
+/// The numbers keep the order the terms came in (the store's order): quads
+/// sorted by them keep a subject's or a predicate's values in that order,
+/// which is what a scan with a `LIMIT` reads first. Numbered in the order of
+/// their bytes instead, the labels came alphabetically, and a `CONTAINS`
+/// with `LIMIT 50` at 10⁵ awards read twenty times more of them.
 pub(super) struct PackedTerms {
     pub(super) bytes: Region<u8>,
     pub(super) offsets: Region<u64>,
+    pub(super) by_bytes: Region<TermId>,
 }
 
 impl PackedTerms {
-    /// Packs `terms` (distinct) in their sorted order, and gives each
-    /// term's new number by its old one (its position in `terms`).
-    pub(super) fn sorted<'a>(
-        terms: impl ExactSizeIterator<Item = TermRef<'a>>,
-    ) -> (Self, Vec<TermId>) {
+    /// Packs `terms` (distinct), numbered in their order.
+    pub(super) fn new<'a>(terms: impl ExactSizeIterator<Item = TermRef<'a>>) -> Self {
         let count = terms.len();
-        let mut unsorted = Vec::new();
-        let mut spans = Vec::with_capacity(count);
-        for term in terms {
-            let start = unsorted.len();
-            encode(term, &mut unsorted);
-            spans.push(start..unsorted.len());
-        }
-        let mut order: Vec<TermId> = (0..count as TermId).collect();
-        order.sort_unstable_by(|&a, &b| {
-            unsorted[spans[a as usize].clone()].cmp(&unsorted[spans[b as usize].clone()])
-        });
-        let mut bytes = Vec::with_capacity(unsorted.len());
+        let mut bytes = Vec::new();
         let mut offsets = Vec::with_capacity(count + 1);
-        let mut renumbered = vec![0; count];
-        for (new, &old) in order.iter().enumerate() {
+        for term in terms {
             offsets.push(bytes.len() as u64);
-            bytes.extend_from_slice(&unsorted[spans[old as usize].clone()]);
-            renumbered[old as usize] = new as TermId;
+            encode(term, &mut bytes);
         }
         offsets.push(bytes.len() as u64);
-        let terms = Self {
+        let mut packed = Self {
             bytes: Region::Owned(bytes),
             offsets: Region::Owned(offsets),
+            by_bytes: Region::Owned(Vec::new()),
         };
-        (terms, renumbered)
+        let mut order: Vec<TermId> = (0..count as TermId).collect();
+        order.sort_unstable_by(|&a, &b| packed.packed(a).cmp(&packed.packed(b)));
+        packed.by_bytes = Region::Owned(order);
+        packed
     }
 
     /// The number of terms.
@@ -214,13 +213,15 @@ impl PackedTerms {
     pub(super) fn find(&self, term: TermRef<'_>) -> Option<TermId> {
         let mut key = Vec::with_capacity(64);
         encode(term, &mut key);
-        let (mut low, mut high) = (0, self.len());
+        let by_bytes = self.by_bytes.as_slice();
+        let (mut low, mut high) = (0, by_bytes.len());
         while low < high {
             let middle = low + (high - low) / 2;
-            match self.packed(middle as TermId)?.cmp(&key[..]) {
+            let id = by_bytes[middle];
+            match self.packed(id)?.cmp(&key[..]) {
                 Ordering::Less => low = middle + 1,
                 Ordering::Greater => high = middle,
-                Ordering::Equal => return Some(middle as TermId),
+                Ordering::Equal => return Some(id),
             }
         }
         None
@@ -286,23 +287,20 @@ mod tests {
     }
 
     #[test]
-    fn terms_are_numbered_in_sorted_order_and_found_again() {
+    fn terms_keep_their_numbers_and_are_found_again() {
         let terms = samples();
-        let (packed, renumbered) = PackedTerms::sorted(terms.iter().map(Term::as_ref));
+        let packed = PackedTerms::new(terms.iter().map(Term::as_ref));
         assert_eq!(packed.len(), terms.len());
-        for (old, term) in terms.iter().enumerate() {
-            let id = renumbered[old];
-            assert_eq!(packed.get(id), Some(term.as_ref()));
-            assert_eq!(packed.find(term.as_ref()), Some(id), "{term}");
+        for (id, term) in terms.iter().enumerate() {
+            assert_eq!(packed.get(id as TermId), Some(term.as_ref()));
+            assert_eq!(packed.find(term.as_ref()), Some(id as TermId), "{term}");
         }
-        let mut ids = renumbered.clone();
-        ids.sort_unstable();
-        assert_eq!(ids, (0..terms.len() as TermId).collect::<Vec<_>>());
         let absent = Literal::new_language_tagged_literal_unchecked("été\n\"", "en");
         assert_eq!(packed.find(absent.as_ref().into()), None);
         assert_eq!(packed.get(terms.len() as TermId), None);
-        // « a » sorts before « b »: the IRI of a is numbered first.
-        assert!(renumbered[1] < renumbered[0]);
+        // « a » sorts before « b »: the IRI of a comes first for lookups.
+        let at = |id: TermId| packed.by_bytes.as_slice().iter().position(|&i| i == id);
+        assert!(at(1) < at(0));
     }
 
     #[test]
