@@ -8,7 +8,7 @@
 //!   manifest.json    format, byte order, sizes, graphs, counts (written last)
 //!   terms            the packed terms, sorted
 //!   term-offsets     where each term starts (little-endian u64, one more than terms)
-//!   terms-by-bytes   the terms' numbers in the order of their bytes (u32), for lookups
+//!   term-slots       a hash table of the terms' numbers (u32; FNV-1a, linear probing)
 //!   spog posg ospg   the quads in three orders (four little-endian u32 each)
 //! ```
 
@@ -25,7 +25,7 @@ const FORMAT: u32 = 1;
 const MANIFEST: &str = "manifest.json";
 const TERMS: &str = "terms";
 const OFFSETS: &str = "term-offsets";
-const BY_BYTES: &str = "terms-by-bytes";
+const SLOTS: &str = "term-slots";
 const ORDERS: [&str; 3] = ["spog", "posg", "ospg"];
 
 /// What the index's files hold.
@@ -69,7 +69,7 @@ impl QueryIndex {
         };
         write(TERMS, self.terms.bytes.as_bytes())?;
         write(OFFSETS, self.terms.offsets.as_bytes())?;
-        write(BY_BYTES, self.terms.by_bytes.as_bytes())?;
+        write(SLOTS, self.terms.slots.as_bytes())?;
         for (name, rows) in ORDERS.into_iter().zip([&self.spog, &self.posg, &self.ospg]) {
             write(name, rows.as_bytes())?;
         }
@@ -128,18 +128,18 @@ impl QueryIndex {
         };
         let (terms_path, terms) = map(TERMS)?;
         let (offsets_path, offsets) = map(OFFSETS)?;
-        let (by_bytes_path, by_bytes) = map(BY_BYTES)?;
+        let (slots_path, slots) = map(SLOTS)?;
         let terms = PackedTerms {
             bytes: Region::mapped(&terms, &terms_path)?,
             offsets: Region::mapped(&offsets, &offsets_path)?,
-            by_bytes: Region::mapped(&by_bytes, &by_bytes_path)?,
+            slots: Region::mapped(&slots, &slots_path)?,
         };
-        if terms.by_bytes.as_slice().len() != manifest.terms {
+        let table = terms.slots.as_slice().len();
+        if table < 2 * manifest.terms || !table.is_power_of_two() {
             return Err(invalid(
-                &by_bytes_path,
+                &slots_path,
                 format!(
-                    "{} numbers for {} terms: the index is damaged; run `build` again",
-                    terms.by_bytes.as_slice().len(),
+                    "{table} slots for {} terms: the index is damaged; run `build` again",
                     manifest.terms
                 ),
             ));
