@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{DataCopy, ServeProcess, repo, run_to_success, set_modified};
+use common::{DataCopy, ServeProcess, StaticSite, repo, run_to_success, set_modified};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -333,8 +333,7 @@ fn free_port() -> u16 {
 /// ports changed to the replicas' and its own; stopped when dropped.
 struct Nginx {
     url: String,
-    process: std::process::Child,
-    _dir: tempfile::TempDir,
+    _nginx: StaticSite,
 }
 
 impl Nginx {
@@ -350,46 +349,9 @@ impl Nginx {
             site, documented,
             "the documented ports are where the test expects them"
         );
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("site.conf"), site).unwrap();
-        let d = dir.path().display();
-        let conf = format!(
-            "daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
-             events {{ worker_connections 256; }}\n\
-             http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  \
-             fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  \
-             include {d}/site.conf;\n}}\n"
-        );
-        std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
-        let process = std::process::Command::new("/usr/sbin/nginx")
-            .arg("-c")
-            .arg(dir.path().join("nginx.conf"))
-            .arg("-p")
-            .arg(dir.path())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("Debian's nginx (scripts/install-test-tools)");
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "nginx did not start: {}",
-                std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
         Self {
             url: format!("http://127.0.0.1:{port}/"),
-            process,
-            _dir: dir,
+            _nginx: StaticSite::with_site(&site, port),
         }
-    }
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        // SAFETY: kill(2) on the pid of our own child process.
-        unsafe { libc::kill(self.process.id() as libc::pid_t, libc::SIGTERM) };
-        let _ = self.process.wait();
     }
 }

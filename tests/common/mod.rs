@@ -377,7 +377,8 @@ impl Origin for TestServer {
 
 /// nginx (Debian) serving the static export of the repository's data
 /// (`build --site`) with the configuration the export writes, included as
-/// its `nginx-site.conf` says; stopped when dropped.
+/// its `nginx-site.conf` says, or a configuration of the test's own
+/// ([`StaticSite::with_site`]); stopped when dropped.
 pub struct StaticSite {
     /// `http://127.0.0.1:PORT`
     pub url: String,
@@ -437,7 +438,6 @@ impl StaticSite {
             .local_addr()
             .unwrap()
             .port();
-        let dir = tempfile::tempdir().unwrap();
         let site: String = std::fs::read_to_string(export.join("nginx-site.conf"))
             .unwrap()
             .lines()
@@ -446,6 +446,14 @@ impl StaticSite {
                 false => format!("{line}\n"),
             })
             .collect();
+        Self::with_site(&site, port)
+    }
+
+    /// Starts Debian's nginx with `site` (what nginx's `http { }` block
+    /// includes: `server { }` blocks listening on 127.0.0.1:`port`, and
+    /// `upstream`s) once it accepts connections on `port`.
+    pub fn with_site(site: &str, port: u16) -> Self {
+        let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("site.conf"), site).unwrap();
         let d = dir.path().display();
         let conf = format!(
