@@ -17,7 +17,7 @@ use crate::store::{DataSet, GraphNames};
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::Triple;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 const DESCRIPTION: &str = "release.json";
@@ -74,8 +74,6 @@ fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// A published release, opened.
 pub struct PublishedRelease {
-    /// Its directory, `releases/<id>`.
-    pub dir: PathBuf,
     /// Its name (see [`super::release_id`]).
     pub id: String,
     /// The base and graph names it was built with.
@@ -159,7 +157,6 @@ impl PublishedRelease {
             .and_then(|m| m.modified())
             .map_err(|e| named(&checksums_path, e))?;
         Ok(Self {
-            dir,
             id,
             names: GraphNames::under(&base),
             index,

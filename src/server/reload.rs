@@ -68,20 +68,7 @@ where
     let rebuild = Arc::new(rebuild);
     while hangups.recv().await.is_some() {
         tracing::info!("SIGHUP: rebuilding the data set");
-        let current = site.state();
-        let rebuild = Arc::clone(&rebuild);
-        match tokio::task::spawn_blocking(move || rebuild(&current)).await {
-            Ok(Ok(state)) => {
-                let (release, triples) = (state.release.clone(), state.triples.quads);
-                site.replace(state);
-                tracing::info!(release, triples, "reloaded");
-            }
-            Ok(Err(e)) => tracing::error!(
-                "reload failed, still serving the previous data: {}",
-                one_line(&format!("{e:#}"))
-            ),
-            Err(e) => tracing::error!(error = %e, "reload failed, still serving the previous data"),
-        }
+        swap(&site, Arc::clone(&rebuild), "data").await;
     }
 }
 
@@ -128,25 +115,38 @@ where
             release = published.as_deref().unwrap_or("none"),
             "opening the release published"
         );
-        let current = site.state();
-        let reopen = Arc::clone(&reopen);
-        match tokio::task::spawn_blocking(move || reopen(&current)).await {
-            Ok(Ok(state)) => {
-                let (release, triples) = (state.release.clone(), state.triples.quads);
-                site.replace(state);
-                failed = None;
-                tracing::info!(release, triples, "reloaded");
-            }
-            Ok(Err(e)) => {
-                failed = published;
-                tracing::error!(
-                    "reload failed, still serving the previous release: {}",
-                    one_line(&format!("{e:#}"))
-                )
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "reload failed, still serving the previous release")
-            }
+        failed = match swap(&site, Arc::clone(&reopen), "release").await {
+            true => None,
+            false => published,
+        };
+    }
+}
+
+/// Makes the next state with `make` (on a blocking thread, given the state
+/// being served) and serves it; logs a failure, saying that the previous
+/// `what` is still served. Whether the site was replaced.
+async fn swap<F>(site: &Site, make: Arc<F>, what: &str) -> bool
+where
+    F: Fn(&AppState) -> anyhow::Result<AppState> + Send + Sync + 'static,
+{
+    let current = site.state();
+    match tokio::task::spawn_blocking(move || make(&current)).await {
+        Ok(Ok(state)) => {
+            let (release, triples) = (state.release.clone(), state.triples.quads);
+            site.replace(state);
+            tracing::info!(release, triples, "reloaded");
+            true
+        }
+        Ok(Err(e)) => {
+            tracing::error!(
+                "reload failed, still serving the previous {what}: {}",
+                one_line(&format!("{e:#}"))
+            );
+            false
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "reload failed, still serving the previous {what}");
+            false
         }
     }
 }

@@ -125,8 +125,6 @@ pub struct Shared {
     pub started: std::time::SystemTime,
     /// The release of the publication (see [`crate::publish::release_id`]).
     pub release: String,
-    /// The directory of the release served, `releases/<id>`.
-    pub release_dir: std::path::PathBuf,
     /// What the store holds: the triples of each graph (data, ontology,
     /// alignments, catalog), their sum, and the distinct triples of the union.
     pub triples: crate::sparql::index::TripleCounts,
@@ -293,18 +291,7 @@ impl AppState {
         examples: Vec<ExampleQuery>,
     ) -> std::io::Result<Self> {
         let lasting = Lasting::new(&config, VersionLog::in_memory())?;
-        let release = PublishedRelease::open(&out.join(crate::publish::CURRENT))?;
-        let feed = Feed::read_from(config.history.clone());
-        let state = Self::opened(
-            release,
-            None,
-            feed,
-            config,
-            examples,
-            lasting,
-            Plan::default(),
-        );
-        state.planned()
+        Self::published_in(out, config, examples, lasting, Plan::default())?.planned()
     }
 
     /// The state with its memory plan, checked against
@@ -346,16 +333,34 @@ impl AppState {
         out: &std::path::Path,
         examples: Vec<ExampleQuery>,
     ) -> std::io::Result<Self> {
-        let release = PublishedRelease::open(&out.join(crate::publish::CURRENT))?;
-        let feed = Feed::read_from(self.config.history.clone());
-        Ok(Self::opened(
-            release,
-            None,
-            feed,
+        Self::published_in(
+            out,
             self.config.clone(),
             examples,
             self.lasting.clone(),
             self.memory_plan.clone(),
+        )
+    }
+
+    /// Opens the release `out/current` points to, its change feed read
+    /// from [`Config::history`] when first needed.
+    fn published_in(
+        out: &std::path::Path,
+        config: Config,
+        examples: Vec<ExampleQuery>,
+        lasting: Lasting,
+        memory_plan: Plan,
+    ) -> std::io::Result<Self> {
+        let release = PublishedRelease::open(&out.join(crate::publish::CURRENT))?;
+        let feed = Feed::read_from(config.history.clone());
+        Ok(Self::opened(
+            release,
+            None,
+            feed,
+            config,
+            examples,
+            lasting,
+            memory_plan,
         ))
     }
 
@@ -420,7 +425,6 @@ impl AppState {
         memory_plan: Plan,
     ) -> Self {
         let PublishedRelease {
-            dir,
             id,
             names,
             index,
@@ -441,7 +445,6 @@ impl AppState {
             fragment_counts: Default::default(),
             fragment_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
             release: id,
-            release_dir: dir,
             _prepared: prepared,
             triples,
             lasting,
