@@ -1,7 +1,8 @@
 //! `serve --release DIR`: the release served is the release `build` wrote
 //! (files byte for byte, fingerprints, change feed), taken up when a new
-//! build switches `DIR/current` with no failed request, and rolled out to
-//! two replicas behind nginx (the project's `deploy/nginx-replicas.conf`)
+//! build switches `DIR/current` with no failed request (a release that
+//! cannot be opened is refused, naming its file, and the running one kept,
+//! also on SIGHUP), and rolled out to two replicas behind nginx (the project's `deploy/nginx-replicas.conf`)
 //! under load with no failed request.
 
 mod common;
@@ -208,6 +209,86 @@ fn a_new_release_is_taken_up_without_a_failed_request() {
     }
     std::thread::sleep(Duration::from_millis(500));
     load.finish();
+}
+
+#[test]
+fn a_release_that_cannot_be_opened_keeps_the_running_one_and_sighup_tries_again() {
+    let copy = DataCopy::new();
+    build(&copy);
+    let first = current_release(&copy.out()).unwrap();
+    let server = serve(&copy.out(), 0);
+    let client = client();
+    // A damaged release switched in as `build` does: a copy of the first
+    // whose quads in one order are cut short.
+    let releases = copy.out().join("releases");
+    common::copy_dir(&releases.join(&first), &releases.join("damaged"));
+    let spog = releases.join("damaged").join("index").join("spog");
+    let length = std::fs::metadata(&spog).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&spog)
+        .unwrap()
+        .set_len(length - 32)
+        .unwrap();
+    let link = copy.out().join(".current.test");
+    std::os::unix::fs::symlink("releases/damaged", &link).unwrap();
+    std::fs::rename(&link, copy.out().join("current")).unwrap();
+    let refused = wait_for_log(&server, "reload failed");
+    assert!(
+        refused.contains("still serving the previous release") && refused.contains("spog"),
+        "the refusal names the damaged file: {refused}"
+    );
+    assert_eq!(served_release(&client, &server.url), first);
+    assert_eq!(award_count(&client, &server.url), "25");
+    // SIGHUP asks for the release again: refused again, and the process
+    // (whose default on SIGHUP is to end) goes on serving the first one.
+    let status = std::process::Command::new("kill")
+        .args(["-HUP", &server.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    wait_for_log(&server, "reload failed");
+    assert_eq!(served_release(&client, &server.url), first);
+    // A good build moves `current` on and is taken up.
+    set_modified(&copy.data(), 24);
+    build(&copy);
+    let good = current_release(&copy.out()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while served_release(&client, &server.url) != good {
+        assert!(Instant::now() < deadline, "the good release is not served");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(award_count(&client, &server.url), "25");
+}
+
+/// The first log line of `server` from now on that contains `text`.
+fn wait_for_log(server: &ServeProcess, text: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let line = server
+            .log
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("no log line with {text:?}"));
+        if line.contains(text) {
+            return line;
+        }
+    }
+}
+
+/// How many awards the server's SPARQL endpoint counts.
+fn award_count(client: &reqwest::blocking::Client, url: &str) -> String {
+    let answer = client
+        .get(format!("{}sparql", with_slash(url)))
+        .query(&[(
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?award a <https://w3id.org/territoire-innovant/ontology#Award> }",
+        )])
+        .header("accept", "text/csv")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    answer.lines().nth(1).unwrap_or_default().to_owned()
 }
 
 #[test]
