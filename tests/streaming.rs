@@ -87,6 +87,46 @@ async fn a_large_graph_streams_whole() {
 }
 
 #[tokio::test]
+async fn a_graph_larger_than_the_query_budget_streams_whole() {
+    // 25 awards × every object: some 125 000 distinct triples. Removing
+    // the repeated ones must not hold a set of every triple sent (at 16
+    // bytes each, 4 MiB and more, past this 2 MiB budget): the answer goes
+    // out whole, its memory bounded whatever its length.
+    let server = TestServer::start(Config {
+        query_timeout: Duration::from_secs(120),
+        max_results: 10_000_000,
+        query_memory_bytes: 2 << 20,
+        ..Config::default()
+    })
+    .await;
+    const AWARD: &str = "<https://w3id.org/territoire-innovant/ontology#Award>";
+    let construct = format!(
+        "CONSTRUCT {{ ?award <http://example.org/near> ?o }} WHERE {{ ?award a {AWARD} . ?x ?p ?o }}"
+    );
+    let response = get(&server, &construct, "application/n-triples").await;
+    assert_eq!(response.status(), 200);
+    let body = response.text().await.expect("a complete body");
+    let sent: std::collections::HashSet<&str> = body.lines().collect();
+    // Counted where the budget allows a set of them.
+    let counting = TestServer::start(Config {
+        query_timeout: Duration::from_secs(120),
+        ..Config::default()
+    })
+    .await;
+    let counted = common::sparql_rows(
+        &counting,
+        &format!(
+            "SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?award ?o WHERE {{ ?award a {AWARD} . ?x ?p ?o }} }}"
+        ),
+    )
+    .await;
+    let distinct: usize = counted[0]["n"].parse().unwrap();
+    assert!(distinct > 100_000, "{distinct}");
+    assert_eq!(sent.len(), distinct);
+    assert!(body.lines().all(|line| line.ends_with(" .")));
+}
+
+#[tokio::test]
 async fn an_answer_past_the_result_limit_after_it_began_is_incomplete() {
     let server = TestServer::start(Config {
         max_results: 20_000,
