@@ -21,8 +21,9 @@ use oxigraph::model::vocab::rdfs;
 use oxigraph::model::{NamedNode, Term};
 use oxigraph::sparql::QueryResults;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io;
+use std::rc::Rc;
 
 /// The name of the CSV on the Web metadata of the tables.
 pub const CSVW_METADATA: &str = "csv-metadata.json";
@@ -331,24 +332,61 @@ pub fn write_tables(
 // ---------------------------------------------------------------------------
 // Reading the data graph
 
+/// The variables of [`ROWS_QUERY`] that the tables read, in the order a
+/// [`Row`] keeps their values.
+const VARIABLES: [&str; 17] = [
+    "award",
+    "year",
+    "level",
+    "rank",
+    "category",
+    "position",
+    "project",
+    "laureate",
+    "name",
+    "official",
+    "kind",
+    "siren",
+    "insee",
+    "departement",
+    "departementCode",
+    "region",
+    "regionCode",
+];
+
 /// One award and one of its laureates (none for an award without one): the
-/// values of each variable of [`ROWS_QUERY`], several when the data has
-/// several.
+/// values of each of [`VARIABLES`], sorted, several when the data has
+/// several. Values are shared between rows (a level, a region, an award
+/// with several laureates): at 10⁶ awards, rows of owned strings keyed by
+/// variable name held 9 GB.
 #[derive(Debug, Default)]
-struct Row(BTreeMap<String, BTreeSet<String>>);
+struct Row(Vec<Vec<Rc<str>>>);
 
 impl Row {
     /// The values of `variable`, joined by « ; ».
     fn get(&self, variable: &str) -> String {
-        self.0
-            .get(variable)
-            .map(|values| values.iter().cloned().collect::<Vec<_>>().join(" ; "))
+        VARIABLES
+            .iter()
+            .position(|v| *v == variable)
+            .and_then(|at| self.0.get(at))
+            .map(|values| values.join(" ; "))
             .unwrap_or_default()
+    }
+
+    /// Adds `value` to the values of the variable at `at`, once.
+    fn add(&mut self, at: usize, value: Rc<str>) {
+        if self.0.len() < VARIABLES.len() {
+            self.0.resize_with(VARIABLES.len(), Vec::new);
+        }
+        let values = &mut self.0[at];
+        if let Err(place) = values.binary_search(&value) {
+            values.insert(place, value);
+        }
     }
 }
 
 /// Every award with each of its laureates, in the data graph `{graph}`.
-const ROWS_QUERY: &str = r#"SELECT * WHERE { GRAPH <{graph}> {
+const ROWS_QUERY: &str = r#"SELECT {variables} WHERE { GRAPH <{graph}> {
   ?award a ti:Award ; ti:edition/ti:year ?year ; ti:level ?l ; ti:category ?c .
   ?l skos:prefLabel ?level ; ti:rank ?rank . FILTER(LANG(?level) = "fr")
   ?c skos:prefLabel ?category ; ti:position ?position . FILTER(LANG(?category) = "fr")
@@ -368,32 +406,50 @@ const ROWS_QUERY: &str = r#"SELECT * WHERE { GRAPH <{graph}> {
 /// The rows of [`ROWS_QUERY`] on `data_set`, one per award and laureate.
 fn read_rows(data_set: &DataSet) -> io::Result<Vec<Row>> {
     let base = &data_set.base;
+    let variables: Vec<String> = VARIABLES.iter().map(|v| format!("?{v}")).collect();
     let query = format!(
         "PREFIX ti: <{}>\nPREFIX skos: <{}>\nPREFIX dct: <{}>\n{}",
         base.rebase_str(ti::NAMESPACE),
         skos::NAMESPACE,
         dct::NAMESPACE,
-        ROWS_QUERY.replace("{graph}", data_set.data_graph.as_str()),
+        ROWS_QUERY
+            .replace("{variables}", &variables.join(" "))
+            .replace("{graph}", data_set.data_graph.as_str()),
     );
     let QueryResults::Solutions(solutions) =
         crate::sparql::run(&data_set.store, &query).map_err(io::Error::other)?
     else {
         return Err(io::Error::other("the tables' query is not a SELECT"));
     };
-    let mut rows: BTreeMap<(String, String), Row> = BTreeMap::new();
+    // Each distinct value once, while the rows are read.
+    let mut values: HashSet<Rc<str>> = HashSet::new();
+    let mut shared = |term: &Term| -> Rc<str> {
+        let text = text(term);
+        match values.get(text.as_str()) {
+            Some(value) => Rc::clone(value),
+            None => {
+                let value: Rc<str> = text.into();
+                values.insert(Rc::clone(&value));
+                value
+            }
+        }
+    };
+    let empty: Rc<str> = "".into();
+    let at = |name: &str| VARIABLES.iter().position(|v| *v == name).unwrap_or(0);
+    let (award, laureate) = (at("award"), at("laureate"));
+    let mut rows: BTreeMap<(Rc<str>, Rc<str>), Row> = BTreeMap::new();
     for solution in solutions {
         let solution = solution.map_err(io::Error::other)?;
-        let value = |variable: &str| solution.get(variable).map(text);
+        let mut value = |at: usize| solution.get(VARIABLES[at]).map(&mut shared);
         let key = (
-            value("award").unwrap_or_default(),
-            value("laureate").unwrap_or_default(),
+            value(award).unwrap_or_else(|| Rc::clone(&empty)),
+            value(laureate).unwrap_or_else(|| Rc::clone(&empty)),
         );
         let row = rows.entry(key).or_default();
-        for (variable, term) in solution.iter() {
-            row.0
-                .entry(variable.as_str().to_owned())
-                .or_default()
-                .insert(text(term));
+        for at in 0..VARIABLES.len() {
+            if let Some(term) = value(at) {
+                row.add(at, term);
+            }
         }
     }
     Ok(rows.into_values().collect())
