@@ -162,9 +162,10 @@ enum Command {
         /// settings may need more. Default: the container's limit, if any; 0: not checked.
         #[arg(long, env = "TI_MEMORY_LIMIT")]
         memory_limit: Option<Bytes>,
-        /// Directory of the example queries shown on the query page.
-        #[arg(long, env = "TI_QUERIES", default_value = "queries")]
-        queries: PathBuf,
+        /// Directory of the example queries shown on the query page. Default: those of
+        /// the repository's queries/ as the program was built.
+        #[arg(long, env = "TI_QUERIES")]
+        queries: Option<PathBuf>,
         /// Directory of the change feed's version log, kept across restarts and
         /// shared with `build --out DIR` as `DIR/history` (e.g. dist/history).
         /// Default: a log in memory, begun when the server starts.
@@ -390,10 +391,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .context("--fair-use-seconds must be a number of seconds, 0 or more")?,
                 trusted_proxies,
             };
-            let read_examples = move || {
-                examples::load(&queries).with_context(|| {
-                    format!("cannot read the example queries in {}", queries.display())
-                })
+            let read_examples = move || match &queries {
+                Some(dir) => examples::load(dir).with_context(|| {
+                    format!("cannot read the example queries in {}", dir.display())
+                }),
+                None => Ok(examples::embedded()),
             };
             let (state, follow): (AppState, Box<dyn FnOnce(Site) -> _>) = match release {
                 Some(out) => {

@@ -179,6 +179,46 @@ fn the_release_served_is_the_release_built() {
 }
 
 #[test]
+fn a_release_is_served_from_any_directory_with_the_example_queries() {
+    // An operator's service starts in its own directory, without the
+    // repository beside it: the example queries come with the program.
+    let copy = DataCopy::new();
+    build(&copy);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let server = ServeProcess::start_in(
+        elsewhere.path(),
+        &["--release".as_ref(), copy.out().as_os_str()],
+        &[("TI_FAIR_USE_SECONDS", "0")],
+    );
+    let client = client();
+    let page = client
+        .get(format!("{}sparql", server.url))
+        .header("accept", "text/html")
+        .send()
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = html_unescaped(&page.text().unwrap());
+    for example in common::example_queries() {
+        let text = std::fs::read_to_string(&example).unwrap();
+        let title = text.lines().next().unwrap().trim_start_matches('#').trim();
+        assert!(page.contains(title), "the query page lists {title:?}");
+    }
+    assert_eq!(award_count(&client, &server.url), "25");
+}
+
+/// The text of `html` with its character references for quotes, `<`, `>`
+/// and `&` read back.
+fn html_unescaped(html: &str) -> String {
+    html.replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[test]
 fn a_new_release_is_taken_up_without_a_failed_request() {
     let copy = DataCopy::new();
     build(&copy);

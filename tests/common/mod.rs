@@ -275,9 +275,14 @@ impl ServeProcess {
     /// Starts `serve ARGS` with the environment variables `env` (on an
     /// ephemeral port unless `TI_LISTEN` is one of them).
     pub fn start_with(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Self {
+        Self::start_in(&repo(), args, env)
+    }
+
+    /// Starts `serve ARGS` from the directory `dir` (see [`Self::start_with`]).
+    pub fn start_in(dir: &Path, args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Self {
         use std::io::BufRead;
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_territoire-innovant"));
-        command.current_dir(repo()).arg("serve").args(args);
+        command.current_dir(dir).arg("serve").args(args);
         if !env.iter().any(|(name, _)| *name == "TI_LISTEN") {
             command.args(["--listen", "127.0.0.1:0"]);
         }
