@@ -146,6 +146,10 @@ enum Command {
         /// long lane (0: no quick lane).
         #[arg(long, env = "TI_QUICK_QUERY_TIME", default_value_t = Config::default().quick_query_time.as_secs_f64())]
         quick_query_time: f64,
+        /// Seconds a query may run in place, on the thread that read its
+        /// request, before it goes to the lanes (0: every query goes to the lanes).
+        #[arg(long, env = "TI_IN_PLACE_TIME", default_value_t = Config::default().in_place_time.as_secs_f64())]
+        in_place_time: f64,
         /// Seconds a query waits for its turn before a 503.
         #[arg(long, env = "TI_QUEUE_TIMEOUT", default_value_t = 2.0)]
         queue_timeout: f64,
@@ -343,6 +347,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             max_concurrent_queries,
             quick_queries,
             quick_query_time,
+            in_place_time,
             queue_timeout,
             header_read_timeout,
             cache_bytes,
@@ -374,6 +379,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 quick_queries,
                 quick_query_time: Duration::try_from_secs_f64(quick_query_time)
                     .context("--quick-query-time must be a number of seconds, 0 or more")?,
+                in_place_time: Duration::try_from_secs_f64(in_place_time)
+                    .context("--in-place-time must be a number of seconds, 0 or more")?,
                 queue_timeout: positive_seconds(queue_timeout, "--queue-timeout")?,
                 header_read_timeout: positive_seconds(
                     header_read_timeout,
@@ -437,7 +444,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             };
             let site = Site::new(state);
+            // The server's threads may evaluate a query in place: they get
+            // the stack of a query thread (reserved, used by deep queries only).
             let runtime = tokio::runtime::Builder::new_multi_thread()
+                .thread_stack_size(sparql::QUERY_STACK_BYTES)
                 .enable_all()
                 .build()?;
             runtime.block_on(async {

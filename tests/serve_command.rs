@@ -129,3 +129,75 @@ fn serve_names_the_setting_of_a_size_it_cannot_read() {
         "{stderr}"
     );
 }
+
+/// The value of the series `name` in a `/metrics` scrape.
+fn metric(url: &str, name: &str) -> f64 {
+    let text = reqwest::blocking::get(format!("{url}metrics"))
+        .unwrap()
+        .text()
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no {name} in /metrics"))
+        .parse()
+        .unwrap()
+}
+
+/// The single number a `SELECT (COUNT(…) AS ?n)` answers.
+fn count(client: &reqwest::blocking::Client, url: &str, query: &str) -> u64 {
+    let response = client
+        .get(format!("{url}sparql"))
+        .query(&[("query", query)])
+        .header("Accept", "text/csv")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 200, "{query}");
+    let text = response.text().unwrap();
+    text.lines().nth(1).unwrap().trim().parse().unwrap()
+}
+
+#[test]
+fn serve_answers_small_queries_in_place_and_heavy_ones_from_the_lanes() {
+    let server = ServeProcess::start(&[("TI_CACHE_BYTES", "0"), ("TI_FAIR_USE_SECONDS", "0")]);
+    let url = &server.url;
+    let client = reqwest::blocking::Client::new();
+    let answered = "ti_queries_answered_in_place_total";
+    let moved = "ti_queries_moved_from_in_place_total";
+    assert_eq!((metric(url, answered), metric(url, moved)), (0.0, 0.0));
+    // Tried five times: a machine under load may pause the server's thread
+    // past the in-place millisecond once in a while.
+    for _ in 0..5 {
+        let ask = client
+            .get(format!("{url}sparql"))
+            .query(&[("query", "ASK { ?s ?p ?o }")])
+            .send()
+            .unwrap();
+        assert_eq!(ask.status(), 200);
+        assert!(ask.text().unwrap().contains("true"));
+    }
+    assert!(
+        metric(url, answered) >= 1.0,
+        "a small query is answered in place"
+    );
+    let triples = count(&client, url, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }");
+    let before = metric(url, moved);
+    // Hundreds of thousands of pairs: cut at the in-place millisecond,
+    // answered whole by the lanes.
+    let award = "<https://w3id.org/territoire-innovant/ontology#Award>";
+    let pairs = count(
+        &client,
+        url,
+        &format!("SELECT (COUNT(*) AS ?n) {{ ?a a {award} . ?s ?p ?o }}"),
+    );
+    let awards = count(
+        &client,
+        url,
+        &format!("SELECT (COUNT(*) AS ?n) {{ ?a a {award} }}"),
+    );
+    assert_eq!(pairs, awards * triples);
+    assert_eq!(
+        metric(url, moved) - before,
+        1.0,
+        "the pairs went on to the lanes"
+    );
+}

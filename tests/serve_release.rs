@@ -153,18 +153,7 @@ fn the_release_served_is_the_release_built() {
         "{time_map}"
     );
     // Some answers, read from the mapped index.
-    let answer = client
-        .get(format!("{}sparql", server.url))
-        .query(&[(
-            "query",
-            "SELECT (COUNT(*) AS ?n) WHERE { ?award a <https://w3id.org/territoire-innovant/ontology#Award> }",
-        )])
-        .header("accept", "text/csv")
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
-    assert_eq!(answer.lines().nth(1), Some("25"), "{answer}");
+    assert_eq!(award_count(&client, &server.url), "25");
     let page = client
         .get(format!("{}award/2023/rudi", server.url))
         .header("accept", "text/html")

@@ -99,6 +99,21 @@ pub fn release_unused_stack() {
     }
 }
 
+/// Bytes of the calling thread's stack below its current frame, down to
+/// its guard page (`None` where the system does not tell: only Linux does
+/// here).
+pub fn stack_left() -> Option<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        let (lowest, end, _) = stack_bounds()?;
+        let frame = std::hint::black_box(0_u8);
+        let here = &frame as *const u8 as usize;
+        (lowest..=end).contains(&here).then(|| here - lowest)
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
 /// The page-aligned range of the calling thread's stack from its lowest
 /// usable page (above the guard page) to [`STACK_KEPT`] below the current
 /// frame.

@@ -12,6 +12,17 @@
 //! cancelled and started again once a long slot frees up (or refused after
 //! the queue timeout). Queries that will hit the time limit thus fill the
 //! long lane only, and a light query never waits behind them.
+//!
+//! Before the lanes, a query is tried *in place*: on the thread that read
+//! the request, for at most a millisecond ([`Limits::in_place_time`]). A
+//! small lookup (`DESCRIBE <award>`) ends well within it, and is answered
+//! without the two hand-offs between threads that the lanes cost (half the
+//! CPU of such a query, measured). A query still running at the end of that
+//! time, or whose answer passes [`STREAM_AFTER`], is cancelled (its token
+//! has that deadline) and goes to the lanes, and the same text is not tried
+//! in place again for a while. Only threads with the stack a query may need
+//! try ([`sparql::room_for_a_query`]: the server's threads are started
+//! with it).
 
 use super::error::ApiError;
 use super::negotiate::content_type;
@@ -50,6 +61,9 @@ pub struct Limits {
     /// Memory one evaluation may hold, in bytes, before it is cancelled (0:
     /// no budget).
     pub query_memory: usize,
+    /// Time a query may run in place, on the thread that read it, before it
+    /// goes to the lanes (zero: every query goes to the lanes).
+    pub in_place_time: Duration,
 }
 
 /// What evaluates queries: the slots of the two lanes, and the threads that
@@ -66,6 +80,8 @@ pub struct Evaluators {
     over_budget: Arc<AtomicU64>,
     /// Queries waiting for a slot.
     waiting: AtomicUsize,
+    /// What was answered in place, and what went on to the lanes.
+    in_place: InPlace,
 }
 
 /// How a lane's slots are used, now.
@@ -91,6 +107,7 @@ impl Evaluators {
             threads: QueryThreads::new(quick + long)?,
             over_budget: Arc::default(),
             waiting: AtomicUsize::new(0),
+            in_place: InPlace::default(),
         })
     }
 
@@ -122,6 +139,60 @@ impl Evaluators {
     /// Evaluations cancelled so far for going over their memory budget.
     pub fn over_budget(&self) -> u64 {
         self.over_budget.load(Ordering::Relaxed)
+    }
+
+    /// Queries answered in place so far, and those that ran past the
+    /// in-place time (or answered too much) and went to the lanes.
+    pub fn in_place(&self) -> (u64, u64) {
+        (
+            self.in_place.answered.load(Ordering::Relaxed),
+            self.in_place.moved.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// Texts remembered as too long to answer in place.
+const MOVED_REMEMBERED: usize = 1024;
+
+/// The record of queries tried in place: counts, and the texts lately found
+/// too long for it (by hash, one per slot: a query that keeps running past
+/// the in-place time pays that time once, not at every request).
+struct InPlace {
+    answered: AtomicU64,
+    moved: AtomicU64,
+    /// Hashes of texts that went on to the lanes, at `hash % MOVED_REMEMBERED`
+    /// (0: none).
+    moved_texts: Box<[AtomicU64]>,
+}
+
+impl Default for InPlace {
+    fn default() -> Self {
+        Self {
+            answered: AtomicU64::new(0),
+            moved: AtomicU64::new(0),
+            moved_texts: (0..MOVED_REMEMBERED).map(|_| AtomicU64::new(0)).collect(),
+        }
+    }
+}
+
+impl InPlace {
+    /// The hash `text` is remembered by (never 0).
+    fn key(text: &str) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(text) | 1
+    }
+
+    fn slot(&self, key: u64) -> &AtomicU64 {
+        &self.moved_texts[key as usize % MOVED_REMEMBERED]
+    }
+
+    fn moved_lately(&self, key: u64) -> bool {
+        self.slot(key).load(Ordering::Relaxed) == key
+    }
+
+    fn record_moved(&self, key: u64) {
+        self.slot(key).store(key, Ordering::Relaxed);
+        self.moved.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -233,9 +304,9 @@ fn streams(outcome: &Result<Outcome, oneshot::error::RecvError>) -> bool {
     matches!(outcome, Ok(Ok((_, Produced::Streamed(_)))))
 }
 
-/// Parses and evaluates `query` against `index` within `limits`, first in
-/// the quick lane, then, if it runs past its budget there, in the long lane
-/// (see the module's documentation).
+/// Parses and evaluates `query` against `index` within `limits`: in place
+/// if it ends there, else first in the quick lane, then, if it runs past its
+/// budget there, in the long lane (see the module's documentation).
 pub async fn evaluate(
     index: Arc<QueryIndex>,
     query: QueryRequest,
@@ -243,6 +314,9 @@ pub async fn evaluate(
     limits: Limits,
     evaluators: &Evaluators,
 ) -> Result<Answer, ApiError> {
+    if let Some(answer) = in_place(&index, &query, &formats, limits, evaluators) {
+        return answer;
+    }
     let quick_lane = evaluators
         .quick
         .as_ref()
@@ -278,6 +352,57 @@ pub async fn evaluate(
     let slot = wait_for(evaluators, &evaluators.long, limits.queue_timeout).await?;
     let long = start(evaluators, slot, index, query, formats, limits)?;
     finish(long).await
+}
+
+/// The answer to `query` computed on the calling thread, if it ends within
+/// the in-place time with at most [`STREAM_AFTER`] bytes; `None` if it does
+/// not (then it goes to the lanes), or is not tried: the in-place time is
+/// zero, the query is to be explained, the text lately ran past that time,
+/// or the thread lacks the stack a query may need.
+fn in_place(
+    index: &Arc<QueryIndex>,
+    query: &QueryRequest,
+    formats: &Formats,
+    limits: Limits,
+    evaluators: &Evaluators,
+) -> Option<Result<Answer, ApiError>> {
+    if limits.in_place_time.is_zero() || query.explain || !sparql::room_for_a_query() {
+        return None;
+    }
+    let key = InPlace::key(&query.text);
+    if evaluators.in_place.moved_lately(key) {
+        return None;
+    }
+    let token = CancellationToken::with_deadline(std::time::Instant::now() + limits.in_place_time);
+    let mut writer = AnswerWriter::whole_only();
+    let over_budget = &evaluators.over_budget;
+    let result = run_within_budget(
+        index,
+        query,
+        formats.clone(),
+        limits,
+        token.clone(),
+        &mut writer,
+        over_budget,
+    );
+    crate::memory::release_unused_stack();
+    // Stopped by the deadline; the memory budget's refusal (422, which also
+    // cancels the token) would be the lanes' answer too.
+    let cut = matches!(&result, Err(e) if e.status != StatusCode::UNPROCESSABLE_ENTITY)
+        && token.is_cancelled();
+    match writer.into_whole(result) {
+        Some(answer) if !cut => {
+            evaluators.in_place.answered.fetch_add(1, Ordering::Relaxed);
+            Some(answer.map(|(content_type, bytes)| Answer {
+                content_type,
+                body: AnswerBody::Whole(bytes),
+            }))
+        }
+        _ => {
+            evaluators.in_place.record_moved(key);
+            None
+        }
+    }
 }
 
 async fn wait_for(
@@ -327,21 +452,17 @@ fn start(
     let spawned = evaluators.threads.run(move || {
         let _slot = thread_slot;
         let started = std::time::Instant::now();
-        let budget = (limits.query_memory > 0)
-            .then(|| Budget::start(limits.query_memory, thread_token.clone()));
         let mut writer = AnswerWriter::new(sender);
-        let mut result = parse_and_run(&index, &query, formats, limits, thread_token, &mut writer);
-        if let Some(budget) = budget.as_ref().filter(|b| b.exceeded() && result.is_err()) {
-            over_budget.fetch_add(1, Ordering::Relaxed);
-            tracing::info!(
-                peak_bytes = budget.peak(),
-                budget_bytes = limits.query_memory,
-                "a query went over its memory budget"
-            );
-            result = Err(needs_more_memory(limits.query_memory));
-        }
+        let result = run_within_budget(
+            &index,
+            &query,
+            formats,
+            limits,
+            thread_token,
+            &mut writer,
+            &over_budget,
+        );
         writer.finish(result);
-        drop(budget);
         if started.elapsed() >= LONG_EVALUATION {
             crate::memory::release_free_memory();
         }
@@ -384,6 +505,34 @@ fn received(outcome: Result<Outcome, oneshot::error::RecvError>) -> Outcome {
 /// Evaluations at least this long may have allocated much (a cancelled
 /// cartesian product materializes hundreds of MB in a second).
 const LONG_EVALUATION: Duration = Duration::from_millis(250);
+
+/// [`parse_and_run`] under the query's memory budget: past it, the error
+/// says how much memory a query may use (and `over_budget` counts it).
+fn run_within_budget(
+    index: &Arc<QueryIndex>,
+    query: &QueryRequest,
+    formats: Formats,
+    limits: Limits,
+    token: CancellationToken,
+    writer: &mut AnswerWriter,
+    over_budget: &AtomicU64,
+) -> Result<(), ApiError> {
+    let budget =
+        (limits.query_memory > 0).then(|| Budget::start(limits.query_memory, token.clone()));
+    let result = parse_and_run(index, query, formats, limits, token, writer);
+    match budget.filter(|b| b.exceeded() && result.is_err()) {
+        Some(budget) => {
+            over_budget.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(
+                peak_bytes = budget.peak(),
+                budget_bytes = limits.query_memory,
+                "a query went over its memory budget"
+            );
+            Err(needs_more_memory(limits.query_memory))
+        }
+        None => result,
+    }
+}
 
 /// The work of one query thread: parse, pick the format, evaluate, serialize
 /// into `writer`.
@@ -615,10 +764,26 @@ mod tests {
     use super::*;
     use crate::server::negotiate::RequestedFormats;
     use axum::http::HeaderMap;
+    use oxigraph::model::{Literal, NamedNode, Quad};
 
-    fn ask(
+    fn limits(quick_time: Duration, in_place_time: Duration) -> Limits {
+        Limits {
+            timeout: Duration::from_secs(30),
+            quick_time,
+            max_results: 1_000_000,
+            queue_timeout: Duration::from_secs(1),
+            query_memory: 64 << 20,
+            in_place_time,
+        }
+    }
+
+    /// Evaluates `text` over `index` with the formats a client without
+    /// `Accept` gets.
+    fn query(
+        index: &Arc<QueryIndex>,
+        text: &str,
+        limits: Limits,
         evaluators: &Evaluators,
-        quick_time: Duration,
     ) -> impl Future<Output = Result<Answer, ApiError>> {
         let headers = HeaderMap::new();
         let requested = RequestedFormats::default();
@@ -632,38 +797,114 @@ mod tests {
             )),
             graph: Err(ApiError::bad_request("no graph here")),
         };
-        let limits = Limits {
-            timeout: Duration::from_secs(5),
-            quick_time,
-            max_results: 10,
-            queue_timeout: Duration::from_secs(1),
-            query_memory: 1 << 20,
-        };
         let query = QueryRequest {
-            text: "ASK { <s> ?p ?o }".to_owned(),
+            text: text.to_owned(),
             base_iri: "http://example.org/sparql".to_owned(),
             dataset: ProtocolDataset::default(),
             explain: false,
             language: Language::English,
         };
-        let index = QueryIndex::of_quads([]).expect("an empty index");
-        evaluate(Arc::new(index), query, formats, limits, evaluators)
+        evaluate(Arc::clone(index), query, formats, limits, evaluators)
+    }
+
+    fn whole(answer: Result<Answer, ApiError>) -> String {
+        let answer = answer.expect("an answer");
+        assert_eq!(answer.content_type, "application/sparql-results+json");
+        let AnswerBody::Whole(body) = answer.body else {
+            panic!("a small answer is whole");
+        };
+        String::from_utf8(body).unwrap()
+    }
+
+    /// `count` quads `<s{i}> <p> "{literal}"`.
+    fn index_of(count: usize, literal: &str) -> Arc<QueryIndex> {
+        let p = NamedNode::new_unchecked("http://example.org/p");
+        let g = NamedNode::new_unchecked("http://example.org/g");
+        let quads = (0..count).map(|i| {
+            let s = NamedNode::new_unchecked(format!("http://example.org/s{i}"));
+            Quad::new(
+                s,
+                p.clone(),
+                Literal::from(format!("{literal}{i}")),
+                g.clone(),
+            )
+        });
+        Arc::new(QueryIndex::of_quads(quads).expect("an index"))
+    }
+
+    /// Runs `work` as the server does: in a runtime whose threads have the
+    /// stack a query may need.
+    fn on_server_threads<T: Send>(work: impl Future<Output = T> + Send) -> T {
+        sparql::with_large_stack(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(work)
+        })
     }
 
     #[tokio::test]
     async fn queries_are_answered_with_or_without_a_quick_lane() {
+        let index = index_of(0, "");
         let lanes = [
             (Evaluators::new(1, 1).unwrap(), Duration::from_millis(250)),
             (Evaluators::new(0, 1).unwrap(), Duration::from_millis(250)),
             (Evaluators::new(1, 1).unwrap(), Duration::ZERO),
         ];
         for (evaluators, quick_time) in &lanes {
-            let answer = ask(evaluators, *quick_time).await.expect("an answer");
-            assert_eq!(answer.content_type, "application/sparql-results+json");
-            let AnswerBody::Whole(body) = answer.body else {
-                panic!("a small answer is whole");
-            };
-            assert!(String::from_utf8(body).unwrap().contains("false"));
+            let limits = limits(*quick_time, Duration::from_millis(1));
+            let answer = query(&index, "ASK { <s> ?p ?o }", limits, evaluators).await;
+            assert!(whole(answer).contains("false"));
+            assert_eq!(evaluators.in_place(), (0, 0), "a test thread has no room");
         }
+    }
+
+    #[test]
+    fn a_small_query_is_answered_in_place_and_a_long_one_goes_on_to_the_lanes() {
+        let index = index_of(60, "");
+        let evaluators = Evaluators::new(1, 1).unwrap();
+        let limits = limits(Duration::from_millis(250), Duration::from_millis(1));
+        // 216 000 combinations: far more than a millisecond.
+        let product = "SELECT (COUNT(*) AS ?n) { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z }";
+        on_server_threads(async {
+            let small = query(
+                &index,
+                "ASK { <http://example.org/s1> ?p ?o }",
+                limits,
+                &evaluators,
+            );
+            assert!(whole(small.await).contains("true"));
+            assert_eq!(evaluators.in_place(), (1, 0));
+            let long = whole(query(&index, product, limits, &evaluators).await);
+            assert!(long.contains("\"216000\""), "{long}");
+            assert_eq!(
+                evaluators.in_place(),
+                (1, 1),
+                "cut in place, answered by the lanes"
+            );
+            // Not tried in place again: the same answer, nothing more counted.
+            let again = whole(query(&index, product, limits, &evaluators).await);
+            assert_eq!(again, long);
+            assert_eq!(evaluators.in_place(), (1, 1));
+            let off = self::limits(Duration::from_millis(250), Duration::ZERO);
+            let small = query(&index, "ASK { ?s ?p ?o }", off, &evaluators);
+            assert!(whole(small.await).contains("true"));
+            assert_eq!(evaluators.in_place(), (1, 1), "no in-place time: the lanes");
+        });
+    }
+
+    #[test]
+    fn an_answer_too_large_to_keep_whole_streams_from_the_lanes() {
+        // 300 literals of 5 000 bytes: past STREAM_AFTER.
+        let index = index_of(300, &"x".repeat(5_000));
+        let evaluators = Evaluators::new(1, 1).unwrap();
+        let limits = limits(Duration::from_secs(10), Duration::from_secs(10));
+        on_server_threads(async {
+            let answer = query(&index, "SELECT ?o { ?s ?p ?o }", limits, &evaluators).await;
+            let answer = answer.expect("an answer");
+            assert!(matches!(answer.body, AnswerBody::Streamed(_)), "it streams");
+            assert_eq!(evaluators.in_place(), (0, 1));
+        });
     }
 }

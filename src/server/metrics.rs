@@ -165,6 +165,18 @@ impl Metrics {
                 state.lasting.evaluators.over_budget().to_string(),
             ),
             (
+                "ti_queries_answered_in_place_total",
+                "counter",
+                "Queries answered on the thread that read them, within the in-place time (no hand-off to a query thread).",
+                state.lasting.evaluators.in_place().0.to_string(),
+            ),
+            (
+                "ti_queries_moved_from_in_place_total",
+                "counter",
+                "Queries cut at the in-place time (or past the size of a whole answer) and evaluated again in the lanes.",
+                state.lasting.evaluators.in_place().1.to_string(),
+            ),
+            (
                 "ti_fair_use_refusals_total",
                 "counter",
                 "Queries refused (429) because their client had used its query time.",

@@ -38,6 +38,10 @@ pub struct Config {
     /// How long a query may run in the quick lane before it moves to the
     /// long lane (zero: no quick lane).
     pub quick_query_time: Duration,
+    /// How long a query may run in place, on the thread that read its
+    /// request, before it goes to the lanes (zero: every query goes to the
+    /// lanes).
+    pub in_place_time: Duration,
     /// How long a query waits for its turn before a `503`.
     pub queue_timeout: Duration,
     /// How long a client may take to send its request headers: slow
@@ -74,6 +78,7 @@ impl Default for Config {
             max_concurrent_queries: 4,
             quick_queries: 4,
             quick_query_time: Duration::from_millis(250),
+            in_place_time: Duration::from_millis(1),
             queue_timeout: Duration::from_secs(2),
             header_read_timeout: Duration::from_secs(10),
             cache_bytes: 32 << 20,
@@ -94,6 +99,7 @@ impl Config {
             max_results: self.max_results,
             queue_timeout: self.queue_timeout,
             query_memory: self.query_memory_bytes,
+            in_place_time: self.in_place_time,
         }
     }
 

@@ -63,6 +63,11 @@ pub struct AnswerWriter {
     outcome: Option<oneshot::Sender<Outcome>>,
     /// Once the answer streams.
     chunks: Option<mpsc::Sender<Chunk>>,
+    /// Whether the answer may stream: false for an answer kept whole for
+    /// its caller ([`AnswerWriter::whole_only`]).
+    may_stream: bool,
+    /// Whether a whole-only answer grew past [`STREAM_AFTER`].
+    too_large: bool,
 }
 
 impl AnswerWriter {
@@ -73,7 +78,40 @@ impl AnswerWriter {
             buffer: Vec::new(),
             outcome: Some(outcome),
             chunks: None,
+            may_stream: true,
+            too_large: false,
         }
+    }
+
+    /// A writer that never streams, for an answer computed on the thread
+    /// that serves the request: past [`STREAM_AFTER`] bytes its writes fail,
+    /// and [`AnswerWriter::into_whole`] tells the answer is too large.
+    pub fn whole_only() -> Self {
+        Self {
+            content_type: String::new(),
+            buffer: Vec::new(),
+            outcome: None,
+            chunks: None,
+            may_stream: false,
+            too_large: false,
+        }
+    }
+
+    /// Ends a [`AnswerWriter::whole_only`] answer: its media type and
+    /// bytes, or its error, or `None` if it grew past [`STREAM_AFTER`] bytes.
+    pub fn into_whole(
+        mut self,
+        result: Result<(), ApiError>,
+    ) -> Option<Result<(String, Vec<u8>), ApiError>> {
+        if self.too_large {
+            return None;
+        }
+        Some(result.map(|()| {
+            (
+                std::mem::take(&mut self.content_type),
+                std::mem::take(&mut self.buffer),
+            )
+        }))
     }
 
     /// Sets the media type of the answer (before anything is written).
@@ -171,6 +209,12 @@ impl AnswerWriter {
     }
 
     fn spill(&mut self) -> io::Result<()> {
+        if !self.may_stream {
+            self.too_large = true;
+            return Err(io::Error::other(
+                "the answer is larger than an answer kept whole",
+            ));
+        }
         if self.chunks.is_some() {
             self.send_buffer()
         } else {

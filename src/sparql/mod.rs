@@ -26,6 +26,13 @@ use std::sync::{Arc, Mutex};
 /// length allows. The memory is reserved, and only used by such queries.
 pub const QUERY_STACK_BYTES: usize = 512 << 20;
 
+/// Whether the calling thread has the stack a query may need: about
+/// [`QUERY_STACK_BYTES`] left below its frame (a query thread, or a server
+/// thread started with that stack size).
+pub fn room_for_a_query() -> bool {
+    crate::memory::stack_left().is_some_and(|left| left >= QUERY_STACK_BYTES - (1 << 20))
+}
+
 /// A fixed set of long-lived threads with [`QUERY_STACK_BYTES`] stacks that
 /// run queries in turn. Starting and ending a thread with such a stack for
 /// every query cost more than a small query itself (the kernel maps, guards
@@ -369,6 +376,40 @@ mod tests {
             .unwrap();
         let done = receiver.recv_timeout(std::time::Duration::from_secs(10));
         assert_eq!(done, Ok(64 << 20));
+    }
+
+    #[test]
+    fn only_threads_with_a_query_stack_have_room_for_a_query() {
+        let on = |stack: usize| {
+            std::thread::Builder::new()
+                .stack_size(stack)
+                .spawn(room_for_a_query)
+                .unwrap()
+                .join()
+                .unwrap()
+        };
+        assert!(!on(2 << 20), "a default thread has no room for a query");
+        assert!(
+            on(QUERY_STACK_BYTES),
+            "a thread with a query stack has room"
+        );
+        assert!(with_large_stack(room_for_a_query));
+    }
+
+    #[test]
+    fn a_token_with_a_deadline_cancels_itself_once_it_has_passed() {
+        use std::time::{Duration, Instant};
+        let later = CancellationToken::with_deadline(Instant::now() + Duration::from_secs(3600));
+        assert!((0..1000).all(|_| !later.is_cancelled()));
+        let soon = CancellationToken::with_deadline(Instant::now() + Duration::from_millis(20));
+        assert!(!soon.is_cancelled());
+        std::thread::sleep(Duration::from_millis(30));
+        // The clock is read once per 32 checks: cancelled within as many.
+        assert!((0..32).any(|_| soon.is_cancelled()));
+        assert!(soon.is_cancelled(), "and it stays cancelled");
+        let past = CancellationToken::with_deadline(Instant::now());
+        let clone = past.clone();
+        assert!(past.is_cancelled() && clone.is_cancelled());
     }
 
     fn store() -> Store {

@@ -12,7 +12,7 @@
 //!
 //! `build` writes the index beside the release's files ([`file`]), and
 //! `serve` maps those files without reading them: the terms are packed in
-//! one array, a term is found by binary search and read in place
+//! one array, a term is found through a hash table of their numbers and read in place
 //! ([`packed`]), and the memory a server holds is what its queries touch.
 //!
 //! Terms that a query makes and the data does not hold (a constant absent

@@ -4978,16 +4978,43 @@ impl Timer {
 /// A token that can be used to mark something as canceled.
 ///
 /// To cancel run [`CancellationToken::cancel`] and to check if the token is canceled run [`CancellationToken::is_cancelled`].
+/// A token made by [`CancellationToken::with_deadline`] also cancels itself
+/// once its deadline has passed.
 #[derive(Clone, Default)]
 pub struct CancellationToken {
     value: Arc<AtomicBool>,
+    deadline: Option<Arc<Deadline>>,
 }
+
+/// When a token cancels itself, and how many times it was checked (the
+/// clock is read at every [`DEADLINE_CHECKS`]th check only).
+struct Deadline {
+    at: std::time::Instant,
+    checks: atomic::AtomicU32,
+}
+
+/// A token with a deadline reads the clock once per this many checks.
+const DEADLINE_CHECKS: u32 = 32;
 
 impl CancellationToken {
     #[inline]
     pub fn new() -> Self {
         Self {
             value: Arc::new(AtomicBool::new(false)),
+            deadline: None,
+        }
+    }
+
+    /// A token that is cancelled once `deadline` has passed (noticed at
+    /// one of the next [`DEADLINE_CHECKS`] checks), or when
+    /// [`CancellationToken::cancel`] is called.
+    pub fn with_deadline(deadline: std::time::Instant) -> Self {
+        Self {
+            value: Arc::new(AtomicBool::new(false)),
+            deadline: Some(Arc::new(Deadline {
+                at: deadline,
+                checks: atomic::AtomicU32::new(0),
+            })),
         }
     }
 
@@ -4998,7 +5025,22 @@ impl CancellationToken {
 
     #[inline]
     pub fn is_cancelled(&self) -> bool {
-        self.value.load(atomic::Ordering::Relaxed)
+        if self.value.load(atomic::Ordering::Relaxed) {
+            return true;
+        }
+        match &self.deadline {
+            None => false,
+            Some(deadline) => self.past(deadline),
+        }
+    }
+
+    fn past(&self, deadline: &Deadline) -> bool {
+        let checks = deadline.checks.fetch_add(1, atomic::Ordering::Relaxed);
+        if checks % DEADLINE_CHECKS == 0 && std::time::Instant::now() >= deadline.at {
+            self.cancel();
+            return true;
+        }
+        false
     }
 
     fn ensure_alive(&self) -> Result<(), QueryEvaluationError> {
