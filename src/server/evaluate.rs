@@ -19,8 +19,8 @@
 //! without the two hand-offs between threads that the lanes cost (half the
 //! CPU of such a query, measured). A query still running at the end of that
 //! time, or whose answer passes [`STREAM_AFTER`], is cancelled (its token
-//! has that deadline) and goes to the lanes, and the same text is not tried
-//! in place again for a while. Only threads with the stack a query may need
+//! has that deadline) and goes to the lanes, and the next requests of the
+//! same text skip this step ([`SKIPS_AFTER_A_MOVE`]). Only threads with the stack a query may need
 //! try ([`sparql::room_for_a_query`]: the server's threads are started
 //! with it).
 
@@ -161,14 +161,21 @@ const DEEP_STACK_TIME: Duration = Duration::from_micros(200);
 /// Texts remembered as too long to answer in place.
 const MOVED_REMEMBERED: usize = 1024;
 
+/// Requests of a text that go straight to the lanes after it ran past the
+/// in-place time; then it is tried in place again. A heavy query pays that
+/// time once in this many requests; a light one that was cut only because
+/// its thread was paused (or the index's pages were still on disk) is not
+/// kept out of place for good.
+const SKIPS_AFTER_A_MOVE: u64 = 64;
+
 /// The record of queries tried in place: counts, and the texts lately found
-/// too long for it (by hash, one per slot: a query that keeps running past
-/// the in-place time pays that time once, not at every request).
+/// too long for it (see [`SKIPS_AFTER_A_MOVE`]).
 struct InPlace {
     answered: AtomicU64,
     moved: AtomicU64,
-    /// Hashes of texts that went on to the lanes, at `hash % MOVED_REMEMBERED`
-    /// (0: none).
+    /// One slot per `key % MOVED_REMEMBERED`: the key of a text that went on
+    /// to the lanes in the high bits, the requests it still skips in the
+    /// low byte (0: none).
     moved_texts: Box<[AtomicU64]>,
 }
 
@@ -183,22 +190,34 @@ impl Default for InPlace {
 }
 
 impl InPlace {
-    /// The hash `text` is remembered by (never 0).
+    /// The hash `text` is remembered by (its low byte zero, never 0).
     fn key(text: &str) -> u64 {
         use std::hash::{BuildHasher, BuildHasherDefault};
-        BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(text) | 1
+        let hash = BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(text);
+        (hash & !0xFF).max(0x100)
     }
 
     fn slot(&self, key: u64) -> &AtomicU64 {
-        &self.moved_texts[key as usize % MOVED_REMEMBERED]
+        &self.moved_texts[(key >> 8) as usize % MOVED_REMEMBERED]
     }
 
-    fn moved_lately(&self, key: u64) -> bool {
-        self.slot(key).load(Ordering::Relaxed) == key
+    /// Whether this request of the text goes straight to the lanes (then
+    /// it counts as one of the skips).
+    fn skips(&self, key: u64) -> bool {
+        let slot = self.slot(key);
+        let entry = slot.load(Ordering::Relaxed);
+        let skips = entry & 0xFF;
+        if entry & !0xFF != key || skips == 0 {
+            return false;
+        }
+        // Two requests at once may both count: the text is tried sooner.
+        slot.store(key | (skips - 1), Ordering::Relaxed);
+        true
     }
 
     fn record_moved(&self, key: u64) {
-        self.slot(key).store(key, Ordering::Relaxed);
+        self.slot(key)
+            .store(key | SKIPS_AFTER_A_MOVE, Ordering::Relaxed);
         self.moved.fetch_add(1, Ordering::Relaxed);
     }
 }
@@ -364,8 +383,8 @@ pub async fn evaluate(
 /// The answer to `query` computed on the calling thread, if it ends within
 /// the in-place time with at most [`STREAM_AFTER`] bytes; `None` if it does
 /// not (then it goes to the lanes), or is not tried: the in-place time is
-/// zero, the query is to be explained, the text lately ran past that time,
-/// or the thread lacks the stack a query may need.
+/// zero, the query is to be explained, the text ran past that time lately
+/// ([`SKIPS_AFTER_A_MOVE`]), or the thread lacks the stack a query may need.
 fn in_place(
     index: &Arc<QueryIndex>,
     query: &QueryRequest,
@@ -377,7 +396,7 @@ fn in_place(
         return None;
     }
     let key = InPlace::key(&query.text);
-    if evaluators.in_place.moved_lately(key) {
+    if evaluators.in_place.skips(key) {
         return None;
     }
     let started = std::time::Instant::now();
@@ -893,7 +912,8 @@ mod tests {
                 (1, 1),
                 "cut in place, answered by the lanes"
             );
-            // Not tried in place again: the same answer, nothing more counted.
+            // The next requests skip the in-place step: the same answer,
+            // nothing more counted.
             let again = whole(query(&index, product, limits, &evaluators).await);
             assert_eq!(again, long);
             assert_eq!(evaluators.in_place(), (1, 1));
@@ -902,6 +922,20 @@ mod tests {
             assert!(whole(small.await).contains("true"));
             assert_eq!(evaluators.in_place(), (1, 1), "no in-place time: the lanes");
         });
+    }
+
+    #[test]
+    fn a_text_that_went_to_the_lanes_skips_the_next_requests_then_is_tried_again() {
+        let in_place = InPlace::default();
+        let (heavy, other) = (InPlace::key("heavy"), InPlace::key("other"));
+        assert!(!in_place.skips(heavy), "nothing recorded yet");
+        in_place.record_moved(heavy);
+        for _ in 0..SKIPS_AFTER_A_MOVE {
+            assert!(in_place.skips(heavy));
+            assert!(!in_place.skips(other), "another text is tried");
+        }
+        assert!(!in_place.skips(heavy), "tried in place again");
+        assert_eq!(in_place.moved.load(Ordering::Relaxed), 1);
     }
 
     #[test]
