@@ -312,3 +312,32 @@ fn now_is_the_same_throughout_a_query() {
     let later = rows(&data.store, "SELECT (NOW() AS ?t) WHERE {}");
     assert!(later[0] > times[0], "{later:?} after {times:?}");
 }
+
+/// Compiled regexes are kept between queries (vendored spareval,
+/// `compile_pattern`): one kept for a pattern with some flags is never
+/// used for the same pattern with other flags, nor for another pattern.
+#[test]
+fn a_regex_kept_from_an_earlier_query_keeps_its_flags() {
+    let store = Store::new().unwrap();
+    let ask = |pattern: &str, flags: &str| {
+        let query =
+            format!("ASK {{ VALUES ?l {{ \"Cyber\" }} FILTER(REGEX(?l, \"{pattern}\"{flags})) }}");
+        match sparql::run(&store, &query).unwrap() {
+            QueryResults::Boolean(found) => found,
+            _ => panic!("ASK answers a boolean"),
+        }
+    };
+    for _ in 0..2 {
+        assert!(ask("cyber", ", \"i\""), "case-insensitive");
+        assert!(!ask("cyber", ""), "case-sensitive");
+        assert!(!ask("cyber", ", \"q\""), "a literal string, case-sensitive");
+        assert!(ask("^Cy", ""));
+        assert!(!ask("^yb", ""));
+        assert!(ask("C.ber", ""));
+        assert!(!ask("C.ber", ", \"q\""), "`q`: the dot is a dot");
+        assert!(
+            !ask("cyb(er", ", \"i\""),
+            "an invalid pattern matches nothing"
+        );
+    }
+}
