@@ -16,8 +16,8 @@
 //! Before the lanes, a query is tried *in place*: on the thread that read
 //! the request, for at most a millisecond ([`Limits::in_place_time`]). A
 //! small lookup (`DESCRIBE <award>`) ends well within it, and is answered
-//! without the two hand-offs between threads that the lanes cost (half the
-//! CPU of such a query, measured). A query still running at the end of that
+//! without the two hand-offs between threads that the lanes cost (a quarter
+//! of the CPU of such a query, measured). A query still running at the end of that
 //! time, or whose answer passes [`STREAM_AFTER`], is cancelled (its token
 //! has that deadline) and goes to the lanes, and the next requests of the
 //! same text skip this step ([`SKIPS_AFTER_A_MOVE`]). Only threads with the stack a query may need
@@ -157,6 +157,12 @@ impl Evaluators {
 /// (each costs a page fault), and checking after every query cost 3 % of the
 /// CPU of an uncached `DESCRIBE` (`mincore`, measured).
 const DEEP_STACK_TIME: Duration = Duration::from_micros(200);
+
+/// Longest text tried in place. Only the evaluation is bounded by the
+/// in-place time, not the parsing: a long text (up to `--max-query-bytes`)
+/// is parsed on a query thread, so that it never holds the thread that
+/// serves other requests; a lookup is a few hundred bytes.
+const IN_PLACE_TEXT_BYTES: usize = 4 << 10;
 
 /// Texts remembered as too long to answer in place.
 const MOVED_REMEMBERED: usize = 1024;
@@ -383,7 +389,8 @@ pub async fn evaluate(
 /// The answer to `query` computed on the calling thread, if it ends within
 /// the in-place time with at most [`STREAM_AFTER`] bytes; `None` if it does
 /// not (then it goes to the lanes), or is not tried: the in-place time is
-/// zero, the query is to be explained, the text ran past that time lately
+/// zero, the query is to be explained, its text is longer than
+/// [`IN_PLACE_TEXT_BYTES`], the text ran past that time lately
 /// ([`SKIPS_AFTER_A_MOVE`]), or the thread lacks the stack a query may need.
 fn in_place(
     index: &Arc<QueryIndex>,
@@ -392,7 +399,11 @@ fn in_place(
     limits: Limits,
     evaluators: &Evaluators,
 ) -> Option<Result<Answer, ApiError>> {
-    if limits.in_place_time.is_zero() || query.explain || !sparql::room_for_a_query() {
+    if limits.in_place_time.is_zero()
+        || query.explain
+        || query.text.len() > IN_PLACE_TEXT_BYTES
+        || !sparql::room_for_a_query()
+    {
         return None;
     }
     let key = InPlace::key(&query.text);
@@ -921,6 +932,11 @@ mod tests {
             let small = query(&index, "ASK { ?s ?p ?o }", off, &evaluators);
             assert!(whole(small.await).contains("true"));
             assert_eq!(evaluators.in_place(), (1, 1), "no in-place time: the lanes");
+            // A small query in a long text: parsed and answered by the lanes.
+            let padded = format!("ASK {{ ?s ?p ?o }} #{}", "x".repeat(IN_PLACE_TEXT_BYTES));
+            let small = query(&index, &padded, limits, &evaluators);
+            assert!(whole(small.await).contains("true"));
+            assert_eq!(evaluators.in_place(), (1, 1), "a long text: the lanes");
         });
     }
 
