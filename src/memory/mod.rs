@@ -106,8 +106,7 @@ pub fn stack_left() -> Option<usize> {
     #[cfg(target_os = "linux")]
     {
         let (lowest, end, _) = stack_bounds()?;
-        let frame = std::hint::black_box(0_u8);
-        let here = &frame as *const u8 as usize;
+        let here = frame_address();
         (lowest..=end).contains(&here).then(|| here - lowest)
     }
     #[cfg(not(target_os = "linux"))]
@@ -158,12 +157,19 @@ fn stack_bounds() -> Option<(usize, usize, usize)> {
     Some(bounds)
 }
 
+/// An address in the caller's stack frame (inlined: the caller's own).
+#[cfg(target_os = "linux")]
+#[inline(always)]
+fn frame_address() -> usize {
+    let frame = std::hint::black_box(0_u8);
+    &frame as *const u8 as usize
+}
+
 /// The [`UnusedStack`] of the calling thread, if not empty.
 #[cfg(target_os = "linux")]
 fn unused_stack() -> Option<UnusedStack> {
     let (lowest, end, page) = stack_bounds()?;
-    let frame = std::hint::black_box(0_u8);
-    let here = &frame as *const u8 as usize;
+    let here = frame_address();
     let below_frame = here.checked_sub(STACK_KEPT)? / page * page;
     (below_frame > lowest && here <= end).then_some(UnusedStack {
         lowest,

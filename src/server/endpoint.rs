@@ -202,7 +202,7 @@ async fn answer(
     let hash = QueryHash::of(&text);
     let mut response = match answer_query(
         &state,
-        &text,
+        (&text, hash),
         request.dataset,
         &request.formats,
         request.explain,
@@ -219,7 +219,7 @@ async fn answer(
 
 async fn answer_query(
     state: &AppState,
-    text: &str,
+    (text, hash): (&str, QueryHash),
     dataset: ProtocolDataset,
     formats: &RequestedFormats,
     explain: bool,
@@ -242,6 +242,7 @@ async fn answer_query(
     };
     let query = QueryRequest {
         text: text.to_owned(),
+        hash,
         base_iri: state.names.base.iri("sparql").into_string(),
         dataset,
         explain,

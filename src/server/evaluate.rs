@@ -24,6 +24,7 @@
 //! try ([`sparql::room_for_a_query`]: the server's threads are started
 //! with it).
 
+use super::QueryHash;
 use super::error::ApiError;
 use super::negotiate::content_type;
 use super::solutions_writer::{SolutionsWriter, Syntax};
@@ -196,11 +197,10 @@ impl Default for InPlace {
 }
 
 impl InPlace {
-    /// The hash `text` is remembered by (its low byte zero, never 0).
-    fn key(text: &str) -> u64 {
-        use std::hash::{BuildHasher, BuildHasherDefault};
-        let hash = BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(text);
-        (hash & !0xFF).max(0x100)
+    /// The key a text is remembered by, from its hash (its low byte zero,
+    /// never 0).
+    fn key(hash: QueryHash) -> u64 {
+        (hash.bits() & !0xFF).max(0x100)
     }
 
     fn slot(&self, key: u64) -> &AtomicU64 {
@@ -255,6 +255,8 @@ pub struct Formats {
 pub struct QueryRequest {
     /// The SPARQL text.
     pub text: String,
+    /// Its hash (the one logged with the request).
+    pub hash: QueryHash,
     /// The base IRI (the endpoint's public IRI).
     pub base_iri: String,
     /// `default-graph-uri` and `named-graph-uri`.
@@ -406,7 +408,7 @@ fn in_place(
     {
         return None;
     }
-    let key = InPlace::key(&query.text);
+    let key = InPlace::key(query.hash);
     if evaluators.in_place.skips(key) {
         return None;
     }
@@ -839,6 +841,7 @@ mod tests {
         };
         let query = QueryRequest {
             text: text.to_owned(),
+            hash: QueryHash::of(text),
             base_iri: "http://example.org/sparql".to_owned(),
             dataset: ProtocolDataset::default(),
             explain: false,
@@ -943,7 +946,8 @@ mod tests {
     #[test]
     fn a_text_that_went_to_the_lanes_skips_the_next_requests_then_is_tried_again() {
         let in_place = InPlace::default();
-        let (heavy, other) = (InPlace::key("heavy"), InPlace::key("other"));
+        let key = |text| InPlace::key(QueryHash::of(text));
+        let (heavy, other) = (key("heavy"), key("other"));
         assert!(!in_place.skips(heavy), "nothing recorded yet");
         in_place.record_moved(heavy);
         for _ in 0..SKIPS_AFTER_A_MOVE {

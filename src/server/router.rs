@@ -147,6 +147,11 @@ impl QueryHash {
         let digest = Sha256::digest(query.as_bytes());
         Self(u64::from_be_bytes(digest[..8].try_into().expect("8 bytes")))
     }
+
+    /// The hash as a number.
+    pub fn bits(self) -> u64 {
+        self.0
+    }
 }
 
 impl std::fmt::Display for QueryHash {
